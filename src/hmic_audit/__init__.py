@@ -1,0 +1,47 @@
+"""hmic-audit: grade, compare and report child-protection inspection case audits.
+
+The flat public API used by the CLI and the tests::
+
+    from hmic_audit import load_rubric, read_workbook, grade
+
+    rubric = load_rubric()                      # the shipped default rubric
+    audits, warnings = read_workbook("cases.xlsx", rubric)
+    result = grade(audits, rubric)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .grading import GradeResult, GradeSummary, grade
+from .models import Assessor, Audit, AuditSet, GradedAudit, Sample
+from .problems import (
+    HmicAuditError,
+    OutputError,
+    Problem,
+    RubricError,
+    Severity,
+    WorkbookError,
+)
+from .read import read_table
+from .rubric import Rubric, load_rubric, parse_rubric
+from .validate import validate_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Assessor", "Audit", "AuditSet", "GradeResult", "GradeSummary", "GradedAudit",
+    "HmicAuditError", "OutputError", "Problem", "Rubric", "RubricError", "Sample",
+    "Severity", "WorkbookError", "grade", "load_rubric", "parse_rubric", "read_workbook",
+]
+
+
+def read_workbook(path: str | Path, rubric: Rubric, *, encoding: str | None = None,
+                  sheet: str | None = None) -> tuple[AuditSet, list[Problem]]:
+    """Read and validate a cases file (.xlsx, .csv or .json).
+
+    Returns the audits and the warnings; raises ``WorkbookError`` listing every problem
+    when the file cannot be read or holds any error.
+    """
+    table = read_table(path, encoding=encoding, sheet=sheet)
+    return validate_table(table, rubric)

@@ -1,0 +1,180 @@
+"""Data shapes of audited cases: the single source of truth for what a case looks like.
+
+A *case* is one child's matter the inspection sampled; an *audit* is one assessor's look
+at it (the force's self-assessor or an inspector). Self-assessed cases carry two audits,
+inspector-selected cases one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .normalise import label_key
+from .rubric import Answer
+
+
+class Assessor(str, Enum):
+    """Who made the audit."""
+
+    FORCE = "force"
+    INSPECTOR = "inspector"
+
+
+class Sample(str, Enum):
+    """How the case came into the inspection."""
+
+    SELF_ASSESSED = "self-assessed"
+    """The force audited it with the inspectorate's criteria, then inspectors reviewed it."""
+    INSPECTOR_SELECTED = "inspector-selected"
+    """A further case that only inspectors examined."""
+
+
+Example = Literal["good_practice", "concern"]
+Gender = Literal["female", "male", "other"]
+
+ASSESSOR_ALIASES: dict[str, Assessor] = {
+    label_key(k): v for k, v in {
+        "force": Assessor.FORCE, "self": Assessor.FORCE, "self assessor": Assessor.FORCE,
+        "self-assessor": Assessor.FORCE, "self assessment": Assessor.FORCE,
+        "force assessor": Assessor.FORCE, "police": Assessor.FORCE,
+        "inspector": Assessor.INSPECTOR, "inspectors": Assessor.INSPECTOR,
+        "hmic": Assessor.INSPECTOR, "inspectorate": Assessor.INSPECTOR,
+        "hmicfrs": Assessor.INSPECTOR,
+    }.items()
+}
+
+SAMPLE_ALIASES: dict[str, Sample] = {
+    label_key(k): v for k, v in {
+        "self-assessed": Sample.SELF_ASSESSED, "self assessed": Sample.SELF_ASSESSED,
+        "self": Sample.SELF_ASSESSED, "sa": Sample.SELF_ASSESSED,
+        "self-assessment": Sample.SELF_ASSESSED, "force audited": Sample.SELF_ASSESSED,
+        "inspector-selected": Sample.INSPECTOR_SELECTED,
+        "inspector selected": Sample.INSPECTOR_SELECTED, "is": Sample.INSPECTOR_SELECTED,
+        "further": Sample.INSPECTOR_SELECTED, "hmic selected": Sample.INSPECTOR_SELECTED,
+        "inspector": Sample.INSPECTOR_SELECTED, "additional": Sample.INSPECTOR_SELECTED,
+    }.items()
+}
+
+EXAMPLE_ALIASES: dict[str, Example] = {
+    label_key(k): v for k, v in {
+        "good practice": "good_practice", "good_practice": "good_practice",
+        "gp": "good_practice", "good": "good_practice",
+        "concern": "concern", "poor practice": "concern", "cause for concern": "concern",
+    }.items()
+}
+
+GENDER_ALIASES: dict[str, Gender] = {
+    label_key(k): v for k, v in {
+        "female": "female", "f": "female", "girl": "female",
+        "male": "male", "m": "male", "boy": "male",
+        "other": "other", "non-binary": "other", "nonbinary": "other",
+    }.items()
+}
+
+
+class SourceRow(BaseModel):
+    """Where an audit was read from, so every later message can point at it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str | None = None
+    row: int
+
+
+class Audit(BaseModel):
+    """One assessor's audit of one case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_ref: str
+    """The case reference as written (after trimming); never a child's name."""
+    sample: Sample
+    case_type: str
+    """Case type key of the rubric."""
+    assessor: Assessor
+    area: str | None = None
+    """Local authority or division the case belongs to."""
+    audit_date: dt.date | None = None
+    child_age: int | None = None
+    child_gender: Gender | None = None
+    grade: str | None = None
+    """The assessor's own overall grade (grade key), if they wrote one."""
+    answers: dict[str, Answer] = {}
+    """Criterion id -> answer; criteria left blank are absent."""
+    example: Example | None = None
+    """Marks the audit as a report example of good practice or of concern."""
+    notes: str | None = None
+    """Free text; reaches output only where a user asks for it."""
+    source: SourceRow | None = None
+
+
+class AuditSet(BaseModel):
+    """Every audit read from one input, with where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    """File name the audits were read from."""
+    sha256: str
+    layout: Literal["long", "wide"]
+    sheet: str | None = None
+    audits: list[Audit]
+
+    def cases(self) -> dict[str, list[Audit]]:
+        """Audits grouped by case reference, in first-seen order."""
+        grouped: dict[str, list[Audit]] = {}
+        for audit in self.audits:
+            grouped.setdefault(audit.case_ref, []).append(audit)
+        return grouped
+
+
+class Reason(BaseModel):
+    """Why an audit's computed grade is what it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["points", "cap", "not-gradable"]
+    criterion: str | None = None
+    answer: Answer | None = None
+    points_lost: float = 0.0
+    """Share of the audit's 0-100 score this answer cost."""
+    cap: str | None = None
+    message: str
+
+
+class GradedAudit(BaseModel):
+    """An audit with its score, computed grade and the reasons for it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_ref: str
+    sample: Sample
+    case_type: str
+    assessor: Assessor
+    area: str | None = None
+    answered: int
+    """Scored answers (yes, partly, no) on criteria that apply."""
+    gradable: bool
+    score: float | None
+    """Weighted share of points earned, 0-100 (None when not gradable)."""
+    theme_scores: dict[str, float | None]
+    band_grade: str | None
+    """Grade from the score bands alone, before any cap."""
+    computed_grade: str | None
+    """Grade from the rubric: bands, then caps."""
+    given_grade: str | None
+    """The assessor's own written grade."""
+    final_grade: str | None
+    """The grade that counts: the assessor's own where given, else the computed one."""
+    override: bool
+    """True when the assessor's own grade differs from the computed grade."""
+    caps: list[str]
+    """Criteria whose limiting rule lowered the grade."""
+    reasons: list[Reason]
+    example: Example | None = None
+    source: SourceRow | None = None

@@ -1,0 +1,148 @@
+"""Problems found in input files, and the exceptions that carry them.
+
+A problem is data: a stable code, a severity, where it is (file, sheet, row, column),
+the offending value, what was expected and a sentence a person can act on. Every reader
+and checker collects problems instead of stopping at the first, and raises one
+``HmicAuditError`` subclass holding all of them when any is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(str, Enum):
+    """How bad a problem is: an error stops the command, a warning is shown and passed."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters for a 1-based column number (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class Problem(BaseModel):
+    """One thing wrong (or worth a warning) in an input file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    """Stable identifier, e.g. ``unknown-grade``; tests and scripts match on it."""
+    message: str
+    """A full sentence saying what is wrong and how to fix it."""
+    severity: Severity = Severity.ERROR
+    file: str | None = None
+    """Name of the input file (not its full path: paths can name people)."""
+    sheet: str | None = None
+    row: int | None = None
+    """Row number as the spreadsheet shows it (1-based, blank rows counted)."""
+    column: str | None = None
+    """Column header as the user wrote it, or a key path for YAML/JSON files."""
+    cell: str | None = None
+    """Cell reference such as ``F14`` for spreadsheets."""
+    value: str | None = None
+    """The offending value, as text."""
+    expected: str | None = None
+
+    @classmethod
+    def at_cell(
+        cls,
+        code: str,
+        message: str,
+        *,
+        file: str | None,
+        sheet: str | None,
+        row: int | None,
+        column: str | None,
+        column_index: int | None = None,
+        value: object = None,
+        expected: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        """Build a problem that names its cell; ``column_index`` is 1-based."""
+        cell = None
+        if column_index is not None and row is not None and sheet is not None:
+            cell = f"{column_letter(column_index)}{row}"
+        return cls(
+            code=code,
+            message=message,
+            severity=severity,
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=column,
+            cell=cell,
+            value=None if value is None else str(value),
+            expected=expected,
+        )
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        """Where the problem is, as a person would look for it."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet and self.cell:
+            parts.append(f"{self.sheet}!{self.cell}")
+        elif self.sheet and self.row:
+            parts.append(f"{self.sheet} row {self.row}")
+        elif self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        elif self.row:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"({self.column})" if self.row or self.cell else self.column)
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.message}" if where else self.message
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are errors."""
+    return [p for p in problems if p.is_error]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are warnings."""
+    return [p for p in problems if not p.is_error]
+
+
+def flatten(problems: Iterable[Problem], *fields: str) -> list[tuple[object, ...]]:
+    """A compact projection for tests: ``flatten(ps, "row", "column", "code")``."""
+    return [tuple(getattr(p, f) for f in fields) for p in problems]
+
+
+class HmicAuditError(Exception):
+    """Base of every error caused by bad input; the CLI turns it into exit code 2."""
+
+    def __init__(self, summary: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.problems = list(problems)
+
+
+class WorkbookError(HmicAuditError):
+    """A cases workbook (xlsx, csv or json) could not be read or failed validation."""
+
+
+class RubricError(HmicAuditError):
+    """A rubric file is missing, unreadable or inconsistent."""
+
+
+class OutputError(HmicAuditError):
+    """An output could not be written (or would overwrite an input)."""

@@ -1,0 +1,251 @@
+"""Read a cases file (.xlsx, .csv or .json) into rows of text, keeping row numbers.
+
+Every cell becomes text, converted here explicitly: a reader left to itself turns case
+reference ``00123`` into ``123.0`` and ``N/A`` into a blank. Integral numbers become
+``"14"``, Excel dates become ISO dates, blanks become ``""``. Row numbers are the ones
+the spreadsheet shows (blank rows are skipped but counted), so every later message points
+at the cell a person sees. The header row may sit under title rows: it is the first row,
+within the first 30, that has a case-reference column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalise import header_key
+from .preflight import check_xlsx
+from .problems import Problem, Severity, WorkbookError
+
+HEADER_SEARCH_ROWS = 30
+CASES_SHEET = "Cases"
+
+CASE_REF_HEADERS = {"caseref", "casereference", "ref", "reference", "caseid", "caseno",
+                    "casenumber", "urn"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table of text cells as read from a file, before any validation."""
+
+    file: str
+    """File name for messages."""
+    path: Path
+    format: str
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    """(row number as shown, cells as text), blank rows left out."""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def cell_text(value: object) -> str:
+    """Text for one cell value as a reader returns it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(path: str | Path, *, encoding: str | None = None,
+               sheet: str | None = None) -> RawTable:
+    """Read a cases file; raise ``WorkbookError`` with every problem when it cannot."""
+    path = Path(path)
+    display = path.name
+    if not path.exists():
+        raise WorkbookError(f"{display} not found", [
+            Problem(code="file-not-found", file=str(path), message="no such file")])
+    if path.is_dir():
+        raise WorkbookError(f"{display} is a folder", [
+            Problem(code="not-a-file", file=str(path), message="is a folder, not a file")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, display, sheet)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path, display, encoding)
+    if suffix == ".json":
+        return _read_json(path, display)
+    raise WorkbookError(f"{display}: unsupported file type", [
+        Problem(code="unsupported-format", file=display,
+                message=f"has extension {suffix or '(none)'!r}; give an .xlsx, .csv or .json "
+                "file (for .xls, save it as .xlsx in Excel first)")])
+
+
+def _read_xlsx(path: Path, display: str, sheet: str | None) -> RawTable:
+    problems = check_xlsx(path, display)
+    if problems:
+        raise WorkbookError(f"{display} cannot be read", problems)
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        if sheet is not None:
+            if sheet not in names:
+                raise WorkbookError(f"{display}: no sheet {sheet!r}", [
+                    Problem(code="missing-sheet", file=display, sheet=sheet,
+                            message=f"has no sheet {sheet!r}; its sheets are "
+                            f"{', '.join(names)}")])
+            chosen = sheet
+        else:
+            by_key = {header_key(n): n for n in names}
+            chosen = by_key.get(header_key(CASES_SHEET), names[0] if names else None)
+        if chosen is None:
+            raise WorkbookError(f"{display} has no sheets", [
+                Problem(code="missing-sheet", file=display, message="has no worksheets")])
+        # skip_empty_area=False keeps the grid anchored at A1, so row numbers match Excel.
+        grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise WorkbookError(f"{display} cannot be read", [
+            Problem(code="corrupt-xlsx", file=display,
+                    message=f"could not be read as a workbook ({exc}); save it again from "
+                    "Excel")]) from None
+    rows = [(i + 1, [cell_text(v) for v in row]) for i, row in enumerate(grid)]
+    return _table(display, path, "xlsx", chosen, rows)
+
+
+def _read_csv(path: Path, display: str, encoding: str | None) -> RawTable:
+    raw = path.read_bytes()
+    warnings: list[Problem] = []
+    if encoding:
+        try:
+            text = raw.decode(encoding)
+        except LookupError:
+            raise WorkbookError(f"unknown encoding {encoding!r}", [
+                Problem(code="unknown-encoding", file=display,
+                        message=f"--encoding {encoding!r} is not an encoding Python knows; "
+                        "try utf-8 or cp1252")]) from None
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"{display} is not {encoding}", [
+                Problem(code="bad-encoding", file=display,
+                        message=f"is not valid {encoding} (byte {exc.start}); check --encoding")
+            ]) from None
+        text = text.removeprefix("\ufeff")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise WorkbookError(f"{display}: unknown text encoding", [
+                    Problem(code="bad-encoding", file=display,
+                            message=f"is neither UTF-8 nor Windows-1252 text (byte "
+                            f"{exc.start}); save it as CSV UTF-8 or pass --encoding")
+                ]) from None
+            warnings.append(Problem(
+                code="encoding-guessed", severity=Severity.WARNING, file=display,
+                message="is not UTF-8; read it as Windows-1252 (cp1252). Pass --encoding "
+                "to choose another, or save it as CSV UTF-8"))
+    if "\x00" in text:
+        raise WorkbookError(f"{display} is not a text file", [
+            Problem(code="not-csv", file=display,
+                    message="holds binary data, not CSV text (is it a workbook saved with "
+                    "the wrong extension?)")])
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = [(i + 1, [c.strip() for c in record]) for i, record in enumerate(reader)]
+    return _table(display, path, "csv", None, rows, warnings)
+
+
+def _read_json(path: Path, display: str) -> RawTable:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise WorkbookError(f"{display} is not valid JSON", [
+            Problem(code="bad-json", file=display, row=line,
+                    message=f"is not valid JSON: {exc}")]) from None
+    if isinstance(data, dict):
+        for key in ("audits", "cases", "rows"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise WorkbookError(f"{display}: unexpected JSON shape", [
+            Problem(code="bad-json", file=display,
+                    message="must be a list of objects, one per audit or case (or an object "
+                    "with an \"audits\" list)")])
+    headers: list[str] = []
+    for record in data:
+        for key in record:
+            if key not in headers:
+                headers.append(key)
+    problems: list[Problem] = []
+    rows: list[tuple[int, list[str]]] = []
+    for i, record in enumerate(data, start=1):
+        cells = []
+        for key in headers:
+            value = record.get(key)
+            if isinstance(value, dict | list):
+                problems.append(Problem(code="bad-json-value", file=display, row=i,
+                                        column=key, message="must be a single value, not a "
+                                        "list or object"))
+                value = None
+            elif isinstance(value, float) and not math.isfinite(value):
+                problems.append(Problem(code="bad-json-value", file=display, row=i,
+                                        column=key, message="must be a finite number"))
+                value = None
+            cells.append(cell_text(value))
+        rows.append((i, cells))
+    if problems:
+        raise WorkbookError(f"{display} has {len(problems)} problem(s)", problems)
+    return RawTable(file=display, path=path, format="json", sheet=None, header_row=0,
+                    headers=[str(h) for h in headers], rows=rows)
+
+
+def _table(display: str, path: Path, fmt: str, sheet: str | None,
+           rows: list[tuple[int, list[str]]], warnings: list[Problem] | None = None) -> RawTable:
+    header_at = None
+    for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(header_key(c) in CASE_REF_HEADERS for c in cells):
+            header_at = index
+            break
+    if header_at is None:
+        raise WorkbookError(f"{display}: no header row", [
+            Problem(code="missing-header", file=display, sheet=sheet,
+                    message=f"has no header row with a case reference column (case_ref) in "
+                    f"its first {HEADER_SEARCH_ROWS} rows; add one above the data")])
+    header_row, headers = rows[header_at]
+    width = len(headers)
+    while width and not headers[width - 1]:
+        width -= 1
+    body = []
+    found = list(warnings or [])
+    for number, cells in rows[header_at + 1:]:
+        if not any(cells):
+            continue
+        for extra, value in enumerate(cells[width:], start=width + 1):
+            if value:
+                found.append(Problem.at_cell(
+                    "value-without-header", "has a value in a column with no header; it is "
+                    "ignored (add a header if it matters)", file=display, sheet=sheet,
+                    row=number, column=None, column_index=extra, value=value,
+                    severity=Severity.WARNING))
+        cells = cells[:width] + [""] * (width - len(cells))
+        body.append((number, cells))
+    return RawTable(file=display, path=path, format=fmt, sheet=sheet, header_row=header_row,
+                    headers=headers[:width], rows=body, warnings=found)

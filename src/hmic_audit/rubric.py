@@ -1,0 +1,466 @@
+"""The rubric: a versioned YAML file that says how audits are graded.
+
+A rubric declares its own ordered grade scale (best first), the case types, the themes,
+the criteria with their weights and the case types they apply to, how each answer
+scores, the lowest score that earns each grade (``bands``), limiting criteria that cap
+the grade, and settings used by comparisons. Nothing in the code assumes four grades or
+their names: everything is looked up here.
+
+``load_rubric`` reads and checks a rubric and raises ``RubricError`` listing *every*
+problem (structural ones with their key path, such as ``criteria[3].weight``) before any
+case is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from .normalise import label_key
+from .problems import Problem, RubricError
+
+DEFAULT_RUBRIC = "child-protection-2014"
+"""Name of the rubric used when ``--rubric`` is not given (file ``rubrics/<name>.yaml``)."""
+
+ANSWERS = ("yes", "partly", "no", "n/a")
+"""The four answers an assessor can give to a criterion; ``n/a`` drops out of scoring."""
+
+Answer = Literal["yes", "partly", "no", "n/a"]
+
+_BUILTIN_ANSWER_ALIASES = {
+    "yes": "yes", "y": "yes", "met": "yes", "true": "yes",
+    "partly": "partly", "part": "partly", "partially": "partly", "p": "partly",
+    "partial": "partly",
+    "no": "no", "n": "no", "not met": "no", "false": "no",
+    "n a": "n/a", "na": "n/a", "not applicable": "n/a", "n/a": "n/a",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Grade(_Strict):
+    """One level of the grade scale."""
+
+    key: str
+    """Identifier used in data files and JSON output, e.g. ``requires_improvement``."""
+    label: str
+    """How the grade is written for people, e.g. ``Requires improvement``."""
+    aliases: list[str] = []
+    """Other spellings accepted in workbooks (matched ignoring case, spaces and dots)."""
+    colour: str | None = None
+    """Fill colour (hex ``RRGGBB``) for this grade in spreadsheets and charts."""
+
+
+class CaseType(_Strict):
+    """A kind of case from the inspection's sample (Annex A of the reference report)."""
+
+    key: str
+    label: str
+    aliases: list[str] = []
+
+
+class Theme(_Strict):
+    """A heading under which criteria are grouped and theme scores reported."""
+
+    key: str
+    label: str
+
+
+class Criterion(_Strict):
+    """One question an assessor answers yes / partly / no / n/a."""
+
+    id: str
+    theme: str
+    question: str
+    applies_to: list[str] | None = None
+    """Case type keys this criterion applies to; omitted means every case type."""
+    weight: float = 1.0
+    """Relative weight in the audit score; zero records the answer without scoring it."""
+
+
+class LimitingCriterion(_Strict):
+    """If ``criterion`` is answered ``when``, the grade can be no better than ``cap``."""
+
+    criterion: str
+    when: Answer = "no"
+    cap: str
+    """Grade key: the best grade the audit can get when the rule fires."""
+    reason: str
+    """Why the cap exists; shown in the audit's reasons when it fires."""
+
+    def check(self, rubric: Rubric, index: int) -> list[Problem]:
+        """Problems with this rule's references to the rest of the rubric."""
+        where = f"limiting[{index}]"
+        found: list[Problem] = []
+        if self.criterion not in rubric.criterion_ids:
+            found.append(_problem("unknown-criterion", f"{where}.criterion",
+                                  f"names criterion {self.criterion!r}, which the rubric "
+                                  "does not define", self.criterion))
+        if self.cap not in rubric.grade_keys:
+            found.append(_problem("unknown-grade", f"{where}.cap",
+                                  f"caps at {self.cap!r}, which is not a grade of the scale "
+                                  f"({', '.join(rubric.grade_keys)})", self.cap))
+        if self.when == "n/a":
+            found.append(_problem("bad-limiting-answer", f"{where}.when",
+                                  "cannot fire on n/a: n/a answers drop out of scoring",
+                                  self.when))
+        return found
+
+
+class Rubric(_Strict):
+    """A complete, versioned grading rubric."""
+
+    name: str
+    version: str
+    """Version string; quote it in YAML (``"1.10"``) so it is not read as a number."""
+    title: str
+    description: str = ""
+    scale: list[Grade] = Field(min_length=2)
+    """Grades, best first."""
+    answer_scores: dict[str, float]
+    """Points (0 to 1) for ``yes``, ``partly`` and ``no``; n/a has none."""
+    answer_aliases: dict[str, str] = {}
+    """Extra spellings for answers, mapped to yes / partly / no / n/a."""
+    case_types: list[CaseType] = Field(min_length=1)
+    themes: list[Theme] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+    bands: dict[str, float]
+    """Lowest score (0-100) that earns each grade; one per grade, the worst at 0."""
+    limiting: list[LimitingCriterion] = []
+    min_answered: int = 3
+    """Fewest scored answers (not n/a, not blank) an audit needs to be gradable."""
+    significant_difference: int = 2
+    """Grade levels apart at which two judgements of a case 'differ significantly'."""
+    glossary: dict[str, str] = {}
+    """Terms and their meanings, for reports."""
+
+    _sha256: str | None = PrivateAttr(default=None)
+    _source: str | None = PrivateAttr(default=None)
+
+    # Lookups -----------------------------------------------------------------------
+
+    @cached_property
+    def grade_keys(self) -> list[str]:
+        return [g.key for g in self.scale]
+
+    @cached_property
+    def grade_labels(self) -> dict[str, str]:
+        return {g.key: g.label for g in self.scale}
+
+    @cached_property
+    def case_type_keys(self) -> list[str]:
+        return [c.key for c in self.case_types]
+
+    @cached_property
+    def case_type_labels(self) -> dict[str, str]:
+        return {c.key: c.label for c in self.case_types}
+
+    @cached_property
+    def theme_keys(self) -> list[str]:
+        return [t.key for t in self.themes]
+
+    @cached_property
+    def criterion_ids(self) -> list[str]:
+        return [c.id for c in self.criteria]
+
+    @cached_property
+    def criteria_by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
+    @cached_property
+    def _grade_lookup(self) -> dict[str, str]:
+        return _lookup((g.key, g.label, *g.aliases) for g in self.scale)
+
+    @cached_property
+    def _case_type_lookup(self) -> dict[str, str]:
+        return _lookup((c.key, c.label, *c.aliases) for c in self.case_types)
+
+    @cached_property
+    def _answer_lookup(self) -> dict[str, str]:
+        table = dict(_BUILTIN_ANSWER_ALIASES)
+        table.update({label_key(k): v for k, v in self.answer_aliases.items()})
+        return table
+
+    def parse_grade(self, text: str) -> str | None:
+        """Grade key for a loosely typed label or alias; None when unknown."""
+        return self._grade_lookup.get(label_key(text))
+
+    def parse_case_type(self, text: str) -> str | None:
+        """Case type key for a loosely typed key, label or alias; None when unknown."""
+        return self._case_type_lookup.get(label_key(text))
+
+    def parse_answer(self, text: str) -> str | None:
+        """One of yes / partly / no / n/a for a loosely typed answer; None when unknown."""
+        return self._answer_lookup.get(label_key(text))
+
+    def grade_level(self, key: str) -> int:
+        """Position of a grade on the scale: 0 is the best."""
+        return self.grade_keys.index(key)
+
+    def applies(self, criterion_id: str, case_type: str) -> bool:
+        """Whether a criterion applies to a case type."""
+        applies_to = self.criteria_by_id[criterion_id].applies_to
+        return applies_to is None or case_type in applies_to
+
+    def criteria_for(self, case_type: str) -> list[Criterion]:
+        """The criteria that apply to a case type, in rubric order."""
+        return [c for c in self.criteria if self.applies(c.id, case_type)]
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the file the rubric was loaded from (None if built in code)."""
+        return self._sha256
+
+    @property
+    def source(self) -> str | None:
+        """Where the rubric was loaded from: a file path or ``package:<name>``."""
+        return self._source
+
+    def grade_list_text(self) -> str:
+        """The grades' labels joined for messages: 'good, adequate or inadequate'."""
+        labels = [g.label.lower() for g in self.scale]
+        return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+    # Consistency -------------------------------------------------------------------
+
+    def check(self) -> list[Problem]:
+        """Every inconsistency between the parts of the rubric (empty when sound)."""
+        found: list[Problem] = []
+        found += _duplicates("scale", [g.key for g in self.scale], "grade")
+        found += _duplicates("case_types", self.case_type_keys, "case type")
+        found += _duplicates("themes", self.theme_keys, "theme")
+        found += _duplicates("criteria", self.criterion_ids, "criterion id")
+        found += _alias_clashes("scale", [(g.key, g.label, *g.aliases) for g in self.scale])
+        found += _alias_clashes("case_types",
+                                [(c.key, c.label, *c.aliases) for c in self.case_types])
+        found += self._check_answers()
+        found += self._check_criteria()
+        found += self._check_bands()
+        for i, rule in enumerate(self.limiting):
+            found += rule.check(self, i)
+        levels = len(self.scale)
+        if not 1 <= self.significant_difference <= levels - 1:
+            found.append(_problem("bad-setting", "significant_difference",
+                                  f"must be between 1 and {levels - 1} grade levels for a "
+                                  f"{levels}-level scale", self.significant_difference))
+        if self.min_answered < 1:
+            found.append(_problem("bad-setting", "min_answered", "must be at least 1",
+                                  self.min_answered))
+        return found
+
+    def _check_answers(self) -> list[Problem]:
+        found = []
+        for key, score in self.answer_scores.items():
+            if key not in ("yes", "partly", "no"):
+                found.append(_problem("unknown-answer", f"answer_scores.{key}",
+                                      "only yes, partly and no carry scores (quote them in "
+                                      "YAML: \"yes\", \"no\")", key))
+            elif not 0 <= score <= 1:
+                found.append(_problem("bad-score", f"answer_scores.{key}",
+                                      "must be between 0 and 1", score))
+        for key in ("yes", "partly", "no"):
+            if key not in self.answer_scores:
+                found.append(_problem("missing-answer-score", "answer_scores",
+                                      f"gives no score for {key!r}", None))
+        for alias, target in self.answer_aliases.items():
+            if target not in ANSWERS:
+                found.append(_problem("unknown-answer", f"answer_aliases.{alias}",
+                                      f"maps to {target!r}; use yes, partly, no or n/a",
+                                      target))
+        return found
+
+    def _check_criteria(self) -> list[Problem]:
+        found = []
+        for i, c in enumerate(self.criteria):
+            where = f"criteria[{i}]"
+            if c.theme not in self.theme_keys:
+                found.append(_problem("unknown-theme", f"{where}.theme",
+                                      f"criterion {c.id!r} names theme {c.theme!r}; themes "
+                                      f"are {', '.join(self.theme_keys)}", c.theme))
+            if c.weight < 0:
+                found.append(_problem("negative-weight", f"{where}.weight",
+                                      f"criterion {c.id!r} has a negative weight", c.weight))
+            for j, ct in enumerate(c.applies_to or []):
+                if ct not in self.case_type_keys:
+                    found.append(_problem("unknown-case-type", f"{where}.applies_to[{j}]",
+                                          f"criterion {c.id!r} applies to {ct!r}, which is "
+                                          "not a case type of the rubric", ct))
+            if c.applies_to is not None and not c.applies_to:
+                found.append(_problem("empty-applies-to", f"{where}.applies_to",
+                                      f"criterion {c.id!r} applies to no case type; omit "
+                                      "applies_to to apply it to all", None))
+        for ct in self.case_type_keys:
+            if not any(c.weight > 0 for c in self.criteria_for(ct)):
+                found.append(_problem("case-type-unscored", "case_types",
+                                      f"no weighted criterion applies to case type {ct!r}, "
+                                      "so its audits could never be graded", ct))
+        return found
+
+    def _check_bands(self) -> list[Problem]:
+        found = []
+        for key in self.bands:
+            if key not in self.grade_keys:
+                found.append(_problem("unknown-grade", f"bands.{key}",
+                                      f"{key!r} is not a grade of the scale "
+                                      f"({', '.join(self.grade_keys)})", key))
+        missing = [k for k in self.grade_keys if k not in self.bands]
+        if missing:
+            found.append(_problem("missing-band", "bands",
+                                  f"gives no lowest score for {', '.join(missing)}", None))
+            return found
+        values = [self.bands[k] for k in self.grade_keys]
+        if any(not 0 <= v <= 100 for v in values):
+            found.append(_problem("bad-band", "bands", "scores must be between 0 and 100",
+                                  values))
+        if any(a <= b for a, b in zip(values, values[1:], strict=False)):
+            found.append(_problem("bands-out-of-order", "bands",
+                                  "lowest scores must fall strictly from the best grade to "
+                                  "the worst: " + ", ".join(
+                                      f"{k} {self.bands[k]:g}" for k in self.grade_keys),
+                                  values))
+        if values[-1] != 0:
+            found.append(_problem("bad-band", f"bands.{self.grade_keys[-1]}",
+                                  "the worst grade must start at 0 so every score has a grade",
+                                  values[-1]))
+        return found
+
+
+def _problem(code: str, path: str, message: str, value: object) -> Problem:
+    return Problem(code=code, column=path, message=f"{path} {message}",
+                   value=None if value is None else str(value))
+
+
+def _lookup(groups: object) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for names in groups:  # type: ignore[attr-defined]
+        key = names[0]
+        for name in names:
+            table.setdefault(label_key(name), key)
+    return table
+
+
+def _duplicates(section: str, keys: list[str], what: str) -> list[Problem]:
+    seen: set[str] = set()
+    found = []
+    for i, key in enumerate(keys):
+        if key in seen:
+            found.append(_problem("duplicate-key", f"{section}[{i}]",
+                                  f"repeats {what} {key!r}", key))
+        seen.add(key)
+    return found
+
+
+def _alias_clashes(section: str, groups: list[tuple[str, ...]]) -> list[Problem]:
+    owner: dict[str, str] = {}
+    found = []
+    for i, names in enumerate(groups):
+        for name in names:
+            norm = label_key(name)
+            if norm in owner and owner[norm] != names[0]:
+                found.append(_problem("ambiguous-alias", f"{section}[{i}]",
+                                      f"spelling {name!r} already means {owner[norm]!r}",
+                                      name))
+            owner.setdefault(norm, names[0])
+    return found
+
+
+# Loading -------------------------------------------------------------------------------
+
+
+def shipped_rubrics_dir() -> Path:
+    """Folder of the rubrics shipped with the package (or the repository's rubrics/)."""
+    packaged = resources.files("hmic_audit") / "rubrics"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rubrics"
+
+
+def resolve_rubric_path(name_or_path: str | Path | None) -> Path:
+    """A file path for ``--rubric``: an existing path, or the name of a shipped rubric."""
+    if name_or_path is None:
+        name_or_path = DEFAULT_RUBRIC
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    shipped = shipped_rubrics_dir() / f"{name_or_path}.yaml"
+    if shipped.exists() and path.suffix == "" and len(path.parts) == 1:
+        return shipped
+    names = sorted(p.stem for p in shipped_rubrics_dir().glob("*.yaml"))
+    raise RubricError(
+        f"rubric {str(name_or_path)!r} not found",
+        [Problem(code="rubric-not-found", file=str(name_or_path),
+                 message=f"no such file; give a path to a rubric YAML file or the name of "
+                 f"a shipped rubric ({', '.join(names)})")],
+    )
+
+
+def parse_rubric(text: str, *, file: str = "<rubric>") -> tuple[Rubric | None, list[Problem]]:
+    """Parse and check rubric text; returns the rubric (None if unusable) and all problems."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        return None, [Problem(code="bad-yaml", file=file, row=row,
+                              message=f"is not valid YAML: {getattr(exc, 'problem', exc)}")]
+    if not isinstance(data, dict):
+        return None, [Problem(code="bad-yaml", file=file,
+                              message="must be a YAML mapping (name:, version:, scale:, ...)")]
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        return None, [_from_pydantic(err, file) for err in exc.errors()]
+    problems = [p.model_copy(update={"file": file}) for p in rubric.check()]
+    return rubric, problems
+
+
+def _from_pydantic(err: dict, file: str) -> Problem:  # type: ignore[type-arg]
+    path = ""
+    for part in err["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "is not a rubric key (check its spelling)"
+    elif path.endswith("version") and err["type"] == "string_type":
+        message = "must be text: quote it (version: \"1.10\") so YAML keeps it as written"
+    elif err["type"] == "string_type" and isinstance(err.get("input"), bool):
+        message = ("was read as true/false: quote it (\"yes\", \"no\", \"on\") so YAML keeps "
+                   "it as text")
+    value = err.get("input")
+    shown = None if isinstance(value, dict | list) else value
+    return Problem(code="bad-rubric-field", file=file, column=path,
+                   message=f"{path or 'rubric'} {message}",
+                   value=None if shown is None else str(shown))
+
+
+def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
+    """Load, validate and check a rubric; raise ``RubricError`` listing every problem."""
+    path = resolve_rubric_path(name_or_path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RubricError(f"cannot read rubric {path.name}", [
+            Problem(code="rubric-unreadable", file=path.name, message=str(exc.strerror))
+        ]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RubricError(f"rubric {path.name} is not UTF-8 text", [
+            Problem(code="bad-encoding", file=path.name,
+                    message="is not UTF-8 text; save the rubric as UTF-8")
+        ]) from None
+    rubric, problems = parse_rubric(text, file=path.name)
+    bad = [p for p in problems if p.is_error]
+    if rubric is None or bad:
+        raise RubricError(f"rubric {path.name} has {len(bad)} problem(s)", bad)
+    rubric._sha256 = hashlib.sha256(raw).hexdigest()
+    rubric._source = str(path)
+    return rubric
