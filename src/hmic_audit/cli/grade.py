@@ -1,0 +1,110 @@
+"""``hmic-audit grade``: grade a workbook of audited cases against a rubric."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .options import CasesArg, EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
+from .output import emit_json, guarded, report_problems, say, show
+
+OUT_FORMATS = (".xlsx", ".csv", ".json")
+
+
+@guarded
+def grade_command(
+    cases: CasesArg,
+    rubric: RubricOpt = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the graded table (one row per audit): .xlsx, .csv or .json.",
+        show_default=False)] = None,
+    format: FormatOpt = OutputFormat.human,
+    explain: Annotated[str | None, typer.Option(
+        "--explain", metavar="CASE_REF",
+        help="Show why one case got its grade: each criterion, answer, points lost, caps.",
+        show_default=False)] = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Grade audited cases against a rubric and summarise the grades.
+
+    Shows the final grades for each sample and assessor (the assessor's own grade where
+    written, else the rubric's), overrides where the two differ, and audits that could
+    not be graded. Bad input stops with every problem listed and exit code 2.
+
+    Examples:
+
+      hmic-audit grade sample_cases/gmp-2014/cases.xlsx
+
+      hmic-audit grade cases.xlsx --out graded.xlsx
+
+      hmic-audit grade cases.xlsx --explain SA-001
+
+      hmic-audit grade cases.csv --rubric my-rubric.yaml --format json
+    """
+    from .. import grade, load_rubric, read_workbook
+    from ..problems import OutputError, Problem
+
+    if out is not None and out.suffix.lower() not in OUT_FORMATS:
+        raise OutputError("unsupported --out format", [Problem(
+            code="bad-output-format", file=str(out),
+            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx, .csv or .json")])
+    the_rubric = load_rubric(rubric)
+    audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
+    report_problems(warnings, "Warnings")
+    result = grade(audit_set, the_rubric)
+
+    if out is not None:
+        from ..write import write_outputs
+
+        write_outputs({out: _render_out(out, result, the_rubric)}, inputs=[cases])
+        say(f"wrote {out} ({len(result.audits)} audits)")
+
+    if explain is not None:
+        from ..explain import explain_case
+
+        explanation = explain_case(explain, audit_set, result, the_rubric)
+        if format is OutputFormat.json:
+            from ..render.json import render_json
+
+            emit_json(render_json(explanation))
+        else:
+            from ..render.console import explain_view
+
+            show(explain_view(explanation, the_rubric))
+        return
+    if format is OutputFormat.json:
+        from ..render.json import render_json
+
+        emit_json(render_json(result))
+    else:
+        from ..render.console import grade_view
+
+        show(grade_view(result, the_rubric))
+
+
+def _render_out(out: Path, result: object, rubric: object) -> bytes:
+    from ..grading import GradeResult
+    from ..render.table import column_titles, graded_columns, graded_rows
+    from ..rubric import Rubric
+
+    assert isinstance(result, GradeResult) and isinstance(rubric, Rubric)
+    suffix = out.suffix.lower()
+    if suffix == ".json":
+        from ..render.json import render_json
+
+        return render_json(result).encode("utf-8")
+    rows = graded_rows(result, rubric)
+    if suffix == ".csv":
+        from ..render.csv import render_csv
+
+        return render_csv(graded_columns(rubric), rows)
+    from ..render.xlsx import render_table_xlsx
+
+    columns = graded_columns(rubric)
+    grade_cols = tuple(i for i, c in enumerate(columns) if c.endswith("_grade"))
+    return render_table_xlsx("Graded", column_titles(rubric), rows, rubric=rubric,
+                             grade_columns=grade_cols,
+                             widths={columns.index("reasons"): 80})

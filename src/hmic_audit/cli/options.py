@@ -1,0 +1,34 @@
+"""Options shared by the commands, defined once."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(str, Enum):
+    """What a command prints on stdout."""
+
+    human = "human"
+    json = "json"
+
+
+CasesArg = Annotated[Path, typer.Argument(
+    metavar="CASES", help="Cases file: .xlsx (sheet 'Cases', else the first), .csv or .json.",
+    show_default=False)]
+RubricOpt = Annotated[str | None, typer.Option(
+    "--rubric", "-r", metavar="RUBRIC",
+    help="Rubric YAML file, or the name of a shipped rubric (default: child-protection-2014).",
+    show_default=False)]
+FormatOpt = Annotated[OutputFormat, typer.Option(
+    "--format", "-f", help="human: tables for people; json: one JSON document on stdout.",
+    case_sensitive=False)]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="Text encoding of a CSV file (default: UTF-8, else Windows-1252).",
+    show_default=False)]
+SheetOpt = Annotated[str | None, typer.Option(
+    "--sheet", help="Worksheet to read (default: 'Cases', else the first sheet).",
+    show_default=False)]

@@ -1,0 +1,80 @@
+"""Printing for the commands: data to stdout, words to stderr, one error path."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console, RenderableType
+
+from ..problems import HmicAuditError, Problem
+from .options import OutputFormat
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def out_console() -> Console:
+    """Console for data (stdout)."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def err_console() -> Console:
+    """Console for messages and progress (stderr)."""
+    return Console(stderr=True, highlight=False)
+
+
+def show(renderable: RenderableType) -> None:
+    out_console().print(renderable)
+
+
+def say(message: str, style: str | None = None) -> None:
+    err_console().print(message, style=style)
+
+
+def emit_json(text: str) -> None:
+    """Write one JSON document to stdout."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def report_problems(problems: list[Problem], title: str | None = None) -> None:
+    """Show problems on stderr."""
+    from ..render.console import problems_view
+
+    if problems:
+        err_console().print(problems_view(problems, title))
+
+
+def error_document(exc: HmicAuditError) -> dict[str, Any]:
+    return {"ok": False, "error": exc.summary,
+            "problems": [p.model_dump(mode="json") for p in exc.problems]}
+
+
+def guarded(fn: F) -> F:
+    """Turn bad input (``HmicAuditError``) into a located message and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except HmicAuditError as exc:
+            fmt = kwargs.get("format")
+            if fmt is OutputFormat.json:
+                from ..render.json import render_json
+
+                emit_json(render_json(error_document(exc)))
+            say(f"error: {exc.summary}", style="bold red")
+            report_problems(exc.problems)
+            errors = sum(p.is_error for p in exc.problems)
+            if errors > 1:
+                say(f"{errors} errors. Nothing was written.", style="dim")
+            else:
+                say("Nothing was written.", style="dim")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]

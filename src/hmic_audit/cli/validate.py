@@ -1,0 +1,52 @@
+"""``hmic-audit validate``: check a workbook without producing anything."""
+
+from __future__ import annotations
+
+import typer
+
+from .options import CasesArg, EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
+from .output import EXIT_PROBLEMS, emit_json, guarded, report_problems, say
+
+
+@guarded
+def validate_command(
+    cases: CasesArg,
+    rubric: RubricOpt = None,
+    format: FormatOpt = OutputFormat.human,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Check a cases workbook against a rubric and list every problem.
+
+    Exit code 0 when the workbook is clean (warnings may be shown), 1 when it has
+    errors, 2 when the rubric itself is bad or the command is misused.
+
+    Examples:
+
+      hmic-audit validate sample_cases/gmp-2014/cases.xlsx
+
+      hmic-audit validate cases.csv --encoding cp1252 --format json
+    """
+    from .. import load_rubric, read_workbook
+    from ..problems import WorkbookError
+
+    the_rubric = load_rubric(rubric)
+    try:
+        audit_set, problems = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
+        ok, summary = True, f"{audit_set.file}: {len(audit_set.audits)} audits, no errors"
+    except WorkbookError as exc:
+        problems, ok = exc.problems, False
+        summary = f"{cases.name}: {sum(p.is_error for p in problems)} error(s)"
+    if format is OutputFormat.json:
+        from ..render.json import render_json
+
+        emit_json(render_json({
+            "ok": ok, "file": cases.name, "rubric": the_rubric.name,
+            "errors": sum(p.is_error for p in problems),
+            "warnings": sum(not p.is_error for p in problems),
+            "problems": [p.model_dump(mode="json") for p in problems]}))
+    else:
+        report_problems(problems)
+    say(summary, style="green" if ok else "bold red")
+    if not ok:
+        raise typer.Exit(EXIT_PROBLEMS)

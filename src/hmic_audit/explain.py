@@ -1,0 +1,71 @@
+"""Explain one case: every applicable criterion, its answer and the points it cost."""
+
+from __future__ import annotations
+
+import difflib
+
+from pydantic import BaseModel, ConfigDict
+
+from .grading import GradeResult
+from .models import AuditSet, GradedAudit
+from .problems import HmicAuditError, Problem
+from .rubric import Rubric
+
+
+class CriterionLine(BaseModel):
+    """One criterion as it bore on one audit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    theme: str
+    question: str
+    weight: float
+    answer: str | None
+    """yes / partly / no / n/a, or None when left blank."""
+    points_lost: float
+    caps_at: str | None
+    """Grade key this criterion capped the audit at, if its limiting rule fired."""
+
+
+class AuditExplanation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    graded: GradedAudit
+    criteria: list[CriterionLine]
+
+
+class CaseExplanation(BaseModel):
+    """Why each audit of a case got its grade."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_ref: str
+    case_type: str
+    audits: list[AuditExplanation]
+
+
+def explain_case(case_ref: str, audit_set: AuditSet, result: GradeResult,
+                 rubric: Rubric) -> CaseExplanation:
+    """Line-by-line explanation of a case; ``HmicAuditError`` if the case is not there."""
+    graded = result.case(case_ref)
+    if not graded:
+        refs = sorted({a.case_ref for a in result.audits})
+        close = difflib.get_close_matches(case_ref, refs, n=3)
+        tip = f"; did you mean {', '.join(close)}?" if close else ""
+        raise HmicAuditError(f"no case {case_ref!r}", [Problem(
+            code="unknown-case", file=audit_set.file, value=case_ref,
+            message=f"has no case {case_ref!r}{tip}")])
+    audits = {(a.case_ref, a.assessor): a for a in audit_set.audits}
+    explained = []
+    for g in graded:
+        audit = audits[(g.case_ref, g.assessor)]
+        lost = {r.criterion: r.points_lost for r in g.reasons if r.kind == "points"}
+        capped = {r.criterion: r.cap for r in g.reasons if r.kind == "cap"}
+        lines = [CriterionLine(id=c.id, theme=c.theme, question=c.question, weight=c.weight,
+                               answer=audit.answers.get(c.id),
+                               points_lost=lost.get(c.id, 0.0), caps_at=capped.get(c.id))
+                 for c in rubric.criteria_for(g.case_type)]
+        explained.append(AuditExplanation(graded=g, criteria=lines))
+    return CaseExplanation(case_ref=graded[0].case_ref, case_type=graded[0].case_type,
+                           audits=explained)

@@ -1,0 +1,156 @@
+"""Rich renderables for the terminal views; the CLI prints them, nothing here prints."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ..explain import CaseExplanation
+from ..grading import GradeResult
+from ..problems import Problem
+from ..rubric import Rubric
+
+GRADE_STYLES = ["green", "cyan", "yellow", "red", "magenta", "blue"]
+
+
+def grade_style(rubric: Rubric, key: str | None) -> str:
+    """A colour per grade: the colours run from green (best) toward red (worst)."""
+    if key is None:
+        return "dim"
+    levels = len(rubric.scale)
+    palette = ["green", "cyan", "yellow", "red"] if levels <= 4 else GRADE_STYLES
+    idx = rubric.grade_level(key)
+    if levels < len(palette):  # spread: best green, worst red
+        idx = round(idx * (len(palette) - 1) / max(levels - 1, 1))
+    return palette[min(idx, len(palette) - 1)]
+
+
+def problems_view(problems: list[Problem], title: str | None = None) -> RenderableType:
+    """Problems as a list a person can work through, errors first."""
+    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
+    table.add_column("", no_wrap=True)
+    table.add_column("Where", no_wrap=True, style="bold")
+    table.add_column("Problem")
+    ordered = sorted(problems, key=lambda p: (not p.is_error,))
+    for p in ordered:
+        mark = Text("error", style="red bold") if p.is_error else Text("warning", style="yellow")
+        table.add_row(mark, p.location or "-", p.message)
+    return table
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{n} ({100 * n / total:.0f}%)" if total else str(n)
+
+
+def grade_view(result: GradeResult, rubric: Rubric) -> RenderableType:
+    """Grade distributions per sample and assessor, overrides and ungraded audits."""
+    s = result.summary
+    parts: list[RenderableType] = [Text.assemble(
+        ("Graded ", ""), (result.input.file, "bold"),
+        f" with rubric {result.rubric.name} v{result.rubric.version}: "
+        f"{s.cases} cases, {s.audits} audits")]
+    table = Table(title="Final grades by sample and assessor", title_justify="left")
+    table.add_column("Sample")
+    table.add_column("Assessor")
+    table.add_column("Audits", justify="right")
+    for g in rubric.scale:
+        table.add_column(g.label, justify="right", style=grade_style(rubric, g.key))
+    table.add_column("Ungraded", justify="right")
+    table.add_column("Overrides", justify="right")
+    for d in s.distributions:
+        graded = d.audits - d.ungraded
+        table.add_row(d.sample.value, d.assessor.value, str(d.audits),
+                      *(_pct(d.counts[g], graded) for g in rubric.grade_keys),
+                      str(d.ungraded), str(d.overrides))
+    parts.append(table)
+    overrides = [a for a in result.audits if a.override]
+    if overrides:
+        t = Table(title="Overrides: the assessor's grade differs from the rubric's",
+                  title_justify="left")
+        for col in ("Case", "Assessor", "Written", "Computed", "Score"):
+            t.add_column(col)
+        for a in overrides:
+            t.add_row(a.case_ref, a.assessor.value, rubric.grade_labels[a.given_grade or ""],
+                      rubric.grade_labels[a.computed_grade or ""],
+                      f"{a.score:.1f}" if a.score is not None else "-")
+        parts.append(t)
+    if s.not_gradable:
+        parts.append(Text(f"Not gradable (too few scored answers): {', '.join(s.not_gradable)}",
+                          style="yellow"))
+    if s.ungraded:
+        parts.append(Text(f"No grade at all: {', '.join(s.ungraded)}", style="red"))
+    parts.append(Text("Use --explain CASE to see why a case got its grade.", style="dim"))
+    return Group(*parts)
+
+
+def explain_view(explanation: CaseExplanation, rubric: Rubric) -> RenderableType:
+    """Each audit of a case: criteria, answers, points lost, caps and the grades."""
+    parts: list[RenderableType] = []
+    themes = {t.key: t.label for t in rubric.themes}
+    for item in explanation.audits:
+        g = item.graded
+        table = Table(title=f"Case {g.case_ref} - {rubric.case_type_labels[g.case_type]} - "
+                      f"{g.assessor.value} audit", title_justify="left")
+        for col, justify in (("Theme", "left"), ("Criterion", "left"), ("Question", "left"),
+                             ("Answer", "left"), ("Weight", "right"), ("Points lost", "right")):
+            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for line in item.criteria:
+            answer = line.answer or "(blank)"
+            style = {"no": "red", "partly": "yellow", "yes": "green"}.get(line.answer or "", "dim")
+            lost = f"-{line.points_lost:.1f}" if line.points_lost else ""
+            if line.caps_at:
+                lost += f" cap: {rubric.grade_labels[line.caps_at]}"
+            table.add_row(themes[line.theme], line.id, line.question, Text(answer, style=style),
+                          f"{line.weight:g}", lost)
+        parts.append(table)
+        if g.gradable:
+            band = rubric.grade_labels[g.band_grade or ""]
+            summary = f"Score {g.score:.1f} of 100 -> band {band}"
+            if g.caps:
+                summary += f"; capped by {', '.join(g.caps)}"
+            summary += f" -> computed {rubric.grade_labels[g.computed_grade or '']}"
+        else:
+            summary = g.reasons[0].message if g.reasons else "not gradable"
+        if g.given_grade:
+            summary += f"; written {rubric.grade_labels[g.given_grade]}"
+            if g.override:
+                summary += " (override)"
+        final = rubric.grade_labels.get(g.final_grade or "", "none")
+        parts.append(Text.assemble(summary + "; final ", (final, "bold " + grade_style(
+            rubric, g.final_grade))))
+    return Group(*parts)
+
+
+def rubric_view(rubric: Rubric) -> RenderableType:
+    """The rubric as a tree: scale, themes, criteria with weights, caps and case types."""
+    tree = Tree(Text(f"{rubric.name} v{rubric.version} - {rubric.title}", style="bold"))
+    scale = tree.add("Scale (best first) and bands")
+    for g in rubric.scale:
+        aliases = f"  aliases: {', '.join(g.aliases)}" if g.aliases else ""
+        scale.add(Text.assemble((g.label, grade_style(rubric, g.key)),
+                                f"  score >= {rubric.bands.get(g.key, 0):g}{aliases}"))
+    types = tree.add(f"Case types ({len(rubric.case_types)})")
+    for ct in rubric.case_types:
+        types.add(f"{ct.key}: {ct.label}")
+    caps = {r.criterion: r for r in rubric.limiting}
+    themes = tree.add(f"Themes and criteria ({len(rubric.criteria)})")
+    for theme in rubric.themes:
+        node = themes.add(Text(theme.label, style="bold"))
+        for c in rubric.criteria:
+            if c.theme != theme.key:
+                continue
+            applies = "all case types" if c.applies_to is None else ", ".join(c.applies_to)
+            line = Text.assemble((c.id, "cyan"), f"  weight {c.weight:g}  ({applies})")
+            if c.id in caps:
+                rule = caps[c.id]
+                line.append(f"  caps at {rubric.grade_labels.get(rule.cap, rule.cap)} "
+                            f"when {rule.when}", style="red")
+            sub = node.add(line)
+            sub.add(Text(c.question, style="dim"))
+    tree.add(f"Answers score: " + ", ".join(f"{k} {v:g}" for k, v in
+                                            rubric.answer_scores.items()) + "; n/a drops out")
+    tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
+             f"{rubric.significant_difference} or more levels apart differ significantly")
+    return tree
