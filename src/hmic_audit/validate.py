@@ -166,7 +166,7 @@ def _validate(table: RawTable, rubric: Rubric) -> tuple[list[Audit], list[Proble
         return [], out.problems, layout
     drafts = [d for number, cells in table.rows
               for d in _parse_row(number, cells, columns, rubric, out, layout)]
-    audits = _check_cases(drafts, columns, out)
+    audits = _check_cases(drafts, columns, rubric, out)
     return audits, out.problems, layout
 
 
@@ -340,7 +340,7 @@ def _age(got: tuple[str, _Column | None], row: int, out: _Collector) -> int | No
     return age
 
 
-def _check_cases(drafts: list[_Draft], columns: dict[str, _Column],
+def _check_cases(drafts: list[_Draft], columns: dict[str, _Column], rubric: Rubric,
                  out: _Collector) -> list[Audit]:
     """Checks across the audits of one case; settles each case's sample."""
     by_case: dict[str, list[_Draft]] = {}
@@ -353,17 +353,19 @@ def _check_cases(drafts: list[_Draft], columns: dict[str, _Column],
         for draft in group:
             earlier = kept.get(draft.assessor)
             if earlier is not None:
-                out.cell("duplicate-audit", f"case {draft.case_ref!r} already has a "
+                article = "an" if draft.assessor is Assessor.INSPECTOR else "a"
+                out.cell("duplicate-audit", f"case {draft.case_ref!r} already has {article} "
                          f"{draft.assessor.value} audit at row {earlier.row}; each "
                          "assessor audits a case once", draft.row,
                          columns.get("assessor") or columns["case_ref"], draft.case_ref)
                 continue
             kept[draft.assessor] = draft
             if draft is not head and draft.case_type != head.case_type:
+                label = rubric.case_type_labels
                 out.cell("case-type-mismatch", f"case {draft.case_ref!r} is of type "
-                         f"{draft.case_type!r} here but {head.case_type!r} at row {head.row}; "
-                         "a case has one type", draft.row, columns["case_type"],
-                         draft.case_type)
+                         f"{label[draft.case_type]!r} here but {label[head.case_type]!r} at "
+                         f"row {head.row}; a case has one type", draft.row,
+                         columns["case_type"], label[draft.case_type])
             if draft is not head and draft.sample and head.sample and draft.sample != head.sample:
                 out.cell("sample-mismatch", f"case {draft.case_ref!r} is "
                          f"{draft.sample.value} here but {head.sample.value} at row {head.row}",

@@ -1,0 +1,159 @@
+"""Reading .xlsx, .csv and .json into text cells, keeping the spreadsheet's row numbers."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from hmic_audit import WorkbookError, read_workbook
+from hmic_audit.read import read_table
+
+from .conftest import LONG_HEADERS, write_xlsx
+
+CSV_TEXT = ("case_ref,sample,case_type,area,assessor,grade,notes\n"
+            "00123,inspector-selected,Domestic abuse,Bury,inspector,Good,Café visit\n"
+            "\n"
+            "00124,inspector-selected,s47,Bury,inspector,N/A,\n")
+
+
+def test_xlsx_header_under_title_rows_and_row_numbers_kept(tmp_path: Path):
+    rows = [["00123", "inspector-selected", "Domestic abuse", "Bury", "inspector", None,
+             "Good"], None, None,
+            ["A-7", "inspector-selected", "s47", "Bury", "inspector", None, "Good"]]
+    path = write_xlsx(tmp_path / "t.xlsx", LONG_HEADERS, rows, title_rows=2)
+    table = read_table(path)
+    assert table.header_row == 3
+    assert [n for n, _ in table.rows] == [4, 7]
+    assert table.rows[0][1][0] == "00123"  # text reference keeps its leading zeros
+
+
+def test_cases_sheet_is_preferred_else_the_first(tmp_path: Path):
+    headers, rows = LONG_HEADERS, [["X1", "", "s47", "", "inspector", None, "good"]]
+    with_cases = write_xlsx(tmp_path / "a.xlsx", headers, rows, extra_sheets=("About",))
+    assert read_table(with_cases).sheet == "Cases"
+    other = write_xlsx(tmp_path / "b.xlsx", headers, rows, sheet="Audits")
+    assert read_table(other).sheet == "Audits"
+
+
+def test_numbers_and_dates_become_text(tmp_path: Path):
+    import datetime as dt
+
+    rows = [[123, "inspector-selected", "s47", "Bury", "inspector", dt.date(2014, 7, 3),
+             "good"]]
+    table = read_table(write_xlsx(tmp_path / "n.xlsx", LONG_HEADERS, rows))
+    cells = table.rows[0][1]
+    assert cells[0] == "123"  # not "123.0"
+    assert cells[5] == "2014-07-03"
+
+
+def test_csv_utf8_with_and_without_bom(tmp_path: Path):
+    plain = tmp_path / "plain.csv"
+    plain.write_text(CSV_TEXT, encoding="utf-8")
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + CSV_TEXT.encode("utf-8"))
+    for path in (plain, bom):
+        table = read_table(path)
+        assert table.headers[0] == "case_ref"
+        assert table.rows[0][1][0] == "00123"
+        assert table.rows[0][1][6] == "Café visit"
+        assert [n for n, _ in table.rows] == [2, 4]  # blank line 3 counted
+        assert table.rows[1][1][5] == "N/A"  # not turned into a blank
+        assert table.warnings == []
+
+
+def test_csv_cp1252_is_detected_with_a_warning(tmp_path: Path):
+    path = tmp_path / "win.csv"
+    path.write_bytes(CSV_TEXT.encode("cp1252"))
+    table = read_table(path)
+    assert table.rows[0][1][6] == "Café visit"
+    assert [w.code for w in table.warnings] == ["encoding-guessed"]
+
+
+def test_csv_encoding_can_be_given(tmp_path: Path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(CSV_TEXT.replace("Café", "Caf\u00e9").encode("latin-1"))
+    table = read_table(path, encoding="latin-1")
+    assert table.rows[0][1][6] == "Café visit" and table.warnings == []
+
+
+def test_semicolon_csv(tmp_path: Path):
+    path = tmp_path / "semi.csv"
+    path.write_text(CSV_TEXT.replace(",", ";"), encoding="utf-8")
+    assert read_table(path).rows[0][1][2] == "Domestic abuse"
+
+
+def test_json_records(tmp_path: Path, rubric):
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps({"audits": [
+        {"case_ref": "00123", "case_type": "s47", "assessor": "inspector", "grade": "Good",
+         "sample": "inspector-selected"},
+        {"case_ref": "00124", "case_type": "cse", "assessor": "inspector", "grade": None,
+         "ta_child_listened_to": "N/A", "ic_child_seen": "yes", "ic_prompt_response": "yes",
+         "ic_immediate_safety": "yes", "ah_risk_assessed": "no", "ah_referral_made": "yes"},
+    ]}), encoding="utf-8")
+    audits, warnings = read_workbook(path, rubric)
+    assert [a.case_ref for a in audits.audits] == ["00123", "00124"]
+    assert audits.audits[1].answers["ta_child_listened_to"] == "n/a"
+    assert warnings == []
+
+
+def test_json_bad_shape_is_located(tmp_path: Path):
+    path = tmp_path / "bad.json"
+    path.write_text('[{"case_ref": "A", "grade": ["good"]}]', encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    assert [(p.row, p.column, p.code) for p in info.value.problems] == [
+        (1, "grade", "bad-json-value")]
+
+
+def test_missing_header_row_is_reported(tmp_path: Path):
+    path = tmp_path / "nohead.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    assert info.value.problems[0].code == "missing-header"
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"case_ref,grade\nA,good\n", "not-xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "not-xlsx"),
+    (b"PK\x03\x04garbage", "corrupt-xlsx"),
+])
+def test_files_that_are_not_workbooks(tmp_path: Path, content, code):
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    assert info.value.problems[0].code == code
+
+
+def test_stray_cell_far_away_is_refused_before_the_reader_sees_it(tmp_path: Path):
+    """A value at XFD1048576 would make the Rust reader allocate the whole grid and abort."""
+    path = tmp_path / "stray.xlsx"
+    write_xlsx(path, LONG_HEADERS, [["A", "", "s47", "", "inspector", None, "good"]])
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    xml = parts[sheet].decode()
+    xml = xml.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                      "<is><t>x</t></is></c></row></sheetData>")
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    problem = info.value.problems[0]
+    assert problem.code == "used-range-too-large"
+    assert "XFD1048576" in problem.message
+
+
+def test_unsupported_extension(tmp_path: Path):
+    path = tmp_path / "cases.ods"
+    path.write_bytes(b"x")
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    assert info.value.problems[0].code == "unsupported-format"
