@@ -81,6 +81,8 @@ class _Collector:
     def __init__(self, table: RawTable) -> None:
         self.table = table
         self.problems: list[Problem] = list(table.warnings)
+        self.rejected: set[str] = set()
+        """Case references (case-folded) with a row rejected for errors."""
 
     def cell(self, code: str, message: str, row: int, column: _Column | None, value: object,
              expected: str | None = None, severity: Severity = Severity.ERROR) -> None:
@@ -289,6 +291,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
         out.cell("no-grade-or-answers", f"the audit of case {case_ref!r} has neither an "
                  "overall grade nor any criterion answer", number, columns.get("grade"), "")
     if len([p for p in out.problems if p.is_error]) > before:
+        out.rejected.add(case_ref.casefold())
         return []
     source = SourceRow(file=out.table.file, sheet=out.table.sheet, row=number)
     return [_Draft(dict(case_ref=case_ref, case_type=case_type, assessor=assessor, grade=grade,
@@ -378,7 +381,8 @@ def _check_cases(drafts: list[_Draft], columns: dict[str, _Column], rubric: Rubr
                      "inspector-selected but has a force audit; mark it self-assessed or "
                      "remove the force audit", kept[Assessor.FORCE].row,
                      columns.get("sample") or columns.get("assessor"), "force")
-        elif sample is Sample.SELF_ASSESSED and len(kept) < 2:
+        elif (sample is Sample.SELF_ASSESSED and len(kept) < 2
+              and head.case_ref.casefold() not in out.rejected):
             missing = "inspector" if has_force else "force"
             out.cell("incomplete-case", f"self-assessed case {head.case_ref!r} has no "
                      f"{missing} audit", head.row, columns["case_ref"], head.case_ref,

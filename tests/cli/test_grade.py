@@ -1,0 +1,205 @@
+"""`hmic-audit grade` end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from hmic_audit import grade, load_rubric, read_workbook
+
+from ..conftest import ROOT, SAMPLE, invoke, long_rows_good, write_xlsx
+
+
+def test_summary_shows_the_reference_distributions(runner):
+    result = invoke(runner, "grade", SAMPLE)
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "│" in line]
+    force = next(line for line in lines if "self-assessed" in line and "force" in line)
+    inspector = next(line for line in lines if "self-assessed" in line and "inspector" in line)
+    further = next(line for line in lines if "inspector-selected" in line)
+    assert ["19 (63%)", "9 (30%)", "2 (7%)", "0 (0%)"] == _cells(force)[3:7]
+    assert ["8 (27%)", "16 (53%)", "1 (3%)", "5 (17%)"] == _cells(inspector)[3:7]
+    assert ["29 (35%)", "33 (39%)", "4 (5%)", "18 (21%)"] == _cells(further)[3:7]
+    assert "SA-013" in result.stdout  # overrides are listed
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip("│ ").split("│")]
+
+
+def test_json_equals_the_library_result(runner, rubric):
+    result = invoke(runner, "grade", SAMPLE, "--format", "json")
+    assert result.exit_code == 0
+    audits, _ = read_workbook(SAMPLE, rubric)
+    assert json.loads(result.stdout) == grade(audits, rubric).model_dump(mode="json")
+    doc = json.loads(result.stdout)
+    counts = {(d["sample"], d["assessor"]): list(d["counts"].values())
+              for d in doc["summary"]["distributions"]}
+    assert counts[("self-assessed", "force")] == [19, 9, 2, 0]
+    assert counts[("self-assessed", "inspector")] == [8, 16, 1, 5]
+    assert counts[("inspector-selected", "inspector")] == [29, 33, 4, 18]
+    assert "{" not in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json"])
+def test_out_writes_the_graded_table(runner, tmp_path, suffix):
+    out = tmp_path / f"graded{suffix}"
+    result = invoke(runner, "grade", SAMPLE, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {out}" in result.stderr.replace("\n", "")
+    if suffix == ".xlsx":
+        wb = openpyxl.load_workbook(out)
+        ws = wb["Graded"]
+        assert ws.max_row == 145
+        assert ws.freeze_panes == "B2"
+        assert ws.auto_filter.ref is not None
+        assert ws["A1"].font.bold
+        headers = [c.value for c in ws[1]]
+        rows = [dict(zip(headers, r, strict=True)) for r in ws.iter_rows(2, values_only=True)]
+    elif suffix == ".csv":
+        text = out.read_bytes().decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        headers = list(rows[0])
+    else:
+        rows = json.loads(out.read_text(encoding="utf-8"))["audits"]
+        headers = list(rows[0])
+    assert len(rows) == 144
+    final_key = next(h for h in headers if h.lower().replace(" ", "_") == "final_grade")
+    finals = [r[final_key] for r in rows]
+    assert sum(str(f).lower() == "inadequate" for f in finals) == 5 + 18
+    # same input, same bytes
+    again = tmp_path / f"again{suffix}"
+    invoke(runner, "grade", SAMPLE, "--out", again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_out_never_overwrites_the_input(runner, tmp_path):
+    copy = tmp_path / "cases.csv"
+    copy.write_text("case_ref,case_type,assessor,grade\nA,s47,inspector,good\n", "utf-8")
+    before = copy.read_bytes()
+    result = invoke(runner, "grade", copy, "--out", copy)
+    assert result.exit_code == 2
+    assert "input" in result.stderr
+    assert copy.read_bytes() == before
+
+
+def test_unknown_out_format_is_a_usage_error(runner, tmp_path):
+    result = invoke(runner, "grade", SAMPLE, "--out", tmp_path / "graded.pdf")
+    assert result.exit_code == 2
+    assert ".pdf" in result.stderr
+    assert not (tmp_path / "graded.pdf").exists()
+
+
+def test_bad_workbook_exit_2_every_problem_no_output(runner, tmp_path):
+    headers, rows = long_rows_good()
+    rows[0][6] = "Goodish"
+    rows[1][2] = "burglary"
+    rows[2][7] = "perhaps"
+    bad = write_xlsx(tmp_path / "bad.xlsx", headers, rows)
+    out = tmp_path / "graded.xlsx"
+    result = invoke(runner, "grade", bad, "--out", out)
+    assert result.exit_code == 2
+    for cell in ("Cases!G2", "Cases!C3", "Cases!H4"):
+        assert cell in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]  # no temporary files left either
+
+
+def test_twenty_mistakes_through_the_cli(runner, tmp_path):
+    from ..test_validate import test_twenty_mistakes_in_one_message  # noqa: F401  (same data)
+    from ..test_validate import HEADERS, _row
+
+    rows = [_row(c0=f"E{i:02d}", c6=f"grade{i}") for i in range(1, 21)]
+    bad = write_xlsx(tmp_path / "twenty.xlsx", HEADERS, rows)
+    result = invoke(runner, "grade", bad, "--out", tmp_path / "g.xlsx")
+    assert result.exit_code == 2
+    for row in range(2, 22):
+        assert f"Cases!G{row}" in result.stderr
+    assert "20 errors" in result.stderr
+    assert not (tmp_path / "g.xlsx").exists()
+
+
+def test_errors_as_json(runner, tmp_path):
+    headers, rows = long_rows_good()
+    rows[0][6] = "Goodish"
+    bad = write_xlsx(tmp_path / "bad.xlsx", headers, rows)
+    result = invoke(runner, "grade", bad, "--format", "json")
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False
+    assert [(p["cell"], p["code"]) for p in doc["problems"]] == [("G2", "unknown-grade")]
+
+
+def test_explain_a_case(runner):
+    result = invoke(runner, "grade", SAMPLE, "--explain", "sa-001")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Case SA-001" in out and "force audit" in out and "inspector audit" in out
+    assert "ic_immediate_safety" in out and "Points lost" in out
+    assert "final Inadequate" in out and "final Good" in out
+
+
+def test_explain_json_lists_every_applicable_criterion(runner, rubric):
+    result = invoke(runner, "grade", SAMPLE, "--explain", "IS-023", "--format", "json")
+    doc = json.loads(result.stdout)
+    [audit] = doc["audits"]
+    assert audit["graded"]["override"] is True
+    assert len(audit["criteria"]) == len(rubric.criteria_for(doc["case_type"]))
+    lost = sum(c["points_lost"] for c in audit["criteria"])
+    assert lost == pytest.approx(100 - audit["graded"]["score"], abs=0.1)
+
+
+def test_explain_unknown_case(runner):
+    result = invoke(runner, "grade", SAMPLE, "--explain", "SA-0001")
+    assert result.exit_code == 2
+    assert "no case 'SA-0001'" in result.stderr
+    assert "did you mean" in result.stderr
+
+
+def test_missing_file(runner, tmp_path):
+    result = invoke(runner, "grade", tmp_path / "nope.xlsx")
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+def test_three_level_rubric_through_the_cli(runner, tmp_path):
+    from ..conftest import DATA
+
+    headers = ["Case ref", "Case type", "Assessor", "Grade", "seen", "recorded", "referred"]
+    rows = [["T1", "Domestic abuse", "inspector", "", "yes", "yes", "yes"],
+            ["T2", "Domestic abuse", "inspector", "", "no", "no", "yes"]]
+    path = write_xlsx(tmp_path / "t.xlsx", headers, rows)
+    result = invoke(runner, "grade", path, "--rubric", DATA / "three-level.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "Requires improvement" in result.stdout and "Adequate" not in result.stdout
+    doc = json.loads(invoke(runner, "grade", path, "--rubric", DATA / "three-level.yaml",
+                            "-f", "json").stdout)
+    assert doc["summary"]["distributions"][0]["counts"] == {
+        "good": 1, "requires_improvement": 0, "inadequate": 1}
+
+
+def test_installed_command_runs_from_any_directory(tmp_path):
+    exe = shutil.which("hmic-audit", path=str(Path(sys.executable).parent)) or \
+        shutil.which("hmic-audit")
+    assert exe, "the console script is installed"
+    done = subprocess.run([exe, "grade", str(SAMPLE), "--format", "json"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True)
+    doc = json.loads(done.stdout)
+    assert doc["rubric"]["name"] == load_rubric().name
+
+
+def test_python_dash_m(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "hmic_audit", "--help"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True)
+    assert "grade" in done.stdout
+    assert (ROOT / "README.md").exists()

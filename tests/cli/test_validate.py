@@ -1,0 +1,55 @@
+"""`hmic-audit validate` end to end: exit 0 clean, 1 with problems, 2 for a bad rubric."""
+
+from __future__ import annotations
+
+import json
+
+from ..conftest import SAMPLE, invoke, long_rows_good, write_xlsx
+
+
+def test_clean_workbook(runner):
+    result = invoke(runner, "validate", SAMPLE)
+    assert result.exit_code == 0
+    assert "144 audits, no errors" in result.stderr
+    assert result.stdout == ""
+
+
+def test_problems_exit_1_with_full_list(runner, tmp_path):
+    headers, rows = long_rows_good()
+    rows[0][6] = "Goodish"
+    rows[2][2] = "teapot"
+    bad = write_xlsx(tmp_path / "bad.xlsx", headers + ["mystery"], [r + ["?"] for r in rows])
+    result = invoke(runner, "validate", bad)
+    assert result.exit_code == 1
+    for text in ("Cases!G2", "Goodish", "Cases!C4", "teapot", "Cases!N1", "mystery"):
+        assert text in result.stderr
+    assert "2 error(s)" in result.stderr
+
+
+def test_json_report(runner, tmp_path):
+    headers, rows = long_rows_good()
+    rows[1][7] = "perhaps"
+    bad = write_xlsx(tmp_path / "bad.xlsx", headers, rows)
+    result = invoke(runner, "validate", bad, "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False and doc["errors"] == 1
+    assert [(p["sheet"], p["row"], p["column"], p["code"]) for p in doc["problems"]] == [
+        ("Cases", 3, "ic_prompt_response", "unknown-answer")]
+
+
+def test_unreadable_workbook_is_a_problem_found(runner, tmp_path):
+    fake = tmp_path / "cases.xlsx"
+    fake.write_text("case_ref,grade\n", encoding="utf-8")
+    result = invoke(runner, "validate", fake, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["problems"][0]["code"] == "not-xlsx"
+    assert "rename it to .csv" in json.loads(result.stdout)["problems"][0]["message"]
+
+
+def test_bad_rubric_is_exit_2(runner, tmp_path):
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text("name: x\n", encoding="utf-8")
+    result = invoke(runner, "validate", SAMPLE, "--rubric", rubric)
+    assert result.exit_code == 2
+    assert "r.yaml" in result.stderr and "version" in result.stderr
