@@ -105,9 +105,10 @@ def test_sample_is_inferred_when_blank(tmp_path, rubric):
                                                        "inspector-selected"]
 
 
-def test_twenty_mistakes_in_one_message(tmp_path, rubric):
+def twenty_mistakes() -> list[list]:
+    """Rows holding twenty different mistakes, each in its own cell."""
     r = _row
-    rows = [
+    return [
         r(c0="E01", c2="burglary"),                       # 1 unknown case type
         r(c0="E02", c6="Goodish"),                        # 2 unknown grade
         r(c0="E03", c7="perhaps"),                        # 3 unknown answer
@@ -130,6 +131,10 @@ def test_twenty_mistakes_in_one_message(tmp_path, rubric):
         r(c0="E19", c5="yesterday"),                      # 19 bad date, other text
         r(c0="E20", c2="teapot"),                         # 20 unknown case type again
     ]
+
+
+def test_twenty_mistakes_in_one_message(tmp_path, rubric):
+    rows = twenty_mistakes()
     path = write_xlsx(tmp_path / "twenty.xlsx", HEADERS, rows)
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, rubric)
@@ -199,3 +204,25 @@ def test_three_level_scale_grades_validates_and_summarises(tmp_path):
     [problem] = info.value.problems
     assert problem.code == "unknown-grade"
     assert "use good, requires improvement or inadequate" in problem.message
+
+
+@pytest.mark.parametrize("column, value, code", [
+    ("Child age", "19", "bad-age"), ("Child age", "twelve", "bad-age"),
+    ("Child gender", "unknown", "unknown-gender"), ("Example", "brilliant", "unknown-example"),
+])
+def test_optional_columns_are_checked(tmp_path, rubric, column, value, code):
+    headers = HEADERS + ["Child age", "Child gender", "Example"]
+    row = _row() + ["", "", ""]
+    row[headers.index(column)] = value
+    errors = _errors(tmp_path, [row], rubric, headers)
+    letter = "ABCDEFGHIJKLMNOP"[headers.index(column)]
+    assert flatten(errors, "cell", "code") == [(f"{letter}2", code)]
+
+
+def test_optional_columns_are_read(tmp_path, rubric):
+    headers = HEADERS + ["Child age", "Gender", "Report example", "Notes"]
+    row = _row() + [14, "F", "Good practice", "A note"]
+    audits, _ = read_workbook(write_xlsx(tmp_path / "c.xlsx", headers, [row]), rubric)
+    [a] = audits.audits
+    assert (a.child_age, a.child_gender, a.example, a.notes) == (14, "female",
+                                                                 "good_practice", "A note")

@@ -36,13 +36,13 @@ import numpy as np
 import xlsxwriter
 
 from hmic_audit import load_rubric
-from hmic_audit.score import ANSWER_CODES, score_codes
+from hmic_audit.score import ANSWER_CODES, ScoreArrays, score_codes
 
 HERE = Path(__file__).resolve().parent
 SEED = 2014
 AREAS = ["Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport",
          "Tameside", "Trafford", "Wigan"]
-G, A, RI, I = "good", "adequate", "requires_improvement", "inadequate"
+G, A, RI, I = "good", "adequate", "requires_improvement", "inadequate"  # noqa: E741
 
 # Self-assessed cases: (case type, force grade, inspector grade). Force 19/9/2/0,
 # inspectors 8/16/1/5. The first two are the pairs three levels apart.
@@ -149,25 +149,24 @@ class Builder:
         self.type_pos = {ct: i for i, ct in enumerate(self.rubric.case_type_keys)}
         self.caps = {rule.criterion: rule.cap for rule in self.rubric.limiting}
 
-    def computed(self, case_type: str, answers: dict[str, str]) -> str:
+    def _scored(self, case_type: str, answers: dict[str, str]) -> ScoreArrays:
+        """The library's own scorer, run on one audit."""
         codes = np.zeros((1, len(self.ids)), dtype=np.int8)
         for cid, answer in answers.items():
             codes[0, self.ids.index(cid)] = ANSWER_CODES[answer]
-        arrays = score_codes(codes, np.array([self.type_pos[case_type]]), self.rubric)
-        return self.rubric.grade_keys[int(arrays.level[0])]
+        return score_codes(codes, np.array([self.type_pos[case_type]]), self.rubric)
+
+    def computed(self, case_type: str, answers: dict[str, str]) -> str:
+        return self.rubric.grade_keys[int(self._scored(case_type, answers).level[0])]
 
     def score(self, case_type: str, answers: dict[str, str]) -> float:
-        codes = np.zeros((1, len(self.ids)), dtype=np.int8)
-        for cid, answer in answers.items():
-            codes[0, self.ids.index(cid)] = ANSWER_CODES[answer]
-        arrays = score_codes(codes, np.array([self.type_pos[case_type]]), self.rubric)
-        return float(arrays.score[0])
+        return float(self._scored(case_type, answers).score[0])
 
     def answers(self, case_type: str, grade: str, fixed: dict[str, str],
                 start: dict[str, str] | None = None) -> dict[str, str]:
         """Answers for every applicable criterion that compute ``grade``."""
         applicable = [c.id for c in self.rubric.criteria_for(case_type)]
-        answers = {cid: "yes" for cid in applicable}
+        answers = dict.fromkeys(applicable, "yes")
         if start:
             answers.update({k: v for k, v in start.items() if k in answers})
         answers.update(fixed)

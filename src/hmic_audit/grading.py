@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict
 
 from .models import Assessor, AuditSet, GradedAudit, Sample
 from .rubric import Rubric
-from .score import grade_audits
 
 
 class RubricRef(BaseModel):
@@ -106,7 +105,7 @@ def summarise(graded: list[GradedAudit], rubric: Rubric) -> GradeSummary:
             group = [a for a in graded if a.sample is sample and a.assessor is assessor]
             if not group:
                 continue
-            counts = {g: 0 for g in rubric.grade_keys}
+            counts = dict.fromkeys(rubric.grade_keys, 0)
             for audit in group:
                 if audit.final_grade is not None:
                     counts[audit.final_grade] += 1
@@ -126,6 +125,8 @@ def summarise(graded: list[GradedAudit], rubric: Rubric) -> GradeSummary:
 
 def grade(audit_set: AuditSet, rubric: Rubric) -> GradeResult:
     """Grade every audit of a validated set and summarise the result."""
+    from .score import grade_audits  # numpy is imported only when grading runs
+
     graded = grade_audits(audit_set.audits, rubric)
     return GradeResult(
         rubric=RubricRef.of(rubric),

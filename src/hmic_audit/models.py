@@ -8,7 +8,7 @@ inspector-selected cases one.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -17,14 +17,14 @@ from .normalise import label_key
 from .rubric import Answer
 
 
-class Assessor(str, Enum):
+class Assessor(StrEnum):
     """Who made the audit."""
 
     FORCE = "force"
     INSPECTOR = "inspector"
 
 
-class Sample(str, Enum):
+class Sample(StrEnum):
     """How the case came into the inspection."""
 
     SELF_ASSESSED = "self-assessed"
@@ -86,8 +86,8 @@ class SourceRow(BaseModel):
     row: int
 
 
-class Audit(BaseModel):
-    """One assessor's audit of one case."""
+class AuditIdentity(BaseModel):
+    """Which case an audit is of, and who made it: shared by audits and their results."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -99,6 +99,11 @@ class Audit(BaseModel):
     assessor: Assessor
     area: str | None = None
     """Local authority or division the case belongs to."""
+
+
+class Audit(AuditIdentity):
+    """One assessor's audit of one case."""
+
     audit_date: dt.date | None = None
     child_age: int | None = None
     child_gender: Gender | None = None
@@ -147,16 +152,9 @@ class Reason(BaseModel):
     message: str
 
 
-class GradedAudit(BaseModel):
+class GradedAudit(AuditIdentity):
     """An audit with its score, computed grade and the reasons for it."""
 
-    model_config = ConfigDict(frozen=True)
-
-    case_ref: str
-    sample: Sample
-    case_type: str
-    assessor: Assessor
-    area: str | None = None
     answered: int
     """Scored answers (yes, partly, no) on criteria that apply."""
     gradable: bool

@@ -9,12 +9,12 @@ and checker collects problems instead of stopping at the first, and raises one
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: an error stops the command, a warning is shown and passed."""
 
     ERROR = "error"

@@ -116,15 +116,15 @@ def test_bad_workbook_exit_2_every_problem_no_output(runner, tmp_path):
 
 
 def test_twenty_mistakes_through_the_cli(runner, tmp_path):
-    from ..test_validate import test_twenty_mistakes_in_one_message  # noqa: F401  (same data)
-    from ..test_validate import HEADERS, _row
+    from ..test_validate import HEADERS, twenty_mistakes
 
-    rows = [_row(c0=f"E{i:02d}", c6=f"grade{i}") for i in range(1, 21)]
-    bad = write_xlsx(tmp_path / "twenty.xlsx", HEADERS, rows)
-    result = invoke(runner, "grade", bad, "--out", tmp_path / "g.xlsx")
+    bad = write_xlsx(tmp_path / "twenty.xlsx", HEADERS, twenty_mistakes())
+    result = invoke(runner, "grade", bad, "--out", tmp_path / "g.xlsx", "--format", "json")
     assert result.exit_code == 2
-    for row in range(2, 22):
-        assert f"Cases!G{row}" in result.stderr
+    cells = [p["cell"] for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+    assert len(cells) == len(set(cells)) == 20
+    for cell in cells:
+        assert f"Cases!{cell}" in result.stderr
     assert "20 errors" in result.stderr
     assert not (tmp_path / "g.xlsx").exists()
 

@@ -47,3 +47,16 @@ def test_every_registered_command_is_covered():
 def test_usage_error_is_exit_2(runner):
     result = invoke(runner, "grade", "--format", "yaml", "x.xlsx")
     assert result.exit_code == 2
+
+
+def test_help_does_not_import_the_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys; from hmic_audit.cli.app import main; sys.argv = ['hmic-audit', "
+            "'--help']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('numpy', 'pandas', 'openpyxl', 'python_calamine') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

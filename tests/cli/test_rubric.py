@@ -19,7 +19,8 @@ def test_check_lists_every_problem_exit_1(runner, tmp_path):
     text = DEFAULT.read_text(encoding="utf-8")
     text = text.replace("theme: investigation\n    question: Was evidence",
                         "theme: investigaton\n    question: Was evidence")
-    text = text.replace("    weight: 3\n  - id: ic_child_seen", "    weight: -3\n  - id: ic_child_seen")
+    text = text.replace("    weight: 3\n  - id: ic_child_seen",
+                        "    weight: -3\n  - id: ic_child_seen")
     text = text.replace("  adequate: 60", "  adequate: 85")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")

@@ -78,3 +78,21 @@ def guarded(fn: F) -> F:
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def finish_check(*, ok: bool, summary: str, problems: list[Problem], format: OutputFormat,
+                 document: dict[str, Any]) -> None:
+    """End a checking command: the report (JSON on stdout, or problems on stderr), a
+    summary line, and exit code 1 when the check found errors."""
+    if format is OutputFormat.json:
+        from ..render.json import render_json
+
+        emit_json(render_json({"ok": ok, **document,
+                               "errors": sum(p.is_error for p in problems),
+                               "warnings": sum(not p.is_error for p in problems),
+                               "problems": [p.model_dump(mode="json") for p in problems]}))
+    else:
+        report_problems(problems)
+    say(summary, style="green" if ok else "bold red")
+    if not ok:
+        raise typer.Exit(EXIT_PROBLEMS)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .options import FormatOpt, OutputFormat
-from .output import EXIT_PROBLEMS, emit_json, guarded, report_problems, say, show
+from .output import emit_json, finish_check, guarded, show
 
 rubric_app = typer.Typer(help="Check or display a grading rubric.", no_args_is_help=True)
 
@@ -39,16 +39,8 @@ def check_command(rubric: RubricFileArg, format: FormatOpt = OutputFormat.human)
             raise
         problems, ok = exc.problems, False
         summary = f"{Path(rubric).name}: {len(problems)} problem(s)"
-    if format is OutputFormat.json:
-        from ..render.json import render_json
-
-        emit_json(render_json({"ok": ok, "file": Path(rubric).name,
-                               "problems": [p.model_dump(mode="json") for p in problems]}))
-    else:
-        report_problems(problems)
-    say(summary, style="green" if ok else "bold red")
-    if not ok:
-        raise typer.Exit(EXIT_PROBLEMS)
+    finish_check(ok=ok, summary=summary, problems=problems, format=format,
+                 document={"file": Path(rubric).name})
 
 
 @rubric_app.command("show")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import typer
-
 from .options import CasesArg, EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
-from .output import EXIT_PROBLEMS, emit_json, guarded, report_problems, say
+from .output import finish_check, guarded
 
 
 @guarded
@@ -37,16 +35,5 @@ def validate_command(
     except WorkbookError as exc:
         problems, ok = exc.problems, False
         summary = f"{cases.name}: {sum(p.is_error for p in problems)} error(s)"
-    if format is OutputFormat.json:
-        from ..render.json import render_json
-
-        emit_json(render_json({
-            "ok": ok, "file": cases.name, "rubric": the_rubric.name,
-            "errors": sum(p.is_error for p in problems),
-            "warnings": sum(not p.is_error for p in problems),
-            "problems": [p.model_dump(mode="json") for p in problems]}))
-    else:
-        report_problems(problems)
-    say(summary, style="green" if ok else "bold red")
-    if not ok:
-        raise typer.Exit(EXIT_PROBLEMS)
+    finish_check(ok=ok, summary=summary, problems=problems, format=format,
+                 document={"file": cases.name, "rubric": the_rubric.name})

@@ -149,7 +149,7 @@ def rubric_view(rubric: Rubric) -> RenderableType:
                             f"when {rule.when}", style="red")
             sub = node.add(line)
             sub.add(Text(c.question, style="dim"))
-    tree.add(f"Answers score: " + ", ".join(f"{k} {v:g}" for k, v in
+    tree.add("Answers score: " + ", ".join(f"{k} {v:g}" for k, v in
                                             rubric.answer_scores.items()) + "; n/a drops out")
     tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
              f"{rubric.significant_difference} or more levels apart differ significantly")
