@@ -59,21 +59,19 @@ SAMPLE_ALIASES: dict[str, Sample] = {
     }.items()
 }
 
-EXAMPLE_ALIASES: dict[str, Example] = {
-    label_key(k): v for k, v in {
-        "good practice": "good_practice", "good_practice": "good_practice",
-        "gp": "good_practice", "good": "good_practice",
-        "concern": "concern", "poor practice": "concern", "cause for concern": "concern",
-    }.items()
+_EXAMPLE_SPELLINGS: dict[str, Example] = {
+    "good practice": "good_practice", "good_practice": "good_practice",
+    "gp": "good_practice", "good": "good_practice",
+    "concern": "concern", "poor practice": "concern", "cause for concern": "concern",
 }
+EXAMPLE_ALIASES: dict[str, Example] = {label_key(k): v for k, v in _EXAMPLE_SPELLINGS.items()}
 
-GENDER_ALIASES: dict[str, Gender] = {
-    label_key(k): v for k, v in {
-        "female": "female", "f": "female", "girl": "female",
-        "male": "male", "m": "male", "boy": "male",
-        "other": "other", "non-binary": "other", "nonbinary": "other",
-    }.items()
+_GENDER_SPELLINGS: dict[str, Gender] = {
+    "female": "female", "f": "female", "girl": "female",
+    "male": "male", "m": "male", "boy": "male",
+    "other": "other", "non-binary": "other", "nonbinary": "other",
 }
+GENDER_ALIASES: dict[str, Gender] = {label_key(k): v for k, v in _GENDER_SPELLINGS.items()}
 
 
 class SourceRow(BaseModel):

@@ -105,7 +105,7 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> RawTable:
                     Problem(code="missing-sheet", file=display, sheet=sheet,
                             message=f"has no sheet {sheet!r}; its sheets are "
                             f"{', '.join(names)}")])
-            chosen = sheet
+            chosen: str | None = sheet
         else:
             by_key = {header_key(n): n for n in names}
             chosen = by_key.get(header_key(CASES_SHEET), names[0] if names else None)

@@ -21,6 +21,7 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic_core import ErrorDetails
 
 from .normalise import label_key
 from .problems import Problem, RubricError
@@ -422,7 +423,7 @@ def parse_rubric(text: str, *, file: str = "<rubric>") -> tuple[Rubric | None, l
     return rubric, problems
 
 
-def _from_pydantic(err: dict, file: str) -> Problem:  # type: ignore[type-arg]
+def _from_pydantic(err: ErrorDetails, file: str) -> Problem:
     path = ""
     for part in err["loc"]:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))

@@ -26,7 +26,7 @@ import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .models import (
     ASSESSOR_ALIASES,
@@ -228,8 +228,9 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
                  f"{rubric.name}; use one of: "
                  + "; ".join(c.label for c in rubric.case_types), number, type_col, type_text,
                  ", ".join(rubric.case_type_keys))
-    sample = choose("sample", lambda t: SAMPLE_ALIASES.get(label_key(t)), "a sample",
-                    "self-assessed or inspector-selected", "unknown-sample")
+    sample = cast(Sample | None, choose(
+        "sample", lambda t: SAMPLE_ALIASES.get(label_key(t)), "a sample",
+        "self-assessed or inspector-selected", "unknown-sample"))
     common = {
         "area": clean_text(get("area")[0]) or None,
         "audit_date": _date(get("audit_date"), number, out),
