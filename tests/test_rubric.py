@@ -9,7 +9,7 @@ import yaml
 
 from hmic_audit import RubricError, load_rubric, parse_rubric
 from hmic_audit.problems import flatten
-from hmic_audit.rubric import shipped_rubrics_dir
+from hmic_audit.rubric_file import shipped_rubrics_dir
 
 from .conftest import DATA, ROOT
 
@@ -134,3 +134,23 @@ def test_missing_rubric_names_the_shipped_ones():
     with pytest.raises(RubricError) as info:
         load_rubric("no-such-rubric")
     assert "child-protection-2014" in info.value.problems[0].message
+
+
+def test_sample_rubric_extends_the_default_with_a_threshold_of_three(rubric):
+    sample = load_rubric(ROOT / "sample_cases" / "gmp-2014" / "rubric.yaml")
+    assert sample.significant_difference == 3
+    assert rubric.significant_difference == 2
+    assert sample.criteria == rubric.criteria and sample.scale == rubric.scale
+    assert sample.sha256 != rubric.sha256
+
+
+def test_extends_problems(tmp_path: Path):
+    (tmp_path / "base.yaml").write_text("extends: child-protection-2014\n", encoding="utf-8")
+    (tmp_path / "chained.yaml").write_text("extends: base.yaml\n", encoding="utf-8")
+    (tmp_path / "missing.yaml").write_text("extends: nowhere.yaml\n", encoding="utf-8")
+    for name, text in (("chained.yaml", "itself extends"), ("missing.yaml", "neither a file")):
+        with pytest.raises(RubricError) as info:
+            load_rubric(tmp_path / name)
+        assert [p.code for p in info.value.problems] == ["bad-extends"]
+        assert text in info.value.problems[0].message
+    assert load_rubric(tmp_path / "base.yaml").name == "hmic-cp-2014"

@@ -24,7 +24,8 @@ from .problems import (
     WorkbookError,
 )
 from .read import read_table
-from .rubric import Rubric, load_rubric, parse_rubric
+from .rubric import Rubric
+from .rubric_file import load_rubric, parse_rubric
 from .validate import validate_table
 
 __version__ = "0.1.0"

@@ -6,28 +6,18 @@ scores, the lowest score that earns each grade (``bands``), limiting criteria th
 the grade, and settings used by comparisons. Nothing in the code assumes four grades or
 their names: everything is looked up here.
 
-``load_rubric`` reads and checks a rubric and raises ``RubricError`` listing *every*
-problem (structural ones with their key path, such as ``criteria[3].weight``) before any
-case is read.
+Loading from YAML lives in :mod:`hmic_audit.rubric_file`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .normalise import label_key
-from .problems import Problem, RubricError
-
-DEFAULT_RUBRIC = "child-protection-2014"
-"""Name of the rubric used when ``--rubric`` is not given (file ``rubrics/<name>.yaml``)."""
+from .problems import Problem
 
 ANSWERS = ("yes", "partly", "no", "n/a")
 """The four answers an assessor can give to a criterion; ``n/a`` drops out of scoring."""
@@ -371,97 +361,3 @@ def _alias_clashes(section: str, groups: list[tuple[str, ...]]) -> list[Problem]
                                       name))
             owner.setdefault(norm, names[0])
     return found
-
-
-# Loading -------------------------------------------------------------------------------
-
-
-def shipped_rubrics_dir() -> Path:
-    """Folder of the rubrics shipped with the package (or the repository's rubrics/)."""
-    packaged = resources.files("hmic_audit") / "rubrics"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rubrics"
-
-
-def resolve_rubric_path(name_or_path: str | Path | None) -> Path:
-    """A file path for ``--rubric``: an existing path, or the name of a shipped rubric."""
-    if name_or_path is None:
-        name_or_path = DEFAULT_RUBRIC
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    shipped = shipped_rubrics_dir() / f"{name_or_path}.yaml"
-    if shipped.exists() and path.suffix == "" and len(path.parts) == 1:
-        return shipped
-    names = sorted(p.stem for p in shipped_rubrics_dir().glob("*.yaml"))
-    raise RubricError(
-        f"rubric {str(name_or_path)!r} not found",
-        [Problem(code="rubric-not-found", file=str(name_or_path),
-                 message=f"no such file; give a path to a rubric YAML file or the name of "
-                 f"a shipped rubric ({', '.join(names)})")],
-    )
-
-
-def parse_rubric(text: str, *, file: str = "<rubric>") -> tuple[Rubric | None, list[Problem]]:
-    """Parse and check rubric text; returns the rubric (None if unusable) and all problems."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        return None, [Problem(code="bad-yaml", file=file, row=row,
-                              message=f"is not valid YAML: {getattr(exc, 'problem', exc)}")]
-    if not isinstance(data, dict):
-        return None, [Problem(code="bad-yaml", file=file,
-                              message="must be a YAML mapping (name:, version:, scale:, ...)")]
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as exc:
-        return None, [_from_pydantic(err, file) for err in exc.errors()]
-    problems = [p.model_copy(update={"file": file}) for p in rubric.check()]
-    return rubric, problems
-
-
-def _from_pydantic(err: ErrorDetails, file: str) -> Problem:
-    path = ""
-    for part in err["loc"]:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = "is not a rubric key (check its spelling)"
-    elif path.endswith("version") and err["type"] == "string_type":
-        message = "must be text: quote it (version: \"1.10\") so YAML keeps it as written"
-    elif err["type"] == "string_type" and isinstance(err.get("input"), bool):
-        message = ("was read as true/false: quote it (\"yes\", \"no\", \"on\") so YAML keeps "
-                   "it as text")
-    value = err.get("input")
-    shown = None if isinstance(value, dict | list) else value
-    return Problem(code="bad-rubric-field", file=file, column=path,
-                   message=f"{path or 'rubric'} {message}",
-                   value=None if shown is None else str(shown))
-
-
-def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
-    """Load, validate and check a rubric; raise ``RubricError`` listing every problem."""
-    path = resolve_rubric_path(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RubricError(f"cannot read rubric {path.name}", [
-            Problem(code="rubric-unreadable", file=path.name, message=str(exc.strerror))
-        ]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RubricError(f"rubric {path.name} is not UTF-8 text", [
-            Problem(code="bad-encoding", file=path.name,
-                    message="is not UTF-8 text; save the rubric as UTF-8")
-        ]) from None
-    rubric, problems = parse_rubric(text, file=path.name)
-    bad = [p for p in problems if p.is_error]
-    if rubric is None or bad:
-        raise RubricError(f"rubric {path.name} has {len(bad)} problem(s)", bad)
-    rubric._sha256 = hashlib.sha256(raw).hexdigest()
-    rubric._source = str(path)
-    return rubric

@@ -28,7 +28,7 @@ def check_command(rubric: RubricFileArg, format: FormatOpt = OutputFormat.human)
       hmic-audit rubric check my-rubric.yaml --format json
     """
     from ..problems import RubricError
-    from ..rubric import load_rubric
+    from ..rubric_file import load_rubric
 
     try:
         loaded = load_rubric(rubric)
@@ -57,7 +57,7 @@ def show_command(rubric: Annotated[str | None, typer.Argument(
 
       hmic-audit rubric show my-rubric.yaml --format json
     """
-    from ..rubric import load_rubric
+    from ..rubric_file import load_rubric
 
     loaded = load_rubric(rubric)
     if format is OutputFormat.json:
