@@ -38,11 +38,14 @@ __all__ = [
 
 
 def read_workbook(path: str | Path, rubric: Rubric, *, encoding: str | None = None,
-                  sheet: str | None = None) -> tuple[AuditSet, list[Problem]]:
+                  sheet: str | None = None,
+                  only: Assessor | None = None) -> tuple[AuditSet, list[Problem]]:
     """Read and validate a cases file (.xlsx, .csv or .json).
+
+    ``only`` declares a file holding one side's audits (see ``validate_table``).
 
     Returns the audits and the warnings; raises ``WorkbookError`` listing every problem
     when the file cannot be read or holds any error.
     """
     table = read_table(path, encoding=encoding, sheet=sheet)
-    return validate_table(table, rubric)
+    return validate_table(table, rubric, only=only)

@@ -127,6 +127,8 @@ class AuditSet(BaseModel):
     layout: Literal["long", "wide"]
     sheet: str | None = None
     audits: list[Audit]
+    fields: list[str] = []
+    """Workbook fields (not criteria) the file had columns for, e.g. ``sample``."""
 
     def cases(self) -> dict[str, list[Audit]]:
         """Audits grouped by case reference, in first-seen order."""

@@ -83,6 +83,8 @@ class _Collector:
         self.problems: list[Problem] = list(table.warnings)
         self.rejected: set[str] = set()
         """Case references (case-folded) with a row rejected for errors."""
+        self.only: Assessor | None = None
+        """The one assessor whose audits this file holds, when declared."""
 
     def cell(self, code: str, message: str, row: int, column: _Column | None, value: object,
              expected: str | None = None, severity: Severity = Severity.ERROR) -> None:
@@ -122,27 +124,35 @@ def map_columns(table: RawTable, rubric: Rubric, out: _Collector) -> dict[str, _
     return mapped
 
 
-def validate_table(table: RawTable, rubric: Rubric, *,
-                   sha256: str | None = None) -> tuple[AuditSet, list[Problem]]:
+def validate_table(table: RawTable, rubric: Rubric, *, sha256: str | None = None,
+                   only: Assessor | None = None) -> tuple[AuditSet, list[Problem]]:
     """Validate a raw table against a rubric.
+
+    ``only`` declares that the file holds one side's audits (as in ``compare SELF
+    INSPECTORS``): the assessor column may then be left out, a row by the other side is
+    an error, and a self-assessed case is not expected to have both audits here.
 
     Returns the audits and the warnings; raises ``WorkbookError`` holding every problem
     (errors and warnings) when any error is found.
     """
-    audits, problems, layout = _validate(table, rubric)
+    audits, problems, layout, fields = _validate(table, rubric, only)
     if any(p.is_error for p in problems):
         count = sum(p.is_error for p in problems)
         raise WorkbookError(f"{table.file} has {count} problem(s)", problems)
     digest = sha256 or hashlib.sha256(table.path.read_bytes()).hexdigest()
     audit_set = AuditSet(file=table.file, sha256=digest, layout=layout,  # type: ignore[arg-type]
-                         sheet=table.sheet, audits=audits)
+                         sheet=table.sheet, audits=audits, fields=fields)
     return audit_set, problems
 
 
-def _validate(table: RawTable, rubric: Rubric) -> tuple[list[Audit], list[Problem], str]:
+def _validate(table: RawTable, rubric: Rubric, only: Assessor | None
+              ) -> tuple[list[Audit], list[Problem], str, list[str]]:
     out = _Collector(table)
+    out.only = only
     columns = map_columns(table, rubric, out)
-    if "assessor" in columns:
+    fields = [name for name in columns if not name.startswith("criterion:")]
+    if "assessor" in columns or (only is not None and "self_grade" not in columns
+                                 and "inspector_grade" not in columns):
         layout = "long"
     elif "self_grade" in columns or "inspector_grade" in columns:
         layout = "wide"
@@ -151,7 +161,7 @@ def _validate(table: RawTable, rubric: Rubric) -> tuple[list[Audit], list[Proble
             code="unknown-layout", file=table.file, sheet=table.sheet, row=table.header_row,
             message="has neither an assessor column (one row per audit) nor self_grade / "
             "inspector_grade columns (one row per case); add one of them"))
-        return [], out.problems, "long"
+        return [], out.problems, "long", fields
     for required in ("case_ref", "case_type"):
         if required not in columns:
             out.problems.append(Problem(
@@ -165,11 +175,12 @@ def _validate(table: RawTable, rubric: Rubric) -> tuple[list[Audit], list[Proble
                          "answers need one row per audit with an assessor column",
                          table.header_row, column, column.header, severity=Severity.WARNING)
     if any(p.code == "missing-column" for p in out.problems):
-        return [], out.problems, layout
+        return [], out.problems, layout, fields
     drafts = [d for number, cells in table.rows
-              for d in _parse_row(number, cells, columns, rubric, out, layout)]
+              for d in _parse_row(number, cells, columns, rubric, out, layout)
+              if only is None or d.assessor is only]
     audits = _check_cases(drafts, columns, rubric, out)
-    return audits, out.problems, layout
+    return audits, out.problems, layout, fields
 
 
 @dataclass
@@ -265,9 +276,17 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
 
     assessor = choose("assessor", lambda t: ASSESSOR_ALIASES.get(label_key(t)),
                       "an assessor", "force or inspector", "unknown-assessor")
-    if not get("assessor")[0]:
-        out.cell("missing-assessor", "the assessor is blank; use force or inspector", number,
-                 columns["assessor"], "")
+    if "assessor" not in columns:
+        assessor = out.only
+    elif not get("assessor")[0]:
+        if out.only is None:
+            out.cell("missing-assessor", "the assessor is blank; use force or inspector",
+                     number, columns["assessor"], "")
+        assessor = out.only
+    elif out.only is not None and assessor is not None and assessor is not out.only:
+        out.cell("wrong-assessor", f"this file holds the {out.only.value} audits, but this "
+                 f"row is a {assessor.value} audit", number, columns["assessor"],
+                 get("assessor")[0])
     grade = grade_of("grade")
     answers: dict[str, str] = {}
     for column in columns.values():
@@ -382,7 +401,7 @@ def _check_cases(drafts: list[_Draft], columns: dict[str, _Column], rubric: Rubr
                      "inspector-selected but has a force audit; mark it self-assessed or "
                      "remove the force audit", kept[Assessor.FORCE].row,
                      columns.get("sample") or columns.get("assessor"), "force")
-        elif (sample is Sample.SELF_ASSESSED and len(kept) < 2
+        elif (sample is Sample.SELF_ASSESSED and len(kept) < 2 and out.only is None
               and head.case_ref.casefold() not in out.rejected):
             missing = "inspector" if has_force else "force"
             out.cell("incomplete-case", f"self-assessed case {head.case_ref!r} has no "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .compare import compare_command
 from .grade import grade_command
 from .rubric import rubric_app
 from .validate import validate_command
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.command("grade")(grade_command)
 app.command("validate")(validate_command)
+app.command("compare")(compare_command)
 app.add_typer(rubric_app, name="rubric")
 
 

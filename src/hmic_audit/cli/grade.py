@@ -101,10 +101,10 @@ def _render_out(out: Path, result: object, rubric: object) -> bytes:
         from ..render.csv import render_csv
 
         return render_csv(graded_columns(rubric), rows)
-    from ..render.xlsx import render_table_xlsx
+    from ..render.xlsx import Sheet, render_workbook
 
     columns = graded_columns(rubric)
     grade_cols = tuple(i for i, c in enumerate(columns) if c.endswith("_grade"))
-    return render_table_xlsx("Graded", column_titles(rubric), rows, rubric=rubric,
-                             grade_columns=grade_cols,
-                             widths={columns.index("reasons"): 80})
+    return render_workbook([Sheet("Graded", column_titles(rubric), rows,
+                                  grade_columns=grade_cols,
+                                  widths={columns.index("reasons"): 80})], rubric=rubric)

@@ -154,3 +154,47 @@ def rubric_view(rubric: Rubric) -> RenderableType:
     tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
              f"{rubric.significant_difference} or more levels apart differ significantly")
     return tree
+
+
+def fmt_number(v: object) -> str:
+    """Cell text: floats to three decimals, tiny ones (p-values) in scientific notation."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.2e}" if v and abs(v) < 0.001 else f"{v:.3f}"
+    return str(v)
+
+
+def spec_table(spec: object, rubric: Rubric | None = None) -> RenderableType:
+    """A rich table from a shared table spec (see ``render.compare_tables``)."""
+    from .compare_tables import TableSpec
+
+    assert isinstance(spec, TableSpec)
+    table = Table(title=spec.title, title_justify="left")
+    for i, h in enumerate(spec.headers):
+        numeric = any(isinstance(r[i], int | float) for r in spec.rows if i < len(r))
+        table.add_column(h, justify="right" if numeric and i else "left")
+    for row in spec.rows:
+        table.add_row(*(fmt_number(v) for v in row))
+    if spec.note:
+        return Group(table, Text(spec.note, style="italic"))
+    return table
+
+
+def compare_view(comparison: object, rubric: Rubric) -> RenderableType:
+    """The comparison for the terminal: every table but the full case list."""
+    from ..compare import Comparison
+    from .compare_tables import comparison_tables
+
+    assert isinstance(comparison, Comparison)
+    c = comparison
+    head = Text.assemble(
+        "Compared ", (", ".join(i.file for i in c.inputs), "bold"),
+        f" with rubric {c.rubric.name} v{c.rubric.version}: {c.pairs} pairs, {c.use} grades, "
+        f"significant at {c.threshold}+ levels")
+    parts: list[RenderableType] = [head]
+    parts += [spec_table(t, rubric) for t in comparison_tables(c, rubric, with_cases=False)]
+    if c.inspector_only:
+        parts.append(Text(f"{c.inspector_only} inspector-selected case(s) have inspector "
+                          "audits only, by design, and are not compared.", style="dim"))
+    return Group(*parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass, field
 
 import xlsxwriter
 
@@ -16,43 +17,60 @@ from ..rubric import Rubric
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 
 
-def render_table_xlsx(sheet: str, headers: list[str], rows: list[list[object]], *,
-                      rubric: Rubric | None = None, grade_columns: tuple[int, ...] = (),
-                      widths: dict[int, float] | None = None) -> bytes:
-    """One styled sheet: bold frozen header, autofilter, widths, grade colours."""
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: a header row, then rows of values."""
+
+    name: str
+    headers: list[str]
+    rows: list[list[object]]
+    grade_columns: tuple[int, ...] = ()
+    """Columns whose grade labels get the rubric's colours."""
+    widths: dict[int, float] = field(default_factory=dict)
+    note: str | None = None
+    """A line written under the table."""
+
+
+def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None) -> bytes:
+    """A workbook with one styled sheet per table: bold frozen header, autofilter,
+    sensible widths and grade colours."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                       "strings_to_urls": False, "strings_to_numbers": False})
     wb.set_properties({"created": FIXED_CREATED, "author": "hmic-audit"})
     header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF",
                             "text_wrap": True, "valign": "top", "border": 1})
-    number = wb.add_format({"num_format": "0.0"})
-    ws = wb.add_worksheet(sheet)
+    number = wb.add_format({"num_format": "0.0##"})
+    italic = wb.add_format({"italic": True})
     fills = {}
     if rubric is not None:
         for g in rubric.scale:
             if g.colour:
                 fills[g.label] = wb.add_format({"bg_color": f"#{g.colour}"})
-    for c, title in enumerate(headers):
-        ws.write_string(0, c, title, header)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                ws.write_boolean(r, c, value)
-            elif isinstance(value, int | float):
-                ws.write_number(r, c, value, number if isinstance(value, float) else None)
-            else:
-                text = str(value)
-                ws.write_string(r, c, text, fills.get(text) if c in grade_columns else None)
-    ws.freeze_panes(1, 1)
-    ws.autofilter(0, 0, max(len(rows), 1), max(len(headers) - 1, 0))
-    for c, title in enumerate(headers):
-        longest = max([len(title)] + [len(str(row[c])) for row in rows[:500]
-                                      if row[c] is not None])
-        width = (widths or {}).get(c, min(max(longest + 2, 8), 60))
-        ws.set_column(c, c, width)
-    ws.set_row(0, 30)
+    for sheet in sheets:
+        ws = wb.add_worksheet(sheet.name[:31])
+        for c, title in enumerate(sheet.headers):
+            ws.write_string(0, c, title, header)
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, c, value, number if isinstance(value, float) else None)
+                else:
+                    text = str(value)
+                    style = fills.get(text) if c in sheet.grade_columns else None
+                    ws.write_string(r, c, text, style)
+        if sheet.note:
+            ws.write_string(len(sheet.rows) + 2, 0, sheet.note, italic)
+        ws.freeze_panes(1, 1)
+        ws.autofilter(0, 0, max(len(sheet.rows), 1), max(len(sheet.headers) - 1, 0))
+        for c, title in enumerate(sheet.headers):
+            longest = max([len(title)] + [len(str(row[c])) for row in sheet.rows[:500]
+                                          if c < len(row) and row[c] is not None])
+            ws.set_column(c, c, sheet.widths.get(c, min(max(longest + 2, 8), 60)))
+        ws.set_row(0, 30)
     wb.close()
     return buffer.getvalue()

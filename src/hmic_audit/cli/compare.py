@@ -1,0 +1,129 @@
+"""``hmic-audit compare``: the force's self-assessment against the inspectors' grades."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .options import EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
+from .output import emit_json, guarded, report_problems, say, show
+
+OUT_FORMATS = (".xlsx", ".csv", ".md")
+
+
+class Use(StrEnum):
+    final = "final"
+    computed = "computed"
+    given = "given"
+
+
+class By(StrEnum):
+    case_type = "case_type"
+    area = "area"
+
+
+@guarded
+def compare_command(
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE [INSPECTOR_FILE]", show_default=False,
+        help="One workbook holding force and inspector audits, or two: the force's "
+        "self-assessment, then the inspectors' audits (paired by case reference).")],
+    rubric: RubricOpt = None,
+    use: Annotated[Use, typer.Option(
+        "--use", help="Which grade of each audit to compare: final (written, else "
+        "computed), computed (the rubric's) or given (written only).")] = Use.final,
+    threshold: Annotated[int | None, typer.Option(
+        "--threshold", metavar="LEVELS", min=1, show_default=False,
+        help="Grade levels apart that count as a significant difference (default: the "
+        "rubric's significant_difference).")] = None,
+    by: Annotated[By | None, typer.Option(
+        "--by", help="Break the headline figures down by case type or area.",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", show_default=False,
+        help="Write the comparison: .xlsx (every table), .md (report) or .csv (one row per "
+        "compared case).")] = None,
+    format: FormatOpt = OutputFormat.human,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Compare the force's self-assessment with the inspectors' judgements.
+
+    Shows the force-by-inspector cross-tab with margins, exact agreement and agreement
+    within one grade, Cohen's kappa (unweighted, linear and quadratic weights, with 95%
+    intervals), Krippendorff's alpha, which side was harsher with a sign test, the cases
+    whose judgements differ significantly and the criteria the two sides answered
+    differently. Cases audited by one side only are listed.
+
+    Examples:
+
+      hmic-audit compare sample_cases/gmp-2014/cases.xlsx
+
+      hmic-audit compare cases.xlsx --threshold 3 --by case_type --out compare.xlsx
+
+      hmic-audit compare self-assessment.xlsx inspectors.xlsx --format json
+    """
+    from .. import Assessor, load_rubric, read_workbook
+    from ..compare import compare_sets
+    from ..problems import OutputError, Problem, WorkbookError
+
+    if not 1 <= len(files) <= 2:
+        raise WorkbookError("give one or two files", [Problem(
+            code="bad-arguments", message=f"compare takes one workbook or two (self-assessment "
+            f"and inspectors'); {len(files)} were given")])
+    if out is not None and out.suffix.lower() not in OUT_FORMATS:
+        raise OutputError("unsupported --out format", [Problem(
+            code="bad-output-format", file=str(out),
+            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx, .md or .csv")])
+    the_rubric = load_rubric(rubric)
+    sides = [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR]
+    sets = []
+    for path, only in zip(files, sides, strict=True):
+        audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding, sheet=sheet,
+                                            only=only)
+        report_problems(warnings, f"Warnings in {path.name}")
+        sets.append(audit_set)
+    comparison = compare_sets(sets, the_rubric, use=use.value, threshold=threshold,
+                              by=by.value if by else None)
+    if comparison.unmatched:
+        say(f"{len(comparison.unmatched)} case(s) audited by one side only were not "
+            "compared: " + ", ".join(u.case_ref for u in comparison.unmatched[:20])
+            + (" ..." if len(comparison.unmatched) > 20 else ""), style="yellow")
+    if out is not None:
+        from ..write import write_outputs
+
+        write_outputs({out: _render_out(out, comparison, the_rubric)}, inputs=files)
+        say(f"wrote {out}")
+    if format is OutputFormat.json:
+        from ..render.json import render_json
+
+        emit_json(render_json(comparison))
+    else:
+        from ..render.console import compare_view
+
+        show(compare_view(comparison, the_rubric))
+
+
+def _render_out(out: Path, comparison: object, rubric: object) -> bytes:
+    from ..render.compare_tables import cases_table, comparison_tables
+    from ..rubric import Rubric
+
+    assert isinstance(rubric, Rubric)
+    suffix = out.suffix.lower()
+    if suffix == ".md":
+        from ..render.markdown import render_comparison_markdown
+
+        return render_comparison_markdown(comparison, rubric).encode("utf-8")
+    if suffix == ".csv":
+        from ..render.csv import render_csv
+
+        table = cases_table(comparison, rubric)  # type: ignore[arg-type]
+        return render_csv(table.headers, table.rows)
+    from ..render.xlsx import Sheet, render_workbook
+
+    sheets = [Sheet(t.name, t.headers, t.rows, grade_columns=t.grade_columns, note=t.note)
+              for t in comparison_tables(comparison, rubric)]  # type: ignore[arg-type]
+    return render_workbook(sheets, rubric=rubric)

@@ -1,0 +1,143 @@
+"""The comparison as tables, computed once and shared by the terminal, Markdown, xlsx and
+CSV outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..compare import Comparison, Statistic
+from ..rubric import Rubric
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A titled table: the unit every comparison output is built from."""
+
+    name: str
+    """Short name (xlsx sheet name)."""
+    title: str
+    headers: list[str]
+    rows: list[list[object]]
+    note: str | None = None
+    grade_columns: tuple[int, ...] = ()
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def _ci(s: Statistic) -> str:
+    if s.ci_low is None or s.ci_high is None:
+        return ""
+    return f"{s.ci_low:.3f} to {s.ci_high:.3f}"
+
+
+def _value(s: Statistic) -> object:
+    return round(s.value, 4) if s.value is not None else "undefined"
+
+
+def crosstab_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    labels = [rubric.grade_labels[g] for g in c.grades]
+    rows: list[list[object]] = [[label, *counts, sum(counts)]
+                                for label, counts in zip(labels, c.crosstab, strict=True)]
+    rows.append(["Total", *c.inspector_margin, c.pairs])
+    return TableSpec("Cross-tab", "Force grades (rows) against inspector grades (columns)",
+                     ["Force \\ Inspectors", *labels, "Total"], rows,
+                     grade_columns=(0,))
+
+
+def agreement_table(c: Comparison) -> TableSpec:
+    d = c.direction
+    rows: list[list[object]] = [
+        ["Pairs compared", c.pairs, "", ""],
+        ["Exact agreement", c.exact, pct(c.exact, c.pairs), ""],
+        ["Agreement within one grade", c.within_one, pct(c.within_one, c.pairs), ""],
+    ]
+    for name, label in (("unweighted", "Cohen's kappa"), ("linear", "Kappa, linear weights"),
+                        ("quadratic", "Kappa, quadratic weights")):
+        s = c.kappa[name]
+        rows.append([label, _value(s), _ci(s), s.note or ""])
+    a = c.alpha_ordinal
+    rows.append(["Krippendorff's alpha (ordinal)", _value(a), "", a.note or ""])
+    rows += [
+        ["Force graded higher than inspectors", d.force_higher, pct(d.force_higher, c.pairs),
+         ""],
+        ["Same grade", d.same, pct(d.same, c.pairs), ""],
+        ["Force graded lower than inspectors", d.force_lower, pct(d.force_lower, c.pairs), ""],
+        ["Mean difference (inspector minus force, levels)", round(d.mean_difference, 4), "",
+         "positive: inspectors less favourable"],
+        ["Sign test p-value (two-sided, exact)",
+         "n/a" if d.sign_test_p is None else float(f"{d.sign_test_p:.6g}"), "",
+         "no case differs" if d.sign_test_p is None else ""],
+        [f"Significant differences ({c.threshold}+ levels)", len(c.significant), "", ""],
+    ]
+    return TableSpec("Agreement", "Agreement and direction", ["Measure", "Value",
+                     "Share or 95% interval", "Note"], rows, note=d.sentence)
+
+
+def differences_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    rows: list[list[object]] = [
+        [d.case_ref, rubric.case_type_labels[d.case_type], d.area or "",
+         rubric.grade_labels[d.force_grade], rubric.grade_labels[d.inspector_grade], d.levels,
+         "; ".join(f"{x.id}: {x.force or 'blank'} / {x.inspector or 'blank'}"
+                   for x in d.criteria)]
+        for d in c.significant]
+    return TableSpec("Significant", f"Cases whose judgements differ by {c.threshold} or more "
+                     "grade levels", ["Case", "Case type", "Area", "Force", "Inspectors",
+                                      "Levels", "Criteria answered differently (force / "
+                                      "inspectors)"], rows, grade_columns=(3, 4),
+                     note=None if rows else "No case differs by that much.")
+
+
+def criteria_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    themes = {t.key: t.label for t in rubric.themes}
+    rows: list[list[object]] = [
+        [x.id, themes[x.theme], x.pairs, x.agree, pct(x.agree, x.pairs), x.force_no,
+         x.inspector_no, x.more_no] for x in c.criteria]
+    return TableSpec("Criteria", "Criterion answers: how often the two sides agreed",
+                     ["Criterion", "Theme", "Both answered", "Same answer", "Agreement",
+                      "Force 'no'", "Inspectors 'no'", "More often 'no'"], rows)
+
+
+def groups_table(c: Comparison) -> TableSpec | None:
+    if not c.by:
+        return None
+    title = "case type" if c.by == "case_type" else "area"
+    rows: list[list[object]] = [
+        [g.group, g.pairs, g.exact, pct(g.exact, g.pairs), g.within_one,
+         _value(g.kappa_quadratic), g.force_higher, g.same, g.force_lower, g.significant]
+        for g in c.groups]
+    return TableSpec("By group", f"Headline figures by {title}",
+                     [title.capitalize(), "Pairs", "Exact", "Exact %", "Within one",
+                      "Kappa (quadratic)", "Force higher", "Same", "Force lower",
+                      "Significant"], rows)
+
+
+def cases_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    rows: list[list[object]] = [
+        [p.case_ref, rubric.case_type_labels[p.case_type], p.area or "",
+         rubric.grade_labels[p.force_grade], rubric.grade_labels[p.inspector_grade], p.levels,
+         "yes" if p.significant else "no"] for p in c.cases]
+    return TableSpec("Cases", "Every compared case", ["Case", "Case type", "Area",
+                     "Force grade", "Inspector grade", "Levels apart", "Significant"], rows,
+                     grade_columns=(3, 4))
+
+
+def unmatched_table(c: Comparison) -> TableSpec | None:
+    if not c.unmatched and not c.excluded:
+        return None
+    rows: list[list[object]] = [[u.case_ref, f"{u.has.value} only", u.file or "", u.row or ""]
+                                for u in c.unmatched]
+    rows += [[ref, f"no {c.use} grade on one side", "", ""] for ref in c.excluded]
+    return TableSpec("Unmatched", "Cases not compared", ["Case", "Why", "File", "Row"], rows)
+
+
+def comparison_tables(c: Comparison, rubric: Rubric, *, with_cases: bool = True
+                      ) -> list[TableSpec]:
+    """Every table of a comparison, in reading order."""
+    tables = [crosstab_table(c, rubric), agreement_table(c), differences_table(c, rubric),
+              criteria_table(c, rubric)]
+    tables += [t for t in (groups_table(c), unmatched_table(c)) if t is not None]
+    if with_cases:
+        tables.append(cases_table(c, rubric))
+    return tables
