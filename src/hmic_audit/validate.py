@@ -274,8 +274,9 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
                                         (Assessor.INSPECTOR, inspector_grade))
                 if grade is not None]
 
-    assessor = choose("assessor", lambda t: ASSESSOR_ALIASES.get(label_key(t)),
-                      "an assessor", "force or inspector", "unknown-assessor")
+    assessor = cast(Assessor | None, choose(
+        "assessor", lambda t: ASSESSOR_ALIASES.get(label_key(t)), "an assessor",
+        "force or inspector", "unknown-assessor"))
     if "assessor" not in columns:
         assessor = out.only
     elif not get("assessor")[0]:

@@ -6,7 +6,7 @@ import pytest
 
 from ..conftest import ROOT, invoke
 
-COMMANDS = [["grade"], ["validate"], ["rubric", "check"], ["rubric", "show"]]
+COMMANDS = [["grade"], ["validate"], ["compare"], ["rubric", "check"], ["rubric", "show"]]
 
 
 def test_top_level_help(runner):
