@@ -17,12 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from .problems import Problem, RubricError
 from .rubric import Rubric
+from .yamlfile import pydantic_problems, read_text, yaml_mapping
 
 DEFAULT_RUBRIC = "child-protection-2014"
 """Name of the rubric used when ``--rubric`` is not given (file ``rubrics/<name>.yaml``)."""
@@ -55,27 +54,13 @@ def resolve_rubric_path(name_or_path: str | Path | None) -> Path:
     )
 
 
-def _yaml_mapping(text: str, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        return None, [Problem(code="bad-yaml", file=file, row=row,
-                              message=f"is not valid YAML: {getattr(exc, 'problem', exc)}")]
-    if not isinstance(data, dict):
-        return None, [Problem(code="bad-yaml", file=file,
-                              message="must be a YAML mapping (name:, version:, scale:, ...)")]
-    return data, []
-
-
 def parse_rubric(text: str, *, file: str = "<rubric>",
                  base_dir: Path | None = None) -> tuple[Rubric | None, list[Problem]]:
     """Parse and check rubric text; returns the rubric (None if unusable) and all problems.
 
     ``base_dir`` is where a relative ``extends:`` path is looked for.
     """
-    data, problems = _yaml_mapping(text, file)
+    data, problems = yaml_mapping(text, file, "rubric")
     if data is None:
         return None, problems
     if "extends" in data:
@@ -86,7 +71,7 @@ def parse_rubric(text: str, *, file: str = "<rubric>",
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        return None, [_from_pydantic(err, file) for err in exc.errors()]
+        return None, pydantic_problems(exc, file, "rubric")
     problems = [p.model_copy(update={"file": file}) for p in rubric.check()]
     return rubric, problems
 
@@ -105,52 +90,23 @@ def _load_base(name: object, file: str,
     if not path.is_file():
         return None, problem(f"{name!r}, which is neither a file beside this rubric nor a "
                              "shipped rubric")
-    base, problems = _yaml_mapping(path.read_text(encoding="utf-8-sig"), path.name)
+    base, problems = yaml_mapping(path.read_text(encoding="utf-8-sig"), path.name, "rubric")
     if base is not None and "extends" in base:
         return None, problem(f"{name!r}, which itself extends another rubric; extend the "
                              "original instead")
     return base, problems
 
 
-def _from_pydantic(err: ErrorDetails, file: str) -> Problem:
-    path = ""
-    for part in err["loc"]:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = "is not a rubric key (check its spelling)"
-    elif path.endswith("version") and err["type"] == "string_type":
-        message = "must be text: quote it (version: \"1.10\") so YAML keeps it as written"
-    elif err["type"] == "string_type" and isinstance(err.get("input"), bool):
-        message = ("was read as true/false: quote it (\"yes\", \"no\", \"on\") so YAML keeps "
-                   "it as text")
-    value = err.get("input")
-    shown = None if isinstance(value, dict | list) else value
-    return Problem(code="bad-rubric-field", file=file, column=path,
-                   message=f"{path or 'rubric'} {message}",
-                   value=None if shown is None else str(shown))
-
-
 def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
     """Load, validate and check a rubric; raise ``RubricError`` listing every problem."""
     path = resolve_rubric_path(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RubricError(f"cannot read rubric {path.name}", [
-            Problem(code="rubric-unreadable", file=path.name, message=str(exc.strerror))
-        ]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RubricError(f"rubric {path.name} is not UTF-8 text", [
-            Problem(code="bad-encoding", file=path.name,
-                    message="is not UTF-8 text; save the rubric as UTF-8")
-        ]) from None
+    text, problems = read_text(path)
+    if text is None:
+        raise RubricError(f"cannot read rubric {path.name}", problems)
     rubric, problems = parse_rubric(text, file=path.name, base_dir=path.parent)
     bad = [p for p in problems if p.is_error]
     if rubric is None or bad:
         raise RubricError(f"rubric {path.name} has {len(bad)} problem(s)", bad)
-    rubric._sha256 = hashlib.sha256(raw).hexdigest()
+    rubric._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     rubric._source = str(path)
     return rubric
