@@ -89,6 +89,7 @@ OVERRIDES = {
 }
 
 # Report examples: (case ref, assessor) -> (tag, age or None, gender or None, note).
+# EXAMPLE_THEMES says which theme of the findings each one illustrates.
 EXAMPLES = {
     ("SA-001", "inspector"): ("concern", 1, "male", "Infant admitted to hospital with a "
                               "head injury. No record that safeguarding was considered "
@@ -123,6 +124,18 @@ EXAMPLES = {
     ("IS-071", "inspector"): ("good_practice", 16, "male", "Young person with learning "
                               "disabilities groomed by a school bus driver. Shared "
                               "information led to a quick arrest and a protection plan."),
+    ("IS-016", "inspector"): ("concern", None, None, "Custody record shows no contact with "
+                              "an appropriate adult and no repeat of the child's rights."),
+    ("IS-064", "inspector"): ("good_practice", None, None, "Home visit found a child with an "
+                              "offender barred from contact. Officers warned the mother and "
+                              "brought in social care; a joint investigation followed."),
+}
+EXAMPLE_THEMES = {
+    "SA-001": "initial_contact", "SA-002": "initial_contact", "SA-023": "initial_contact",
+    "SA-025": "initial_contact", "IS-001": "decision_making", "IS-007": "assessment_help",
+    "IS-008": "assessment_help", "IS-020": "decision_making", "IS-035": "investigation",
+    "IS-037": "investigation", "IS-054": "trusted_adult", "IS-071": "assessment_help",
+    "IS-016": "police_detention", "IS-064": "risk_management",
 }
 EXAMPLE_AREAS = {"SA-002": "Manchester", "IS-071": "Rochdale", "IS-007": "Manchester",
                  "IS-035": "Stockport"}
@@ -233,7 +246,8 @@ def build_rows() -> list[dict[str, object]]:
         return {"case_ref": ref, "sample": sample, "case_type": case_type, "area": area,
                 "assessor": assessor, "audit_date": audited, "grade": grade,
                 "answers": answers, "example": tag[0] if tag else None,
-                "notes": tag[3] if tag else None, "age": None, "gender": None}
+                "notes": tag[3] if tag else None, "age": None, "gender": None,
+                "example_theme": EXAMPLE_THEMES.get(ref) if tag else None}
 
     def target(ref: str, assessor: str, grade: str) -> str:
         return OVERRIDES.get((ref, assessor), grade)
@@ -294,6 +308,7 @@ def write(path: Path) -> None:
     rubric = load_rubric()
     rows = build_rows()
     labels = {**rubric.case_type_labels, **rubric.grade_labels}
+    themes = {t.key: t.label for t in rubric.themes}
     wb = xlsxwriter.Workbook(str(path))
     wb.set_properties({"title": "GMP child protection inspection 2014: case audits (sample)",
                        "author": "hmic-audit sample generator",
@@ -311,7 +326,8 @@ def write(path: Path) -> None:
     ws.write(0, 0, "Greater Manchester Police - child protection inspection, July 2014 - "
              "case audits", title)
     headers = ["Case ref", "Sample", "Case type", "Area", "Assessor", "Audit date",
-               "Child age", "Child gender", "Grade", "Example", "Notes", *rubric.criterion_ids]
+               "Child age", "Child gender", "Grade", "Example", "Example theme", "Notes",
+               *rubric.criterion_ids]
     header_row = 2
     for col, header in enumerate(headers):
         ws.write_string(header_row, col, header, bold)
@@ -329,17 +345,19 @@ def write(path: Path) -> None:
         ws.write_string(i, 8, labels[str(r["grade"])])
         if r["example"]:
             ws.write_string(i, 9, str(r["example"]).replace("_", " "))
-            ws.write_string(i, 10, str(r["notes"]))
+            ws.write_string(i, 10, themes[str(r["example_theme"])])
+            ws.write_string(i, 11, str(r["notes"]))
         answers = r["answers"]
         assert isinstance(answers, dict)
-        for j, cid in enumerate(rubric.criterion_ids, start=11):
+        for j, cid in enumerate(rubric.criterion_ids, start=12):
             if cid in answers:
                 ws.write_string(i, j, answers[cid])
     ws.freeze_panes(header_row + 1, 1)
     ws.autofilter(header_row, 0, header_row + len(rows), len(headers) - 1)
     ws.set_column(0, 0, 10)
     ws.set_column(2, 2, 34)
-    ws.set_column(10, 10, 40)
+    ws.set_column(10, 10, 18)
+    ws.set_column(11, 11, 40)
     wb.close()
 
 

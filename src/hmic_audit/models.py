@@ -111,6 +111,8 @@ class Audit(AuditIdentity):
     """Criterion id -> answer; criteria left blank are absent."""
     example: Example | None = None
     """Marks the audit as a report example of good practice or of concern."""
+    example_theme: str | None = None
+    """Theme key the example illustrates (the report places it under that theme)."""
     notes: str | None = None
     """Free text; reaches output only where a user asks for it."""
     source: SourceRow | None = None

@@ -48,6 +48,13 @@ class Grade(_Strict):
     """Other spellings accepted in workbooks (matched ignoring case, spaces and dots)."""
     colour: str | None = None
     """Fill colour (hex ``RRGGBB``) for this grade in spreadsheets and charts."""
+    phrase: str | None = None
+    """How the grade reads after a number in a report sentence ('five inadequate',
+    'one as requiring improvement'); default: the label in lower case."""
+
+    @property
+    def in_sentence(self) -> str:
+        return self.phrase or self.label.lower()
 
 
 class CaseType(_Strict):
@@ -173,6 +180,14 @@ class Rubric(_Strict):
     @cached_property
     def _case_type_lookup(self) -> dict[str, str]:
         return _lookup((c.key, c.label, *c.aliases) for c in self.case_types)
+
+    @cached_property
+    def _theme_lookup(self) -> dict[str, str]:
+        return _lookup((t.key, t.label) for t in self.themes)
+
+    def parse_theme(self, text: str) -> str | None:
+        """Theme key for a loosely typed key or label; None when unknown."""
+        return self._theme_lookup.get(label_key(text))
 
     @cached_property
     def _answer_lookup(self) -> dict[str, str]:

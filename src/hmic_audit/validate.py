@@ -7,7 +7,7 @@ Two layouts are recognised from the headers:
 * **wide** - one row per case with ``self_grade`` and/or ``inspector_grade`` (grades only).
 
 Errors (the command stops, exit 2, nothing written): unknown case type, sample, assessor,
-grade, answer, example tag or gender; a missing case reference; an unreadable date, a
+grade, answer, example tag, example theme or gender; a missing case reference; an unreadable date, a
 future date, an age outside 0-17; the same case audited twice by one assessor; a case
 whose type or sample differs between its audits; an audit with neither a grade nor any
 answer; a criterion answered (other than n/a) for a case type it does not apply to; a
@@ -56,6 +56,7 @@ FIELD_HEADERS: dict[str, set[str]] = {
     "grade": {"grade", "overallgrade", "assessorgrade", "judgement", "judgment",
               "overalljudgement", "overalljudgment"},
     "example": {"example", "reportexample", "tag", "exampletag"},
+    "example_theme": {"exampletheme", "theme", "reporttheme"},
     "notes": {"notes", "note", "comments", "comment", "narrative"},
     "self_grade": {"selfgrade", "forcegrade", "selfassessedgrade", "selfassessmentgrade",
                    "forcejudgement", "forcejudgment"},
@@ -250,6 +251,9 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
                                "a gender", "female, male or other", "unknown-gender"),
         "example": choose("example", lambda t: EXAMPLE_ALIASES.get(label_key(t)),
                           "an example tag", "good practice or concern", "unknown-example"),
+        "example_theme": choose("example_theme", rubric.parse_theme, "a theme",
+                                ", ".join(t.label.lower() for t in rubric.themes),
+                                "unknown-theme"),
         "notes": get("notes")[0] or None,
     }
     grade_expected = (f"{rubric.grade_list_text()}, or add an alias under the grade in the "

@@ -1,0 +1,239 @@
+"""The force profile: what a report writer authors about the force, in YAML.
+
+Everything a report needs that does not come from the audited cases: the force's name
+and the inspection dates, workforce figures, local authorities with their Ofsted
+judgements, force-level figures (each a count or a share, placed in a chapter), the
+narrative for each theme and for leadership and overall effectiveness (Markdown), the
+figures to highlight from the cases, recommendations with their timescales, and extra
+glossary terms. ``load_profile`` lists every problem with its key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .models import Sample
+from .problems import HmicAuditError, Problem
+from .rubric import Answer, Rubric
+from .yamlfile import pydantic_problems, read_text, yaml_mapping
+
+
+class ForceProfileError(HmicAuditError):
+    """A force profile is missing, unreadable or inconsistent with the rubric."""
+
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def month_label(value: str) -> str:
+    """``2014-07`` -> ``July 2014``."""
+    year, month = value.split("-")
+    return f"{dt.date(int(year), int(month), 1):%B} {year}"
+
+
+def _month(value: object) -> str:
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if not isinstance(value, str) or not _MONTH.match(value):
+        raise ValueError("must be a month written YYYY-MM, e.g. 2014-07 (quote it)")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Timescale(StrEnum):
+    """When a recommendation is to be acted on."""
+
+    IMMEDIATELY = "immediately"
+    THREE_MONTHS = "within_three_months"
+    SIX_MONTHS = "within_six_months"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def months(self) -> int:
+        return {"immediately": 0, "within_three_months": 3, "within_six_months": 6}[self.value]
+
+
+class Workforce(_Strict):
+    """Staff numbers on a date (the Home Office workforce statistics)."""
+
+    total: int = Field(ge=0)
+    police_officers: int = Field(ge=0)
+    police_staff: int = Field(ge=0)
+    pcsos: int = Field(ge=0)
+    """Police community support officers."""
+    as_at: dt.date
+
+
+class LocalAuthority(_Strict):
+    """A local authority in the force area and its latest Ofsted judgement."""
+
+    name: str
+    ofsted_judgement: Literal["outstanding", "good", "adequate", "requires improvement",
+                              "inadequate"]
+    judgement_month: str
+    """Month of the judgement, ``YYYY-MM``."""
+
+    _month = field_validator("judgement_month", mode="before")(_month)
+
+
+class ForceFigure(_Strict):
+    """A force-level figure that does not come from cases."""
+
+    label: str
+    """What is counted, written to follow a number: 'staff in the public protection
+    division'."""
+    value: float = Field(ge=0)
+    kind: Literal["count", "share"] = "count"
+    """A count, or a share between 0 and 1 (shown in words, e.g. 'about three quarters')."""
+    chapter: str
+    """Where it appears: ``context``, ``leadership`` or a theme key of the rubric."""
+
+
+class CriterionHighlight(_Strict):
+    """A sentence of the findings built from one criterion's answers."""
+
+    criterion: str
+    answer: Answer = "yes"
+    """The answer counted (the denominator is every yes, partly or no)."""
+    sample: Sample | None = None
+    """Only this sample's inspector audits; omitted means every inspector audit."""
+    finding: str
+    """What a counted answer means, written to follow 'in N of M cases':
+    'officers had listened to the child'."""
+
+
+class CaseTypeHighlight(_Strict):
+    """A paragraph of the findings about one case type, built from its audits."""
+
+    case_type: str
+    theme: str
+    describe_children: bool = False
+    """Add the children's ages and how many were girls (aggregates only)."""
+
+
+class Recommendation(_Strict):
+    text: str
+    """The recommendation, in Markdown, starting after 'We recommend that'."""
+    timescale: Timescale
+    theme: str | None = None
+    """Theme key (or ``leadership``) it answers; it is repeated under that heading."""
+
+
+class ForceProfile(_Strict):
+    """Everything authored about one force for one report."""
+
+    force: str
+    """The force's full name: 'Greater Manchester Police'."""
+    inspection_month: str
+    """``YYYY-MM``."""
+    publication_date: dt.date
+    workforce: Workforce
+    local_authorities: list[LocalAuthority] = Field(min_length=1)
+    safeguarding_boards: int = Field(ge=0)
+    """Local safeguarding children boards in the force area."""
+    context: str = ""
+    """Markdown about the force area, after the workforce figures."""
+    structure: str = ""
+    """Markdown about how child protection is organised in the force."""
+    figures: list[ForceFigure] = []
+    narrative: dict[str, str] = {}
+    """Markdown per chapter: a theme key, ``findings`` (opening), ``leadership``,
+    ``overall``."""
+    highlights: dict[str, list[CriterionHighlight]] = {}
+    """Per theme key, criterion sentences to weave into the findings."""
+    case_types: list[CaseTypeHighlight] = []
+    recommendations: list[Recommendation] = []
+    next_steps: str = ""
+    """Markdown; the dates for the force's update and action plan are computed."""
+    glossary: dict[str, str] = {}
+
+    _month = field_validator("inspection_month", mode="before")(_month)
+
+    def check(self, rubric: Rubric) -> list[Problem]:
+        """References to the rubric that do not resolve, each with its key path."""
+        themes = set(rubric.theme_keys)
+        chapters = themes | {"context", "leadership"}
+        found: list[Problem] = []
+
+        def bad(path: str, message: str, value: object) -> None:
+            found.append(Problem(code="bad-reference", column=path, value=str(value),
+                                 message=f"{path} {message}"))
+
+        for i, f in enumerate(self.figures):
+            if f.chapter not in chapters:
+                bad(f"figures[{i}].chapter", f"is {f.chapter!r}; use context, leadership or "
+                    f"a theme of rubric {rubric.name}: {', '.join(rubric.theme_keys)}",
+                    f.chapter)
+            if f.kind == "share" and f.value > 1:
+                bad(f"figures[{i}].value", "is a share, so it must be between 0 and 1",
+                    f.value)
+        for key in self.narrative:
+            if key not in themes | {"findings", "leadership", "overall"}:
+                bad(f"narrative.{key}", "is not a theme of the rubric, findings, leadership "
+                    "or overall", key)
+        for key, items in self.highlights.items():
+            if key not in themes:
+                bad(f"highlights.{key}", "is not a theme of the rubric", key)
+            for j, h in enumerate(items):
+                if h.criterion not in rubric.criterion_ids:
+                    bad(f"highlights.{key}[{j}].criterion", "is not a criterion of rubric "
+                        f"{rubric.name}", h.criterion)
+                if h.answer == "n/a":
+                    bad(f"highlights.{key}[{j}].answer", "must be yes, partly or no",
+                        h.answer)
+        for i, c in enumerate(self.case_types):
+            if c.case_type not in rubric.case_type_keys:
+                bad(f"case_types[{i}].case_type", "is not a case type of the rubric",
+                    c.case_type)
+            if c.theme not in themes:
+                bad(f"case_types[{i}].theme", "is not a theme of the rubric", c.theme)
+        for i, r in enumerate(self.recommendations):
+            if r.theme is not None and r.theme not in themes | {"leadership"}:
+                bad(f"recommendations[{i}].theme", "is not a theme of the rubric or "
+                    "leadership", r.theme)
+        w = self.workforce
+        if w.police_officers + w.police_staff + w.pcsos > w.total:
+            bad("workforce.total", "is smaller than officers, staff and PCSOs together",
+                w.total)
+        return found
+
+
+def load_profile(path: str | Path, rubric: Rubric) -> tuple[ForceProfile, str]:
+    """Load and check a force profile; returns it with its SHA-256.
+
+    Raises ``ForceProfileError`` listing every problem, each with its key path.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ForceProfileError(f"force profile {path.name} not found", [Problem(
+            code="file-not-found", file=str(path), message="no such file")])
+    text, problems = read_text(path)
+    data = None
+    if text is not None:
+        data, problems = yaml_mapping(text, path.name, "force profile")
+    if data is None:
+        raise ForceProfileError(f"cannot read force profile {path.name}", problems)
+    try:
+        profile = ForceProfile.model_validate(data)
+    except ValidationError as exc:
+        raise ForceProfileError(f"force profile {path.name} has {exc.error_count()} "
+                                "problem(s)", pydantic_problems(exc, path.name,
+                                                                "force profile")) from None
+    problems = [p.model_copy(update={"file": path.name}) for p in profile.check(rubric)]
+    if problems:
+        raise ForceProfileError(f"force profile {path.name} has {len(problems)} problem(s)",
+                                problems)
+    return profile, hashlib.sha256(path.read_bytes()).hexdigest()

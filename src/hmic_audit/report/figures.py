@@ -1,0 +1,77 @@
+"""Every figure a report shows, registered with its value, the rule that produced it and
+the case references behind it (written beside the report as ``*.figures.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..words import number_words, proportion_phrase
+
+
+class Figure(BaseModel):
+    """A number (or a phrase standing for one) as it appears in the report."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    value: float | int | str
+    shown: str
+    """Exactly as it appears in the text: 'eight', '84', 'about two-thirds', '0.33'."""
+    rule: str
+    """How it was computed, or where it was authored."""
+    source: Literal["cases", "profile", "rubric"] = "cases"
+    cases: list[str] = []
+    """Case references behind the figure (never names)."""
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+class Phrase(str):
+    """Report text that is already safe Markdown (built from escaped parts and figures)."""
+
+
+class FigureBook:
+    """Registers figures under unique ids, in the order the report computes them."""
+
+    def __init__(self) -> None:
+        self._figures: dict[str, Figure] = {}
+
+    def add(self, id: str, value: float | int | str, shown: str, rule: str, *,
+            source: Literal["cases", "profile", "rubric"] = "cases",
+            cases: Iterable[str] = ()) -> Figure:
+        if id in self._figures:
+            raise ValueError(f"figure {id!r} registered twice")
+        figure = Figure(id=id, value=value, shown=shown, rule=rule, source=source,
+                        cases=sorted(set(cases)))
+        self._figures[id] = figure
+        return figure
+
+    def count(self, id: str, n: int, rule: str, *, cases: Iterable[str] = (),
+              words: bool = True, source: Literal["cases", "profile", "rubric"] = "cases",
+              zero: str = "no") -> Figure:
+        """A count, in words from one to twenty when ``words``."""
+        shown = number_words(n, zero=zero) if words else f"{n:,}"
+        return self.add(id, n, shown, rule, cases=cases, source=source)
+
+    def share(self, id: str, part: int | float, whole: int | float, rule: str, *,
+              cases: Iterable[str] = (),
+              source: Literal["cases", "profile", "rubric"] = "cases") -> Figure:
+        """A proportion in words ('about two-thirds')."""
+        return self.add(id, part / whole, proportion_phrase(part, whole), rule, cases=cases,
+                        source=source)
+
+    def percent(self, id: str, part: int, whole: int, rule: str, *,
+                cases: Iterable[str] = ()) -> Figure:
+        value = 100 * part / whole if whole else 0.0
+        return self.add(id, value, f"{value:.0f}%", rule, cases=cases)
+
+    def decimal(self, id: str, value: float | None, rule: str, digits: int = 2) -> Figure:
+        shown = "undefined" if value is None else f"{value:.{digits}f}"
+        return self.add(id, "undefined" if value is None else value, shown, rule)
+
+    def all(self) -> list[Figure]:
+        return list(self._figures.values())
