@@ -6,6 +6,7 @@ import typer
 
 from .compare import compare_command
 from .grade import grade_command
+from .report import report_command
 from .rubric import rubric_app
 from .validate import validate_command
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.command("grade")(grade_command)
 app.command("validate")(validate_command)
 app.command("compare")(compare_command)
+app.command("report")(report_command)
 app.add_typer(rubric_app, name="rubric")
 
 

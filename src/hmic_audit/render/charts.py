@@ -1,0 +1,123 @@
+"""Report charts with matplotlib: SVG for HTML, PNG for Word, byte-for-byte stable.
+
+Uses the object-oriented API (no pyplot state), the Agg and SVG backends, the DejaVu font
+matplotlib ships, a fixed SVG id salt and no date or software metadata, so the same data
+always gives the same bytes. Colours come from the rubric's grades.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from ..compare import Comparison
+from ..models import Assessor, GradedAudit, Sample
+from ..rubric import Rubric
+
+FALLBACK = ["#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E4DFEC", "#F2F2F2"]
+
+
+def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.rcParams.update({"svg.hashsalt": "hmic-audit", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans", "font.size": 9})
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100)
+
+
+def _colours(rubric: Rubric) -> list[str]:
+    return [f"#{g.colour}" if g.colour else FALLBACK[i % len(FALLBACK)]
+            for i, g in enumerate(rubric.scale)]
+
+
+def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric, title: str):  # type: ignore[no-untyped-def]
+    fig = _figure(7.5, 0.45 * len(rows) + 1.4)
+    ax = fig.add_subplot()
+    colours = _colours(rubric)
+    labels = [r[0] for r in rows][::-1]
+    counts = [r[1] for r in rows][::-1]
+    left = [0] * len(rows)
+    for g, grade in enumerate(rubric.scale):
+        values = [c[g] for c in counts]
+        bars = ax.barh(labels, values, left=left, color=colours[g], edgecolor="#555555",
+                       linewidth=0.5, label=grade.label)
+        for bar, v in zip(bars, values, strict=True):
+            if v:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
+                        str(v), ha="center", va="center", fontsize=8)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_xlabel("Cases")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(ncols=len(rubric.scale), loc="upper center", bbox_to_anchor=(0.5, -0.25),
+              frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def grades_by_sample(graded: Sequence[GradedAudit], rubric: Rubric):  # type: ignore[no-untyped-def]
+    rows = []
+    for sample in Sample:
+        for assessor in Assessor:
+            group = [a for a in graded if a.sample is sample and a.assessor is assessor]
+            if group:
+                rows.append((f"{sample.value}, {assessor.value}",
+                             [sum(a.final_grade == g for a in group) for g in rubric.grade_keys]))
+    return _stacked(rows, rubric, "Final grades by sample and assessor")
+
+
+def grades_by_case_type(graded: Sequence[GradedAudit], rubric: Rubric):  # type: ignore[no-untyped-def]
+    rows = []
+    for ct in rubric.case_types:
+        group = [a for a in graded if a.case_type == ct.key and a.assessor is Assessor.INSPECTOR]
+        if group:
+            label = ct.label if len(ct.label) <= 36 else ct.label[:34] + "..."
+            rows.append((label, [sum(a.final_grade == g for a in group)
+                                 for g in rubric.grade_keys]))
+    return _stacked(rows, rubric, "Inspectors' grades by case type")
+
+
+def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyped-def]
+    k = len(c.grades)
+    fig = _figure(5.5, 4.2)
+    ax = fig.add_subplot()
+    peak = max(max(row) for row in c.crosstab) or 1
+    ax.imshow(c.crosstab, cmap="Blues", vmin=0, vmax=peak * 1.3)
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, str(c.crosstab[i][j]), ha="center", va="center", fontsize=9)
+    labels = [rubric.grade_labels[g].replace(" ", "\n", 1) for g in c.grades]
+    ax.set_xticks(range(k), labels, fontsize=8)
+    ax.set_yticks(range(k), labels, fontsize=8)
+    ax.set_xlabel("Inspectors' grade")
+    ax.set_ylabel("Force's grade")
+    ax.set_title("Self-assessed cases: force against inspectors", loc="left", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def draw(chart_id: str, data: dict[str, object], rubric: Rubric):  # type: ignore[no-untyped-def]
+    graded = data["graded"]
+    if chart_id == "grades_by_sample":
+        return grades_by_sample(graded, rubric)  # type: ignore[arg-type]
+    if chart_id == "grades_by_case_type":
+        return grades_by_case_type(graded, rubric)  # type: ignore[arg-type]
+    if chart_id == "force_vs_inspectors":
+        return force_vs_inspectors(data["comparison"], rubric)  # type: ignore[arg-type]
+    raise KeyError(chart_id)
+
+
+def svg(fig) -> str:  # type: ignore[no-untyped-def]
+    """The chart as an SVG element (no XML prolog), stable bytes."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def png(fig) -> bytes:  # type: ignore[no-untyped-def]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    return buffer.getvalue()
