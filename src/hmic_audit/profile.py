@@ -137,6 +137,9 @@ class ForceProfile(_Strict):
 
     force: str
     """The force's full name: 'Greater Manchester Police'."""
+    rubric: str | None = None
+    """The rubric the inspection used: a shipped name or a path relative to this file
+    (``--rubric`` overrides it)."""
     inspection_month: str
     """``YYYY-MM``."""
     publication_date: dt.date
@@ -211,8 +214,8 @@ class ForceProfile(_Strict):
         return found
 
 
-def load_profile(path: str | Path, rubric: Rubric) -> tuple[ForceProfile, str]:
-    """Load and check a force profile; returns it with its SHA-256.
+def read_profile(path: str | Path) -> tuple[ForceProfile, str]:
+    """Read and validate a force profile (not yet against a rubric); with its SHA-256.
 
     Raises ``ForceProfileError`` listing every problem, each with its key path.
     """
@@ -232,8 +235,27 @@ def load_profile(path: str | Path, rubric: Rubric) -> tuple[ForceProfile, str]:
         raise ForceProfileError(f"force profile {path.name} has {exc.error_count()} "
                                 "problem(s)", pydantic_problems(exc, path.name,
                                                                 "force profile")) from None
-    problems = [p.model_copy(update={"file": path.name}) for p in profile.check(rubric)]
-    if problems:
-        raise ForceProfileError(f"force profile {path.name} has {len(problems)} problem(s)",
-                                problems)
     return profile, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def profile_rubric(profile: ForceProfile, path: str | Path) -> str | Path | None:
+    """The rubric a profile names, resolved against the profile's folder."""
+    if profile.rubric is None:
+        return None
+    candidate = Path(path).parent / profile.rubric
+    return candidate if candidate.is_file() else profile.rubric
+
+
+def check_profile(profile: ForceProfile, rubric: Rubric, file: str) -> None:
+    """Raise ``ForceProfileError`` listing every reference the rubric cannot resolve."""
+    problems = [p.model_copy(update={"file": file}) for p in profile.check(rubric)]
+    if problems:
+        raise ForceProfileError(f"force profile {file} has {len(problems)} problem(s)",
+                                problems)
+
+
+def load_profile(path: str | Path, rubric: Rubric) -> tuple[ForceProfile, str]:
+    """Read a force profile and check it against a rubric; with its SHA-256."""
+    profile, digest = read_profile(path)
+    check_profile(profile, rubric, Path(path).name)
+    return profile, digest

@@ -6,7 +6,8 @@ import pytest
 
 from ..conftest import ROOT, invoke
 
-COMMANDS = [["grade"], ["validate"], ["compare"], ["rubric", "check"], ["rubric", "show"]]
+COMMANDS = [["grade"], ["validate"], ["compare"], ["report"], ["rubric", "check"],
+            ["rubric", "show"]]
 
 
 def test_top_level_help(runner):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .options import CasesArg, EncodingOpt, RubricOpt, SheetOpt
+from .options import CasesArg, EncodingOpt, SheetOpt
 from .output import guarded, report_problems, say
 
 
@@ -21,7 +21,10 @@ def report_command(
         "--out", "-o", show_default=False,
         help="The report: .html (self-contained, printable), .md or .docx. A "
         "<name>.figures.json listing every figure is written beside it.")],
-    rubric: RubricOpt = None,
+    rubric: Annotated[str | None, typer.Option(
+        "--rubric", "-r", metavar="RUBRIC", show_default=False,
+        help="Rubric YAML file or shipped name (default: the one the force profile names, "
+        "else child-protection-2014).")] = None,
     templates: Annotated[Path | None, typer.Option(
         "--templates", metavar="DIR", show_default=False,
         help="Folder of replacement report templates (rendered in a sandbox).")] = None,
@@ -39,22 +42,24 @@ def report_command(
 
     Examples:
 
-      hmic-audit report sample_cases/gmp-2014/cases.xlsx --force sample_cases/gmp-2014/force.yaml --rubric sample_cases/gmp-2014/rubric.yaml --out report.html
+      hmic-audit report sample_cases/gmp-2014/cases.xlsx
+      --force sample_cases/gmp-2014/force.yaml --out report.html
 
       hmic-audit report cases.xlsx --force force.yaml --out report.docx --no-notes
     """
     from .. import grade, load_rubric, read_workbook
     from ..compare import compare_sets
     from ..problems import OutputError, Problem
-    from ..profile import load_profile
+    from ..profile import check_profile, profile_rubric, read_profile
     from ..report.context import build_report
     from ..write import write_outputs
 
     if templates is not None and not templates.is_dir():
         raise OutputError("--templates is not a folder", [Problem(
             code="bad-templates", file=str(templates), message="is not a folder")])
-    the_rubric = load_rubric(rubric)
-    profile, profile_sha = load_profile(force, the_rubric)
+    profile, profile_sha = read_profile(force)
+    the_rubric = load_rubric(rubric or profile_rubric(profile, force))
+    check_profile(profile, the_rubric, force.name)
     audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
     result = grade(audit_set, the_rubric)

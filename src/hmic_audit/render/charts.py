@@ -32,7 +32,7 @@ def _colours(rubric: Rubric) -> list[str]:
             for i, g in enumerate(rubric.scale)]
 
 
-def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric, title: str):  # type: ignore[no-untyped-def]
+def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric):  # type: ignore[no-untyped-def]
     fig = _figure(7.5, 0.45 * len(rows) + 1.4)
     ax = fig.add_subplot()
     colours = _colours(rubric)
@@ -48,12 +48,14 @@ def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric, title: str):  # 
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
                         str(v), ha="center", va="center", fontsize=8)
         left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_title(title, loc="left", fontsize=10)
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_xlabel("Cases")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(ncols=len(rubric.scale), loc="upper center", bbox_to_anchor=(0.5, -0.25),
-              frameon=False, fontsize=8)
-    fig.tight_layout()
+    fig.legend(*ax.get_legend_handles_labels(), ncols=len(rubric.scale), loc="lower center",
+               frameon=False, fontsize=8)
+    fig.tight_layout(rect=(0, 0.6 / fig.get_figheight(), 1, 1))
     return fig
 
 
@@ -65,7 +67,7 @@ def grades_by_sample(graded: Sequence[GradedAudit], rubric: Rubric):  # type: ig
             if group:
                 rows.append((f"{sample.value}, {assessor.value}",
                              [sum(a.final_grade == g for a in group) for g in rubric.grade_keys]))
-    return _stacked(rows, rubric, "Final grades by sample and assessor")
+    return _stacked(rows, rubric)
 
 
 def grades_by_case_type(graded: Sequence[GradedAudit], rubric: Rubric):  # type: ignore[no-untyped-def]
@@ -76,7 +78,7 @@ def grades_by_case_type(graded: Sequence[GradedAudit], rubric: Rubric):  # type:
             label = ct.label if len(ct.label) <= 36 else ct.label[:34] + "..."
             rows.append((label, [sum(a.final_grade == g for a in group)
                                  for g in rubric.grade_keys]))
-    return _stacked(rows, rubric, "Inspectors' grades by case type")
+    return _stacked(rows, rubric)
 
 
 def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyped-def]
@@ -84,16 +86,18 @@ def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyp
     fig = _figure(5.5, 4.2)
     ax = fig.add_subplot()
     peak = max(max(row) for row in c.crosstab) or 1
-    ax.imshow(c.crosstab, cmap="Blues", vmin=0, vmax=peak * 1.3)
+    # pcolormesh keeps the SVG vector-only (imshow would embed a raster image)
+    ax.pcolormesh(c.crosstab, cmap="Blues", vmin=0, vmax=peak * 1.3, edgecolors="white")
+    ax.invert_yaxis()
     for i in range(k):
         for j in range(k):
-            ax.text(j, i, str(c.crosstab[i][j]), ha="center", va="center", fontsize=9)
+            ax.text(j + 0.5, i + 0.5, str(c.crosstab[i][j]), ha="center", va="center",
+                    fontsize=9)
     labels = [rubric.grade_labels[g].replace(" ", "\n", 1) for g in c.grades]
-    ax.set_xticks(range(k), labels, fontsize=8)
-    ax.set_yticks(range(k), labels, fontsize=8)
+    ax.set_xticks([i + 0.5 for i in range(k)], labels, fontsize=8)
+    ax.set_yticks([i + 0.5 for i in range(k)], labels, fontsize=8)
     ax.set_xlabel("Inspectors' grade")
     ax.set_ylabel("Force's grade")
-    ax.set_title("Self-assessed cases: force against inspectors", loc="left", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -1,0 +1,258 @@
+"""`hmic-audit report` end to end: every reference figure, provenance, safety, stability."""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+import yaml
+
+from ..conftest import ROOT, SAMPLE, invoke
+
+SAMPLE_DIR = ROOT / "sample_cases" / "gmp-2014"
+FORCE = SAMPLE_DIR / "force.yaml"
+
+# Each figure of gmp-figures.md as the report words it (C1-C13, then force level).
+EXPECTED = [
+    "Inspectors reviewed all 30 cases that had been self-assessed",                  # C1
+    "Child protection enquiry (s.47) 5", "Domestic abuse 5",                         # C2
+    "General concern with referral to children's social care 5",
+    "Sex offender enquiry 3", "Police protection (s.46) 3",
+    "At risk of sexual exploitation 3", "Online sexual abuse 3", "Child in custody 3",
+    "Total 30 84",
+    "good in about two-thirds of them (19) and adequate in just under a third of them "
+    "(9), and two were rated as requiring improvement",                              # C3
+    "They judged eight good, sixteen adequate, one as requiring improvement and five "
+    "inadequate",                                                                    # C4
+    "three or more grade levels apart in two cases",                                 # C5
+    "a further 84 cases",                                                            # C6
+    "They judged 29 good, 33 adequate, four as requiring improvement and eighteen "
+    "inadequate",                                                                    # C7
+    "officers had listened to the child and recorded the child's views in six of the "
+    "84 further cases",                                                              # C8
+    "Inspectors examined ten cases of the type missing child",                       # C9
+    "They judged two good, three adequate, one as requiring improvement and four "
+    "inadequate",
+    "significantly delayed in eight of the 36 cases",                                # C10
+    "best interests before using their powers in all nine of the cases",             # C11
+    "nine cases of the type police protection (s.46), three of them self-assessed",
+    "twelve cases of the type child in custody, three of them self-assessed by the "
+    "force. They judged seven adequate and five inadequate",                         # C12
+    "The youngest child was 12 years old and the oldest 17. Two were girls, aged 14 "
+    "and 16",                                                                        # C13
+    "The three children in the cases the force self-assessed were all boys",
+    "employs about 11,223 people: 6,997 police officers, 3,079 police staff and 789 "
+    "police community support officers", "31 March 2014",
+    "ten local authorities", "ten local safeguarding children boards",
+    "Bolton Requires improvement January 2014", "Bury Adequate April 2012",
+    "Manchester Inadequate September 2014", "Oldham Good January 2012",
+    "Rochdale Inadequate November 2012", "Salford Adequate October 2012",
+    "Stockport Adequate February 2012", "Tameside Adequate March 2012",
+    "Trafford Good April 2010", "Wigan Good May 2012",
+    "563 staff in the public protection division",
+    "Six multi-agency safeguarding hubs in operation", "Four further hubs planned",
+    "Nine child sexual exploitation teams",
+    "About three quarters of initial child protection conferences",
+    "174 cases awaiting allocation", "141 cases being examined", "Fourteen staff",
+    "twelve recommendations: one to act on immediately, six to act on within three months "
+    "and five to act on within six months",
+]
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"\\(.)", r"\1", text)  # Markdown escapes
+    text = text.replace("|", " ").replace("*", " ")
+    return " ".join(text.split())
+
+
+def text_of(path: Path) -> str:
+    if path.suffix == ".md":
+        return normalise(path.read_text(encoding="utf-8"))
+    if path.suffix == ".html":
+        page = path.read_text(encoding="utf-8")
+        page = re.sub(r"<(svg|style)\b.*?</\1>", " ", page, flags=re.S)
+        return normalise(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)))
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [" ".join(c.text for c in row.cells) for row in table.rows]
+    return normalise("\n".join(parts))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    folder = tmp_path_factory.mktemp("report")
+    outputs = {}
+    for suffix in ("html", "md", "docx"):
+        out = folder / suffix / f"report.{suffix}"
+        out.parent.mkdir()
+        result = invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out)
+        assert result.exit_code == 0, result.stderr
+        outputs[suffix] = out
+    return outputs
+
+
+@pytest.mark.parametrize("suffix", ["html", "md", "docx"])
+def test_every_reference_figure_appears(rendered, suffix):
+    text = text_of(rendered[suffix])
+    missing = [e for e in EXPECTED if normalise(e) not in text]
+    assert missing == []
+
+
+def _authored_strings() -> list[str]:
+    """Text the report writer authored (profile, rubric): numbers in it are not computed."""
+    profile = yaml.safe_load(FORCE.read_text(encoding="utf-8"))
+    rubric = yaml.safe_load((ROOT / "rubrics" / "child-protection-2014.yaml").read_text())
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(k)
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(profile)
+    walk({k: rubric[k] for k in ("scale", "case_types", "themes", "glossary", "name")})
+    return found
+
+
+NUMBER = re.compile(r"\b(\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+                    r"nineteen|twenty)\b", re.I)
+# Wording of the templates themselves, not figures.
+FIXED = ["within three months", "within six months", "Children Act 1989", "SHA-256",
+         "Annex A", "Annex B", "version 1.0"]
+
+
+def test_every_computed_number_is_in_figures_json(rendered):
+    text = normalise(rendered["md"].read_text(encoding="utf-8"))
+    figures = json.loads((rendered["md"].parent / "report.figures.json").read_text())
+    for authored in sorted(_authored_strings(), key=len, reverse=True):
+        if len(authored) > 3:  # skip one-letter aliases such as "g" or "a"
+            text = text.replace(normalise(authored), " ")
+    notes = openpyxl.load_workbook(SAMPLE, read_only=True)["Cases"]
+    for row in notes.iter_rows(min_row=4, values_only=True):
+        if row[11]:
+            text = text.replace(normalise(str(row[11])), " ")
+    text = re.sub(r"\b[A-Z]{2}-\d{3}\b", " ", text)                        # case refs
+    text = re.sub(r"`[0-9a-f]{64}`", " ", text)                            # digests
+    text = re.sub(r"\b(\d{1,2} )?[A-Z][a-z]+ \d{4}\b", " ", text)          # dates, months
+    for fixed in FIXED:
+        text = text.replace(fixed, " ")
+    shown = sorted({f["shown"] for f in figures["figures"]}, key=len, reverse=True)
+    for s in shown:
+        text = re.sub(rf"(?<![\w-]){re.escape(s)}(?![\w-])", " ", text, flags=re.I)
+    leftovers = NUMBER.findall(text)
+    assert leftovers == [], text[:2000]
+    assert {f["source"] for f in figures["figures"]} == {"cases", "profile", "rubric"}
+    by_id = {f["id"]: f for f in figures["figures"]}
+    assert by_id["self_assessed.inspector.inadequate"]["value"] == 5
+    assert len(by_id["self_assessed.inspector.inadequate"]["cases"]) == 5
+
+
+def test_changing_one_grade_changes_the_report(tmp_path, runner):
+    copy = tmp_path / "cases.xlsx"
+    shutil.copy(SAMPLE, copy)
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["Cases"]
+    headers = [c.value for c in ws[3]]
+    ref, grade = headers.index("Case ref"), headers.index("Grade")
+    for row in ws.iter_rows(min_row=4):
+        if row[ref].value == "IS-084":
+            assert row[grade].value == "Inadequate"
+            row[grade].value = "Good"
+    wb.save(copy)
+    force = tmp_path / "force.yaml"
+    shutil.copy(FORCE, force)
+    shutil.copy(SAMPLE_DIR / "rubric.yaml", tmp_path / "rubric.yaml")
+    out = tmp_path / "report.md"
+    result = invoke(runner, "report", copy, "--force", force, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    text = text_of(out)
+    assert ("They judged 30 good, 33 adequate, four as requiring improvement and seventeen "
+            "inadequate") in text
+    figures = json.loads((tmp_path / "report.figures.json").read_text())
+    good = next(f for f in figures["figures"] if f["id"] == "further.inspector.good")
+    assert good["value"] == 30 and "IS-084" in good["cases"]
+
+
+def test_html_is_self_contained(rendered):
+    page = rendered["html"].read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "<link" not in page.lower()
+    assert "@import" not in page
+    assert re.findall(r"url\((?!#)", page) == []  # only the SVG's internal references
+    targets = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert targets and all(t.startswith("#") for t in targets)
+    assert page.count("<svg") == 3
+    assert "@media print" in page
+
+
+def test_docx_has_a_heading_for_every_chapter(rendered):
+    document = docx.Document(str(rendered["docx"]))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for chapter in ("Introduction", "Background", "Context for the force",
+                    "The police role in child protection", "Initial contact",
+                    "Police detention", "Findings: leadership, management and governance",
+                    "Findings: the overall effectiveness of the force", "Recommendations",
+                    "Next steps", "Annex A: inspection method", "Annex B: glossary"):
+        assert chapter in headings
+    assert len(document.inline_shapes) == 3
+    assert len(document.tables) >= 4
+
+
+@pytest.mark.parametrize("suffix", ["html", "md", "docx"])
+def test_rendering_twice_gives_identical_files(rendered, tmp_path, runner, suffix):
+    out = tmp_path / f"report.{suffix}"
+    assert invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out).exit_code == 0
+    assert out.read_bytes() == rendered[suffix].read_bytes()
+    assert (tmp_path / "report.figures.json").read_bytes() == \
+        (rendered[suffix].parent / "report.figures.json").read_bytes()
+
+
+def test_profile_with_mistakes(runner, tmp_path):
+    profile = yaml.safe_load(FORCE.read_text(encoding="utf-8"))
+    profile["workforce"]["total"] = "lots"
+    profile["local_authorities"][2]["ofsted_judgement"] = "splendid"
+    profile["recommendations"][4]["timescale"] = "next year"
+    profile["inspection_month"] = "July"
+    profile["colour"] = "blue"
+    bad = tmp_path / "force.yaml"
+    bad.write_text(yaml.safe_dump(profile), encoding="utf-8")
+    shutil.copy(SAMPLE_DIR / "rubric.yaml", tmp_path / "rubric.yaml")
+    out = tmp_path / "report.html"
+    result = invoke(runner, "report", SAMPLE, "--force", bad, "--out", out)
+    assert result.exit_code == 2
+    for path in ("workforce.total", "local_authorities[2].ofsted_judgement",
+                 "recommendations[4].timescale", "inspection_month", "colour"):
+        assert path in result.stderr
+    assert not out.exists() and not (tmp_path / "report.figures.json").exists()
+
+
+def test_profile_references_checked_against_the_rubric(runner, tmp_path):
+    profile = yaml.safe_load(FORCE.read_text(encoding="utf-8"))
+    profile["highlights"]["trusted_adult"][0]["criterion"] = "ta_nonsense"
+    profile["figures"][0]["chapter"] = "canteen"
+    profile["case_types"][0]["case_type"] = "burglary"
+    bad = tmp_path / "force.yaml"
+    bad.write_text(yaml.safe_dump(profile), encoding="utf-8")
+    shutil.copy(SAMPLE_DIR / "rubric.yaml", tmp_path / "rubric.yaml")
+    result = invoke(runner, "report", SAMPLE, "--force", bad, "--out", tmp_path / "r.md")
+    assert result.exit_code == 2
+    for path in ("highlights.trusted_adult[0].criterion", "figures[0].chapter",
+                 "case_types[0].case_type"):
+        assert path in result.stderr
+    assert list(tmp_path.glob("r.*")) == []
