@@ -132,8 +132,8 @@ def render_report_docx(ctx: ReportContext, markdown: str) -> bytes:
             _table(doc, table_rows, pictures)
             table_rows = None
         elif tok.type == "inline" and table_rows is None:
-            style = "List Bullet" if list_depth else "Quote" if quote_depth else None
-            paragraph = doc.add_paragraph(style=style)
+            paragraph = doc.add_paragraph(
+                style="List Bullet" if list_depth else "Quote" if quote_depth else None)
             _inline(paragraph, tok.children or [], pictures)
         elif tok.type == "hr":
             doc.add_page_break()

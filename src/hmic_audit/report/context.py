@@ -201,9 +201,9 @@ def _theme(book: FigureBook, key: str, label: str, p: ForceProfile, audits: Sequ
     section = ThemeSection(key=key, label=label, narrative=p.narrative.get(key, ""))
     for i, h in enumerate(p.highlights.get(key, [])):
         section.highlights.append(findings.criterion_sentence(book, key, i, h, audits))
-    for h in p.case_types:
-        if h.theme == key:
-            section.case_types.append(findings.case_type_paragraph(book, h, graded, audits,
+    for ct in p.case_types:
+        if ct.theme == key:
+            section.case_types.append(findings.case_type_paragraph(book, ct, graded, audits,
                                                                    rubric))
     section.force_figures = _force_figures(book, p, key)
     section.examples = _examples(key, audits, graded, rubric, notes)
@@ -323,7 +323,7 @@ def _annex_a(book: FigureBook, graded: Sequence[GradedAudit], rubric: Rubric) ->
             cells.append(book.count(f"annex_a.{sample.value}.{ct.key}", len(group),
                                     f"{sample.value} cases of type {ct.label}", words=False,
                                     cases=findings.refs(group)))
-        if any(x.value for x in cells[1:]):  # type: ignore[union-attr]
+        if any(isinstance(x, Figure) and x.value for x in cells[1:]):
             rows.append(cells)
     totals = [book.count(f"annex_a.{s.value}.total", sum(a.sample is s for a in insp),
                          f"{s.value} cases", words=False) for s in Sample]
