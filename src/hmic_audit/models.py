@@ -97,6 +97,8 @@ class AuditIdentity(BaseModel):
     assessor: Assessor
     area: str | None = None
     """Local authority or division the case belongs to."""
+    force: str | None = None
+    """The police force, in a workbook holding several forces (the national view)."""
 
 
 class Audit(AuditIdentity):

@@ -137,6 +137,9 @@ class Rubric(_Strict):
     """Fewest scored answers (not n/a, not blank) an audit needs to be gradable."""
     significant_difference: int = 2
     """Grade levels apart at which two judgements of a case 'differ significantly'."""
+    acceptable: list[str] | None = None
+    """Grades counted together as acceptable in annex tables ('good or adequate');
+    default: the better half of the scale, rounded down (two of four, one of three)."""
     glossary: dict[str, str] = {}
     """Terms and their meanings, for reports."""
 
@@ -152,6 +155,13 @@ class Rubric(_Strict):
     @cached_property
     def grade_labels(self) -> dict[str, str]:
         return {g.key: g.label for g in self.scale}
+
+    @cached_property
+    def acceptable_grades(self) -> list[str]:
+        """Grade keys counted as acceptable (see ``acceptable``)."""
+        if self.acceptable is not None:
+            return list(self.acceptable)
+        return self.grade_keys[: max(1, len(self.scale) // 2)]
 
     @cached_property
     def case_type_keys(self) -> list[str]:
@@ -252,6 +262,10 @@ class Rubric(_Strict):
         found += self._check_bands()
         for i, rule in enumerate(self.limiting):
             found += rule.check(self, i)
+        for i, key in enumerate(self.acceptable or []):
+            if key not in self.grade_keys:
+                found.append(_problem("unknown-grade", f"acceptable[{i}]",
+                                      f"{key!r} is not a grade of the scale", key))
         levels = len(self.scale)
         if not 1 <= self.significant_difference <= levels - 1:
             found.append(_problem("bad-setting", "significant_difference",

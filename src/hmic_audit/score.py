@@ -119,7 +119,8 @@ def grade_audits(audits: Sequence[Audit], rubric: Rubric) -> list[GradedAudit]:
         given = audit.grade
         graded.append(GradedAudit(
             case_ref=audit.case_ref, sample=audit.sample, case_type=audit.case_type,
-            assessor=audit.assessor, area=audit.area, answered=int(arrays.answered[i]),
+            assessor=audit.assessor, area=audit.area, force=audit.force,
+            answered=int(arrays.answered[i]),
             gradable=gradable,
             score=float(arrays.score[i]) if gradable else None,
             theme_scores={t: (None if np.isnan(v[i]) else float(v[i]))

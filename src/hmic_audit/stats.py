@@ -115,3 +115,14 @@ def sign_test(positive: int, negative: int) -> float | None:
                - np.array([math.lgamma(n - x + 1) for x in i]) - n * math.log(2.0))
     top = log_pmf.max()
     return min(1.0, 2.0 * math.exp(top) * float(np.exp(log_pmf - top).sum()))
+
+
+def wilson_interval(successes: int, n: int) -> tuple[float, float] | None:
+    """Wilson score 95% interval for a proportion; None when n is 0."""
+    if n <= 0:
+        return None
+    p = successes / n
+    z2 = Z_95**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)

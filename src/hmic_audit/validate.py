@@ -49,6 +49,7 @@ FIELD_HEADERS: dict[str, set[str]] = {
     "sample": {"sample", "sampletype", "selection"},
     "case_type": {"casetype", "type", "typeofcase", "category"},
     "area": {"area", "localauthority", "la", "division", "district", "borough"},
+    "force": {"force", "forcename", "policeforce"},
     "assessor": {"assessor", "auditedby", "auditor", "reviewer", "assessedby"},
     "audit_date": {"auditdate", "date", "dateaudited", "reviewdate"},
     "child_age": {"childage", "age", "ageofchild", "childsage"},
@@ -245,6 +246,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
         "self-assessed or inspector-selected", "unknown-sample"))
     common = {
         "area": clean_text(get("area")[0]) or None,
+        "force": clean_text(get("force")[0]) or None,
         "audit_date": _date(get("audit_date"), number, out),
         "child_age": _age(get("child_age"), number, out),
         "child_gender": choose("child_gender", lambda t: GENDER_ALIASES.get(label_key(t)),

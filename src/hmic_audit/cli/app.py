@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from .annex import annex_command
 from .compare import compare_command
 from .grade import grade_command
 from .report import report_command
 from .rubric import rubric_app
+from .template import template_command
 from .validate import validate_command
 
 app = typer.Typer(
@@ -23,6 +25,8 @@ app.command("grade")(grade_command)
 app.command("validate")(validate_command)
 app.command("compare")(compare_command)
 app.command("report")(report_command)
+app.command("annex")(annex_command)
+app.command("template")(template_command)
 app.add_typer(rubric_app, name="rubric")
 
 

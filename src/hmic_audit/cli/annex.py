@@ -1,0 +1,88 @@
+"""``hmic-audit annex``: publishable tables, for one force or several."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .options import EncodingOpt, RubricOpt, SheetOpt
+from .output import guarded, report_problems, say
+
+
+@guarded
+def annex_command(
+    cases: Annotated[list[Path], typer.Argument(
+        metavar="CASES...", show_default=False,
+        help="One or more cases files; several (one per force, or a 'force' column) add "
+        "the national tables.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", show_default=False,
+        help="annex.xlsx, annex.md, annex.json, or a folder (one CSV per table).")],
+    force: Annotated[Path | None, typer.Option(
+        "--force", metavar="PROFILE", show_default=False,
+        help="Force profile: adds the Ofsted table.")] = None,
+    tables: Annotated[str | None, typer.Option(
+        "--tables", metavar="NAMES", show_default=False,
+        help="Comma-separated table names to publish (default: all).")] = None,
+    suppress: Annotated[int, typer.Option(
+        "--suppress", metavar="N", min=0,
+        help="Hide counts below N for publication (and cells that would reveal them).")] = 0,
+    rubric: RubricOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Publish the annex tables: case types by sample (the report's Annex A), grades by
+    sample and assessor, by case type and by area, theme results, criterion compliance
+    and the force-against-inspector cross-tab, each proportion with its count,
+    denominator and Wilson 95% interval.
+
+    Examples:
+
+      hmic-audit annex sample_cases/gmp-2014/cases.xlsx --out annex.xlsx
+
+      hmic-audit annex gmp.xlsx wmp.xlsx met.xlsx --out national/ --suppress 3
+
+      hmic-audit annex cases.xlsx --tables case_types,criterion_compliance --out annex.md
+    """
+    from .. import grade, load_rubric, read_workbook
+    from ..annex import build_annex
+    from ..problems import OutputError, Problem
+    from ..profile import load_profile
+    from ..render.annex_out import annex_csv_files, annex_json, annex_markdown, annex_xlsx
+    from ..suppress import suppress as hide
+    from ..write import write_outputs
+
+    suffix = out.suffix.lower()
+    folder = suffix == "" or out.is_dir()
+    if not folder and suffix not in (".xlsx", ".md", ".json"):
+        raise OutputError("unsupported --out format", [Problem(
+            code="bad-output-format", file=str(out),
+            message=f"has extension {out.suffix!r}; use .xlsx, .md, .json or a folder")])
+    the_rubric = load_rubric(rubric)
+    profile = load_profile(force, the_rubric)[0] if force else None
+    audits, graded, inputs = [], [], []
+    for path in cases:
+        audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding, sheet=sheet)
+        report_problems(warnings, f"Warnings in {path.name}")
+        result = grade(audit_set, the_rubric)
+        audits += audit_set.audits
+        graded += result.audits
+        inputs.append(result.input)
+    names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+    built = build_annex(audits, graded, the_rubric, inputs=inputs, profile=profile,
+                        tables=names)
+    built = [hide(t, suppress) for t in built]
+    title = "Annex tables: " + ", ".join(i.file for i in inputs)
+    if folder:
+        outputs = annex_csv_files(built, out)
+        out.mkdir(parents=True, exist_ok=True)
+    elif suffix == ".xlsx":
+        outputs = {out: annex_xlsx(built, the_rubric, title)}
+    elif suffix == ".md":
+        outputs = {out: annex_markdown(built, title).encode("utf-8")}
+    else:
+        outputs = {out: annex_json(built, title).encode("utf-8")}
+    write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
+    say(f"wrote {len(built)} tables to {out}")

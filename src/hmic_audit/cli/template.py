@@ -1,0 +1,44 @@
+"""``hmic-audit template``: a blank audit workbook built from a rubric."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .options import RubricOpt
+from .output import guarded, say
+
+
+@guarded
+def template_command(
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", show_default=False, help="The blank workbook to write (.xlsx).")],
+    rubric: RubricOpt = None,
+) -> None:
+    """Write a blank audit workbook for a rubric, with drop-down lists for every answer.
+
+    The Cases sheet has the identity columns and one column per criterion (its question in
+    the header's comment); the Instructions sheet lists the criteria by theme. A filled-in
+    copy is valid input to grade.
+
+    Examples:
+
+      hmic-audit template --out audit-form.xlsx
+
+      hmic-audit template --rubric my-rubric.yaml --out audit-form.xlsx
+    """
+    from .. import load_rubric
+    from ..problems import OutputError, Problem
+    from ..render.template_xlsx import template_xlsx
+    from ..write import write_outputs
+
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError("unsupported --out format", [Problem(
+            code="bad-output-format", file=str(out),
+            message=f"has extension {out.suffix or '(none)'!r}; the template is an .xlsx")])
+    the_rubric = load_rubric(rubric)
+    write_outputs({out: template_xlsx(the_rubric)})
+    say(f"wrote {out} ({len(the_rubric.criteria)} criteria, rubric {the_rubric.name} "
+        f"v{the_rubric.version})")

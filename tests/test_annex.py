@@ -1,0 +1,149 @@
+"""Annex tables and disclosure control, as library functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+from statsmodels.stats.proportion import proportion_confint
+
+from hmic_audit import grade, read_workbook
+from hmic_audit.annex import build_annex
+from hmic_audit.suppress import MARKER, suppress
+
+from .conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def tables(rubric):
+    audits, _ = read_workbook(SAMPLE, rubric)
+    result = grade(audits, rubric)
+    built = build_annex(audits.audits, result.audits, rubric, inputs=[result.input])
+    return {t.name: t for t in built}
+
+
+def _row(table, first):
+    return next(r for r in table.rows if r[0] == first)
+
+
+def _rows(table, **match):
+    idx = {k: table.column(k) for k in match}
+    return [r for r in table.rows if all(r[idx[k]] == v for k, v in match.items())]
+
+
+def test_annex_a_case_types(tables):
+    t = tables["case_types"]
+    assert [r[1] for r in t.rows[:-1] if r[1]] == [5, 5, 5, 3, 3, 3, 3, 3]
+    assert t.rows[-1] == ["Total", 30, 84, 114]
+
+
+def test_criterion_compliance_figures(tables):
+    t = tables["criterion_compliance"]
+    [listened] = _rows(t, criterion="ta_child_listened_to",
+                       scope="inspectors, selected by inspectors")
+    assert listened[t.column("met")] == "6 of 84"
+    [delay] = _rows(t, criterion="in_no_significant_delay", scope="inspectors, all cases")
+    assert delay[t.column("not_met")] == "8 of 36"
+    low, high = proportion_confint(6, 84, method="wilson")
+    assert listened[t.column("yes_low")] == pytest.approx(100 * low, abs=0.05)
+    assert listened[t.column("yes_high")] == pytest.approx(100 * high, abs=0.05)
+
+
+def test_detention_grades(tables, rubric):
+    t = tables["grades_by_case_type"]
+    row = _row(t, "Child in custody")
+    assert row[1:] == [0, 7, 0, 5, 0, 12]
+
+
+def test_grade_tables_add_up(tables):
+    for name in ("grades_by_sample", "grades_by_case_type", "grades_by_area", "crosstab"):
+        t = tables[name]
+        body, total = np.array([r[1:] for r in t.rows[:-1]]), t.rows[-1][1:]
+        assert list(body.sum(axis=0)) == total, name
+        assert all(r[-1] == sum(r[1:-1]) for r in t.rows), name
+
+
+def _suppressed_cells_are_not_recoverable(original, published):
+    """For a table whose body rows add up to the Total column and whose Total row adds up
+    the body, no hidden cell may be pinned to one value by the published numbers."""
+    body = [r[1:] for r in original.rows[:-1]] + [original.rows[-1][1:]]
+    shown = [r[1:] for r in published.rows[:-1]] + [published.rows[-1][1:]]
+    n_rows, n_cols = len(body), len(body[0])
+    unknown = [(i, j) for i in range(n_rows) for j in range(n_cols) if shown[i][j] == MARKER]
+    index = {cell: k for k, cell in enumerate(unknown)}
+    a_eq, b_eq = [], []
+
+    def constrain(cells, total_cell):
+        row = np.zeros(len(unknown))
+        rhs = 0.0
+        for cell in cells:
+            if cell in index:
+                row[index[cell]] += 1
+            else:
+                rhs -= shown[cell[0]][cell[1]]
+        if total_cell in index:
+            row[index[total_cell]] -= 1
+        else:
+            rhs += shown[total_cell[0]][total_cell[1]]
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(rhs)
+
+    for i in range(n_rows):
+        constrain([(i, j) for j in range(n_cols - 1)], (i, n_cols - 1))
+    for j in range(n_cols):
+        constrain([(i, j) for i in range(n_rows - 1)], (n_rows - 1, j))
+    for k, cell in enumerate(unknown):
+        c = np.zeros(len(unknown))
+        c[k] = 1
+        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None)).fun
+        hi = -linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None)).fun
+        assert hi - lo >= 1 - 1e-9, f"cell {cell} is pinned to {lo}"
+        assert lo - 1e-9 <= body[cell[0]][cell[1]] <= hi + 1e-9
+
+
+@pytest.mark.parametrize("name", ["grades_by_case_type", "grades_by_area", "case_types",
+                                  "crosstab", "grades_by_sample"])
+def test_suppression_hides_small_counts_and_protects_them(tables, name):
+    original = tables[name]
+    published = suppress(original, 3)
+    counts = [i for i, c in enumerate(original.columns) if c.kind == "count"]
+    for r, row in enumerate(original.rows):
+        for i in counts:
+            if row[i] in (1, 2):
+                assert published.rows[r][i] == MARKER
+    if any(MARKER in row for row in published.rows):
+        assert "shown as [c]" in (published.note or "")
+        _suppressed_cells_are_not_recoverable(original, published)
+    else:
+        assert published == original
+
+
+def test_suppression_hides_derived_percentages(tables):
+    t = suppress(tables["criterion_compliance"], 3)
+    for row in t.rows:
+        if row[t.column("yes")] == MARKER:
+            assert row[t.column("yes_pct")] == MARKER and row[t.column("met")] == MARKER
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_suppression_on_random_tables(seed):
+    from hmic_audit.annex import AnnexTable, Column
+
+    rng = np.random.default_rng(seed)
+    body = rng.integers(0, 7, size=(int(rng.integers(2, 7)), int(rng.integers(2, 5))))
+    keys = [f"g{j}" for j in range(body.shape[1])]
+    rows = [[f"r{i}", *map(int, row), int(row.sum())] for i, row in enumerate(body)]
+    rows.append(["Total", *map(int, body.sum(axis=0)), int(body.sum())])
+    table = AnnexTable(name="t", title="t",
+                       columns=[Column(key="label", title="", kind="label"),
+                                *(Column(key=k, title=k, kind="count") for k in keys),
+                                Column(key="total", title="Total", kind="count")],
+                       rows=rows, total_row=True, row_sums=[("total", keys)])
+    published = suppress(table, 3)
+    for r, row in enumerate(rows):
+        for i, v in enumerate(row[1:], start=1):
+            if v in (1, 2):
+                assert published.rows[r][i] == MARKER
+    if any(MARKER in row for row in published.rows):
+        _suppressed_cells_are_not_recoverable(table, published)
