@@ -63,6 +63,10 @@ TABLE_NAMES = ["case_types", "grades_by_sample", "grades_by_case_type", "grades_
                "national_grades", "national_acceptable", "national_agreement"]
 
 
+def _int(value: Cell) -> int:
+    return value if isinstance(value, int) else 0
+
+
 def _pct(part: int, whole: int) -> list[Cell]:
     ci = wilson_interval(part, whole)
     if ci is None:
@@ -90,7 +94,7 @@ def _grade_table(name: str, title: str, label: str, groups: list[tuple[str, list
     for group, audits in groups:
         counts = [sum(a.final_grade == g for a in audits) for g in keys]
         rows.append([group, *counts, sum(a.final_grade is None for a in audits), len(audits)])
-    rows.append(["Total", *(sum(int(r[i]) for r in rows) for i in range(1, len(keys) + 3))])  # type: ignore[arg-type]
+    rows.append(["Total", *(sum(_int(r[i]) for r in rows) for i in range(1, len(keys) + 3))])
     return AnnexTable(name=name, title=title, columns=columns, rows=rows, total_row=True,
                       row_sums=[("total", [*keys, "ungraded"])], chart=True, note=note)
 
@@ -106,7 +110,7 @@ def case_types(graded: Sequence[GradedAudit], rubric: Rubric) -> AnnexTable:
         counts = [sum(a.case_type == ct.key and a.sample is s for a in insp) for s in Sample]
         if any(counts):
             rows.append([ct.label, *counts, sum(counts)])
-    rows.append(["Total", *(sum(int(r[i]) for r in rows) for i in (1, 2, 3))])  # type: ignore[arg-type]
+    rows.append(["Total", *(sum(_int(r[i]) for r in rows) for i in (1, 2, 3))])
     return AnnexTable(
         name="case_types", title="Cases examined by type and sample",
         columns=[Column(key="type", title="Type of case", kind="label"),

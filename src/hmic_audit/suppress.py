@@ -28,8 +28,12 @@ def suppress(table: AnnexTable, threshold: int) -> AnnexTable:
     counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
     if not counts:
         return table
-    hidden = {(r, i) for r, row in enumerate(table.rows) for i in counts
-              if isinstance(row[i], int) and 0 < row[i] < threshold}
+    def count(cell: tuple[int, int]) -> int:
+        value = table.rows[cell[0]][cell[1]]
+        return value if isinstance(value, int) else -1
+
+    hidden = {(r, i) for r in range(len(table.rows)) for i in counts
+              if 0 < count((r, i)) < threshold}
     if not hidden:
         return table
     lines = _lines(table, counts)
@@ -42,11 +46,9 @@ def suppress(table: AnnexTable, threshold: int) -> AnnexTable:
                 continue
             # The partner is the smallest non-zero part (hiding a zero protects nothing:
             # a hidden pair summing to its one other member pins both); else the total.
-            parts = [cell for cell in line[:-1] if cell not in hidden
-                     and isinstance(table.rows[cell[0]][cell[1]], int)
-                     and table.rows[cell[0]][cell[1]] > 0]
+            parts = [cell for cell in line[:-1] if cell not in hidden and count(cell) > 0]
             if parts:
-                hidden.add(min(parts, key=lambda c: (table.rows[c[0]][c[1]], c)))  # type: ignore[return-value,arg-type]
+                hidden.add(min(parts, key=lambda c: (count(c), c)))
             elif line[-1] not in hidden:
                 hidden.add(line[-1])
             else:
@@ -63,9 +65,10 @@ def suppress(table: AnnexTable, threshold: int) -> AnnexTable:
                     (r, key_index[c.of or ""]) in hidden
                     or (c.denominator and (r, key_index[c.denominator]) in hidden)):
                 row[i] = MARKER
-            elif c.kind == "text" and any((r, j) in hidden for j in counts) and \
-                    isinstance(row[i], str) and " of " in row[i]:
-                row[i] = MARKER
+            elif c.kind == "text" and any((r, j) in hidden for j in counts):
+                text = row[i]
+                if isinstance(text, str) and " of " in text:
+                    row[i] = MARKER
     note = (f"Counts from 1 to {threshold - 1} are shown as {MARKER}, with further cells "
             f"hidden where a total would reveal them.")
     return table.model_copy(update={"rows": rows, "note": f"{table.note} {note}".strip()

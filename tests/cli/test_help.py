@@ -6,7 +6,8 @@ import pytest
 
 from ..conftest import ROOT, invoke
 
-COMMANDS = [["grade"], ["validate"], ["compare"], ["report"], ["rubric", "check"],
+COMMANDS = [["grade"], ["validate"], ["compare"], ["report"], ["annex"], ["template"],
+            ["rubric", "check"],
             ["rubric", "show"]]
 
 

@@ -1,0 +1,162 @@
+"""`hmic-audit annex` end to end, for one force and for several."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+import openpyxl
+import pytest
+
+from ..conftest import SAMPLE, invoke, write_xlsx
+from .test_report import FORCE
+
+
+def _json_tables(path):
+    return {t["name"]: t for t in json.loads(path.read_text(encoding="utf-8"))["tables"]}
+
+
+def _read(out, suffix):
+    """Every table of an annex output as {name: [header, *rows]} of strings."""
+    if suffix == "json":
+        return {n: [[c["title"] for c in t["columns"]]] + [["" if v is None else str(v)
+                                                            for v in r] for r in t["rows"]]
+                for n, t in _json_tables(out).items()}
+    if suffix == "xlsx":
+        wb = openpyxl.load_workbook(out)
+        found = {}
+        for ws in wb.worksheets[1:]:
+            rows = [["" if v is None else (str(int(v)) if isinstance(v, float) and
+                                           v.is_integer() else str(v)) for v in r]
+                    for r in ws.iter_rows(min_row=3, values_only=True)]
+            found[ws.title] = [r for r in rows if any(r)]
+        return found
+    if suffix == "csv":
+        return {p.stem: list(csv.reader(io.StringIO(p.read_bytes().decode("utf-8-sig"))))
+                for p in out.iterdir()}
+    text = out.read_text(encoding="utf-8").replace("\\", "")
+    found, name = {}, None
+    titles = {"Cases examined by type and sample": "case_types",
+              "Criterion compliance": "criterion_compliance",
+              "Inspectors' final grades by case type": "grades_by_case_type"}
+    for line in text.splitlines():
+        if line.startswith("## "):
+            name = titles.get(line[3:])
+            if name:
+                found[name] = []
+        elif name and line.startswith("|") and not line.startswith("|---"):
+            found[name].append([c.strip() for c in line.strip("|").split("|")])
+    return found
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv", "md", "json"])
+def test_reference_figures_in_every_format(runner, tmp_path, suffix):
+    out = tmp_path / ("annex" if suffix == "csv" else f"annex.{suffix}")
+    result = invoke(runner, "annex", SAMPLE, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    tables = _read(out, suffix)
+    case_types = tables["case_types"]
+    assert [r[1] for r in case_types[1:9]] == ["5", "5", "5", "3", "3", "3", "3", "3"]
+    assert case_types[-1][:3] == ["Total", "30", "84"]
+    flat = [" ".join(r) for r in tables["criterion_compliance"]]
+    assert any("ta_child_listened_to" in r and "selected by inspectors" in r and "6 of 84" in r
+               for r in flat)
+    assert any("in_no_significant_delay" in r and "all cases" in r and "8 of 36" in r
+               for r in flat)
+    custody = next(r for r in tables["grades_by_case_type"] if r[0] == "Child in custody")
+    assert custody[1:7] == ["0", "7", "0", "5", "0", "12"]
+
+
+def test_xlsx_has_contents_styles_and_native_charts(runner, tmp_path):
+    out = tmp_path / "annex.xlsx"
+    assert invoke(runner, "annex", SAMPLE, "--force", FORCE, "--out", out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Contents"
+    assert "ofsted" in wb.sheetnames
+    ws = wb["grades_by_case_type"]
+    assert ws["A3"].font.bold and ws.freeze_panes == "B4"
+    assert len(ws._charts) == 1
+    assert len(wb["criterion_compliance"]._charts) == 0
+    again = tmp_path / "again.xlsx"
+    invoke(runner, "annex", SAMPLE, "--force", FORCE, "--out", again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_tables_option(runner, tmp_path):
+    out = tmp_path / "annex.json"
+    assert invoke(runner, "annex", SAMPLE, "--tables", "case_types,crosstab",
+                  "--out", out).exit_code == 0
+    assert list(_json_tables(out)) == ["case_types", "crosstab"]
+    bad = invoke(runner, "annex", SAMPLE, "--tables", "teapots", "--out", out)
+    assert bad.exit_code == 2 and "teapots" in bad.stderr
+
+
+def test_suppress_through_the_cli(runner, tmp_path):
+    out = tmp_path / "annex.json"
+    assert invoke(runner, "annex", SAMPLE, "--suppress", "3", "--out", out).exit_code == 0
+    t = _json_tables(out)["grades_by_case_type"]
+    flat = [v for row in t["rows"] for v in row]
+    assert 1 not in flat and 2 not in flat and "[c]" in flat
+    assert "shown as [c]" in t["note"]
+
+
+def _force_workbook(path, force, seed, rubric):
+    """A generated force: a few self-assessed pairs and further inspector cases."""
+    rng = random.Random(seed)
+    grades = [g.label for g in rubric.scale]
+    types = [c.label for c in rubric.case_types]
+    rows = []
+    for n in range(rng.randint(8, 14)):
+        ct, f = rng.choice(types), rng.choice(grades)
+        rows.append([f"{force[:2]}{n}", "self-assessed", ct, "North", "force", f])
+        rows.append([f"{force[:2]}{n}", "self-assessed", ct, "North", "inspector",
+                     rng.choice(grades)])
+    for n in range(rng.randint(15, 30)):
+        rows.append([f"{force[:2]}X{n}", "inspector-selected", rng.choice(types), "South",
+                     "inspector", rng.choice(grades)])
+    return write_xlsx(path, ["Case ref", "Sample", "Case type", "Area", "Assessor", "Grade"],
+                      rows)
+
+
+def test_national_view(runner, tmp_path, rubric):
+    a = _force_workbook(tmp_path / "Westshire.xlsx", "Westshire", 1, rubric)
+    b = _force_workbook(tmp_path / "Eastshire.xlsx", "Eastshire", 2, rubric)
+    out = tmp_path / "national.json"
+    result = invoke(runner, "annex", SAMPLE, a, b, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    tables = _json_tables(out)
+    for name in ("national_grades", "national_acceptable", "national_agreement"):
+        rows = tables[name]["rows"]
+        assert [r[0] for r in rows] == ["cases", "Eastshire", "Westshire", "Total"], name
+        for i, column in enumerate(tables[name]["columns"]):
+            if column["kind"] == "count":
+                assert rows[-1][i] == sum(r[i] for r in rows[:-1]), (name, column["key"])
+    # each force's row equals that force's own annex
+    for path, name in ((SAMPLE, "cases"), (a, "Westshire"), (b, "Eastshire")):
+        single = tmp_path / f"{name}-only.json"
+        assert invoke(runner, "annex", path, "--out", single).exit_code == 0
+        own = _json_tables(single)["grades_by_sample"]["rows"]
+        inspector_total = [sum(r[i] for r in own if r[0].endswith(", inspector"))
+                           for i in range(1, len(own[0]))]
+        row = next(r for r in tables["national_grades"]["rows"] if r[0] == name)
+        assert row[1:] == inspector_total
+    gmp = next(r for r in tables["national_grades"]["rows"] if r[0] == "cases")
+    assert gmp[1:5] == [8 + 29, 16 + 33, 1 + 4, 5 + 18]
+
+
+def test_force_column_names_forces(runner, tmp_path):
+    rows = [["A1", "inspector-selected", "DA", "Northshire", "inspector", "good"],
+            ["B1", "inspector-selected", "DA", "Southshire", "inspector", "inadequate"]]
+    path = write_xlsx(tmp_path / "two.xlsx", ["Case ref", "Sample", "Case type", "Force",
+                                              "Assessor", "Grade"], rows)
+    out = tmp_path / "n.json"
+    assert invoke(runner, "annex", path, "--out", out).exit_code == 0
+    rows = _json_tables(out)["national_grades"]["rows"]
+    assert [r[0] for r in rows] == ["Northshire", "Southshire", "Total"]
+
+
+def test_bad_out(runner, tmp_path):
+    result = invoke(runner, "annex", SAMPLE, "--out", tmp_path / "annex.pdf")
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
