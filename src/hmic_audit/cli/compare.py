@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .options import EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
 from .output import emit_json, guarded, report_problems, say, show
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
+    from ..rubric import Rubric
 
 OUT_FORMATS = (".xlsx", ".csv", ".md")
 
@@ -107,11 +111,9 @@ def compare_command(
         show(compare_view(comparison, the_rubric))
 
 
-def _render_out(out: Path, comparison: object, rubric: object) -> bytes:
+def _render_out(out: Path, comparison: Comparison, rubric: Rubric) -> bytes:
     from ..render.compare_tables import cases_table, comparison_tables
-    from ..rubric import Rubric
 
-    assert isinstance(rubric, Rubric)
     suffix = out.suffix.lower()
     if suffix == ".md":
         from ..render.markdown import render_comparison_markdown
@@ -120,10 +122,10 @@ def _render_out(out: Path, comparison: object, rubric: object) -> bytes:
     if suffix == ".csv":
         from ..render.csv import render_csv
 
-        table = cases_table(comparison, rubric)  # type: ignore[arg-type]
+        table = cases_table(comparison, rubric)
         return render_csv(table.headers, table.rows)
     from ..render.xlsx import Sheet, render_workbook
 
     sheets = [Sheet(t.name, t.headers, t.rows, grade_columns=t.grade_columns, note=t.note)
-              for t in comparison_tables(comparison, rubric)]  # type: ignore[arg-type]
+              for t in comparison_tables(comparison, rubric)]
     return render_workbook(sheets, rubric=rubric)

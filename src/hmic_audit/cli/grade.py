@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .options import CasesArg, EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
 from .output import emit_json, guarded, report_problems, say, show
+
+if TYPE_CHECKING:
+    from ..grading import GradeResult
+    from ..rubric import Rubric
 
 OUT_FORMATS = (".xlsx", ".csv", ".json")
 
@@ -85,12 +89,9 @@ def grade_command(
         show(grade_view(result, the_rubric))
 
 
-def _render_out(out: Path, result: object, rubric: object) -> bytes:
-    from ..grading import GradeResult
+def _render_out(out: Path, result: GradeResult, rubric: Rubric) -> bytes:
     from ..render.table import column_titles, graded_columns, graded_rows
-    from ..rubric import Rubric
 
-    assert isinstance(result, GradeResult) and isinstance(rubric, Rubric)
     suffix = out.suffix.lower()
     if suffix == ".json":
         from ..render.json import render_json

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ..report.context import ReportContext
 
 from .options import CasesArg, EncodingOpt, SheetOpt
 from .output import guarded, report_problems, say
@@ -73,14 +76,12 @@ def report_command(
         say(f"wrote {path}")
 
 
-def _render(ctx: object, out: Path, templates: Path | None) -> dict[Path, bytes]:
+def _render(ctx: ReportContext, out: Path, templates: Path | None) -> dict[Path, bytes]:
     from jinja2 import TemplateError
 
     from ..problems import HmicAuditError, Problem
-    from ..report.context import ReportContext
     from ..report.outputs import render_outputs
 
-    assert isinstance(ctx, ReportContext)
     try:
         return render_outputs(ctx, out, templates=templates)
     except TemplateError as exc:

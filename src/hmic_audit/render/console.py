@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +13,10 @@ from ..explain import CaseExplanation
 from ..grading import GradeResult
 from ..problems import Problem
 from ..rubric import Rubric
+
+if TYPE_CHECKING:  # imported lazily at run time: the compare view is not always needed
+    from ..compare import Comparison
+    from .compare_tables import TableSpec
 
 GRADE_STYLES = ["green", "cyan", "yellow", "red", "magenta", "blue"]
 
@@ -165,11 +171,8 @@ def fmt_number(v: object) -> str:
     return str(v)
 
 
-def spec_table(spec: object, rubric: Rubric | None = None) -> RenderableType:
+def spec_table(spec: TableSpec, rubric: Rubric | None = None) -> RenderableType:
     """A rich table from a shared table spec (see ``render.compare_tables``)."""
-    from .compare_tables import TableSpec
-
-    assert isinstance(spec, TableSpec)
     table = Table(title=spec.title, title_justify="left")
     for i, h in enumerate(spec.headers):
         numeric = any(isinstance(r[i], int | float) for r in spec.rows if i < len(r))
@@ -181,12 +184,10 @@ def spec_table(spec: object, rubric: Rubric | None = None) -> RenderableType:
     return table
 
 
-def compare_view(comparison: object, rubric: Rubric) -> RenderableType:
+def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
     """The comparison for the terminal: every table but the full case list."""
-    from ..compare import Comparison
     from .compare_tables import comparison_tables
 
-    assert isinstance(comparison, Comparison)
     c = comparison
     head = Text.assemble(
         "Compared ", (", ".join(i.file for i in c.inputs), "bold"),

@@ -4,6 +4,11 @@ markup (headings, links, table breaks)."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
+    from ..rubric import Rubric
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
@@ -33,13 +38,10 @@ def md_table(headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_comparison_markdown(comparison: object, rubric: object) -> str:
+def render_comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
     """The comparison as a Markdown document: a heading and every table."""
-    from ..compare import Comparison
-    from ..rubric import Rubric
     from .compare_tables import comparison_tables
 
-    assert isinstance(comparison, Comparison) and isinstance(rubric, Rubric)
     c = comparison
     files = ", ".join(md_escape(i.file) for i in c.inputs)
     parts = ["# Self-assessment compared with inspection\n",
