@@ -157,3 +157,19 @@ def test_unsupported_extension(tmp_path: Path):
     with pytest.raises(WorkbookError) as info:
         read_table(path)
     assert info.value.problems[0].code == "unsupported-format"
+
+
+@pytest.mark.parametrize("text, expect", [
+    ('[{"case_ref": "A", "case_ref": "B"}]', "repeats the key 'case_ref'"),
+    ('[{"case_ref": "A", "child_age": NaN}]', "NaN"),
+    ('[{"case_ref": "A", "child_age": Infinity}]', "Infinity"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('[{"case_ref": "A",}]', "not valid JSON"),
+])
+def test_hostile_json_is_refused(tmp_path: Path, text, expect):
+    path = tmp_path / "cases.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    [problem] = info.value.problems
+    assert expect in problem.message and problem.file == "cases.json"

@@ -118,9 +118,14 @@ def test_unquoted_yaml_version_and_booleans_are_explained():
     text = DEFAULT.read_text(encoding="utf-8").replace('version: "1.0"', "version: 1.10")
     _, problems = parse_rubric(text, file="r.yaml")
     assert any(p.column == "version" and "quote" in p.message for p in problems)
-    text = DEFAULT.read_text(encoding="utf-8").replace('  "yes": 1.0', "  yes: 1.0")
-    _, problems = parse_rubric(text, file="r.yaml")
-    assert any("yes" in p.message or "true" in p.message for p in problems)
+    # YAML 1.2 booleans: unquoted yes / no / on stay text, in keys and in aliases
+    text = (DEFAULT.read_text(encoding="utf-8").replace('  "yes": 1.0', "  yes: 1.0")
+            .replace('  "no": 0.0', "  no: 0.0").replace("aliases: [i, inad, poor]",
+                                                       "aliases: [i, inad, poor, no, off]"))
+    rubric, problems = parse_rubric(text, file="r.yaml")
+    assert problems == [] and rubric is not None
+    assert rubric.answer_scores == {"yes": 1.0, "partly": 0.5, "no": 0.0}
+    assert rubric.parse_grade("off") == "inadequate"
 
 
 def test_three_level_rubric_loads():
@@ -154,3 +159,26 @@ def test_extends_problems(tmp_path: Path):
         assert [p.code for p in info.value.problems] == ["bad-extends"]
         assert text in info.value.problems[0].message
     assert load_rubric(tmp_path / "base.yaml").name == "hmic-cp-2014"
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("name: &n x\nversion: *n\n", "anchor"),
+    ("name: a\nname: b\n", "repeats the key 'name'"),
+    ("name: !!python/object/apply:os.system [echo hi]\n", "tag"),
+    ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n", "anchor"),  # alias bomb
+])
+def test_hostile_yaml_is_refused_with_a_location(tmp_path: Path, text, expect):
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    [problem] = info.value.problems
+    assert expect in problem.message and problem.row is not None
+
+
+def test_oversized_yaml_is_refused(tmp_path: Path):
+    path = tmp_path / "r.yaml"
+    path.write_text("name: x\n" + "# padding\n" * 300_000, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    assert info.value.problems[0].code == "too-large"

@@ -171,14 +171,42 @@ def _read_csv(path: Path, display: str, encoding: str | None) -> RawTable:
     return _table(display, path, "csv", None, rows, warnings)
 
 
+class _JsonRefused(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _JsonRefused(f"repeats the key {key!r} in one object; keep one")
+        seen[key] = value
+    return seen
+
+
+def _no_constants(name: str) -> object:
+    raise _JsonRefused(f"holds {name}, which is not a number JSON allows; use a number or "
+                       "null")
+
+
 def _read_json(path: Path, display: str) -> RawTable:
+    """JSON strictly: duplicate keys, NaN/Infinity and absurd nesting are refused."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(path.read_bytes().decode("utf-8-sig"),
+                          object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise WorkbookError(f"{display} is not valid JSON", [
             Problem(code="bad-json", file=display, row=line,
-                    message=f"is not valid JSON: {exc}")]) from None
+                    message=f"is not valid JSON: {getattr(exc, 'msg', exc)}")]) from None
+    except _JsonRefused as exc:
+        raise WorkbookError(f"{display} is not accepted", [
+            Problem(code="bad-json", file=display, message=str(exc))]) from None
+    except RecursionError:
+        raise WorkbookError(f"{display} is nested too deeply", [
+            Problem(code="bad-json", file=display,
+                    message="is nested too deeply; a cases file is a list of flat objects")
+        ]) from None
     if isinstance(data, dict):
         for key in ("audits", "cases", "rows"):
             if isinstance(data.get(key), list):
