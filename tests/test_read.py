@@ -61,7 +61,7 @@ def test_csv_utf8_with_and_without_bom(tmp_path: Path):
         assert table.rows[0][1][6] == "Café visit"
         assert [n for n, _ in table.rows] == [2, 4]  # blank line 3 counted
         assert table.rows[1][1][5] == "N/A"  # not turned into a blank
-        assert table.warnings == []
+        assert table.problems == []
 
 
 def test_csv_cp1252_is_detected_with_a_warning(tmp_path: Path):
@@ -69,14 +69,14 @@ def test_csv_cp1252_is_detected_with_a_warning(tmp_path: Path):
     path.write_bytes(CSV_TEXT.encode("cp1252"))
     table = read_table(path)
     assert table.rows[0][1][6] == "Café visit"
-    assert [w.code for w in table.warnings] == ["encoding-guessed"]
+    assert [w.code for w in table.problems] == ["encoding-guessed"]
 
 
 def test_csv_encoding_can_be_given(tmp_path: Path):
     path = tmp_path / "latin.csv"
     path.write_bytes(CSV_TEXT.replace("Café", "Caf\u00e9").encode("latin-1"))
     table = read_table(path, encoding="latin-1")
-    assert table.rows[0][1][6] == "Café visit" and table.warnings == []
+    assert table.rows[0][1][6] == "Café visit" and table.problems == []
 
 
 def test_semicolon_csv(tmp_path: Path):
@@ -118,8 +118,11 @@ def test_missing_header_row_is_reported(tmp_path: Path):
 
 
 @pytest.mark.parametrize("content, code", [
-    (b"case_ref,grade\nA,good\n", "not-xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "not-xlsx"),
+    (b"case_ref,grade\nA,good\n", "csv-saved-as-xlsx"),
+    (b"\x00\x01binary stuff", "not-xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-xls"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
+     "encrypted-workbook"),
     (b"PK\x03\x04garbage", "corrupt-xlsx"),
 ])
 def test_files_that_are_not_workbooks(tmp_path: Path, content, code):

@@ -226,3 +226,17 @@ def test_optional_columns_are_read(tmp_path, rubric):
     [a] = audits.audits
     assert (a.child_age, a.child_gender, a.example, a.notes) == (14, "female",
                                                                  "good_practice", "A note")
+
+
+def test_lookalike_references_are_folded_so_duplicates_are_seen(tmp_path, rubric):
+    rows = [_row(c0="IS\u2011001"), _row(c0="ＩＳ-001"), _row(c0="IS-0\u200b02"),
+            _row(c0="IS-002")]
+    path = write_xlsx(tmp_path / "cases.xlsx", HEADERS, rows)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path, rubric)
+    problems = info.value.problems
+    assert flatten([p for p in problems if p.is_error], "row", "code") == [
+        (3, "duplicate-audit"), (5, "duplicate-audit")]
+    normalised = [p for p in problems if p.code == "reference-normalised"]
+    assert [p.row for p in normalised] == [2, 3, 4]
+    assert "\\u2011" in normalised[0].message

@@ -29,3 +29,19 @@ def label_key(value: str) -> str:
 def header_key(value: str) -> str:
     """Normal form for a column header: case-folded, every separator removed."""
     return label_key(value).replace(" ", "")
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"),
+                        "-")
+
+
+def clean_reference(value: str) -> str:
+    """A case reference with lookalike characters folded, so duplicates are seen.
+
+    NFKC turns full-width letters and digits into ASCII and non-breaking spaces into
+    spaces; zero-width characters and soft hyphens are removed; every kind of hyphen or
+    dash becomes ``-``; runs of white space become one space.
+    """
+    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES)
+    return " ".join(value.split())

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalise import header_key
-from .preflight import check_xlsx
-from .problems import Problem, Severity, WorkbookError
+from .preflight import SheetFacts, check_xlsx
+from .problems import Problem, Severity, WorkbookError, column_letter
 
 HEADER_SEARCH_ROWS = 30
 CASES_SHEET = "Cases"
@@ -42,7 +42,8 @@ class RawTable:
     headers: list[str]
     rows: list[tuple[int, list[str]]]
     """(row number as shown, cells as text), blank rows left out."""
-    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while reading (warnings, and errors about particular cells)."""
 
 
 def cell_text(value: object) -> str:
@@ -91,9 +92,9 @@ def read_table(path: str | Path, *, encoding: str | None = None,
 
 
 def _read_xlsx(path: Path, display: str, sheet: str | None) -> RawTable:
-    problems = check_xlsx(path, display)
-    if problems:
-        raise WorkbookError(f"{display} cannot be read", problems)
+    scan = check_xlsx(path, display)
+    if not scan.ok:
+        raise WorkbookError(f"{display} cannot be read", scan.problems)
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -113,14 +114,65 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> RawTable:
             raise WorkbookError(f"{display} has no sheets", [
                 Problem(code="missing-sheet", file=display, message="has no worksheets")])
         # skip_empty_area=False keeps the grid anchored at A1, so row numbers match Excel.
-        grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        data = workbook.get_sheet_by_name(chosen)
+        grid = data.to_python(skip_empty_area=False)
+        merged = list(data.merged_cell_ranges or [])
     except CalamineError as exc:
         raise WorkbookError(f"{display} cannot be read", [
             Problem(code="corrupt-xlsx", file=display,
                     message=f"could not be read as a workbook ({exc}); save it again from "
                     "Excel")]) from None
     rows = [(i + 1, [cell_text(v) for v in row]) for i, row in enumerate(grid)]
-    return _table(display, path, "xlsx", chosen, rows)
+    table = _table(display, path, "xlsx", chosen, rows, scan.problems)
+    table.problems.extend(_hidden_blanks(table, scan.sheets.get(chosen), merged))
+    return table
+
+
+def _hidden_blanks(table: RawTable, facts: SheetFacts | None,
+                   merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Problem]:
+    """Cells the reader shows as blank but that are not: errors, uncached formulas, merges.
+
+    Merged cells in the data area are errors, not filled down: a merge usually means rows
+    were grouped by hand, and guessing which rows a value belongs to could attach a grade
+    or an answer to the wrong child's case.
+    """
+    found: list[Problem] = []
+    first_data_row = table.header_row + 1
+
+    def where(ref: str) -> tuple[int, int]:
+        letters = ref.rstrip("0123456789")
+        number = 0
+        for ch in letters:
+            number = number * 26 + ord(ch) - 64
+        return int(ref[len(letters):]), number
+
+    def header(col: int) -> str | None:
+        return table.headers[col - 1] if 0 < col <= len(table.headers) else None
+
+    if facts is not None:
+        for ref, value in sorted(facts.errors.items(), key=lambda kv: where(kv[0])):
+            row, col = where(ref)
+            if row >= first_data_row:
+                found.append(Problem.at_cell(
+                    "error-cell", f"holds the Excel error {value}; correct the formula or "
+                    "type the value", file=table.file, sheet=table.sheet, row=row,
+                    column=header(col), column_index=col, value=value))
+        for ref in sorted(facts.uncached, key=where):
+            row, col = where(ref)
+            if row >= first_data_row:
+                found.append(Problem.at_cell(
+                    "formula-without-value", "holds a formula whose result was never "
+                    "saved; open the workbook in Excel, let it calculate and save it, or "
+                    "type the value", file=table.file, sheet=table.sheet, row=row,
+                    column=header(col), column_index=col))
+    for (top, left), (bottom, right) in merged:
+        if bottom + 1 >= first_data_row:
+            span = f"{column_letter(left + 1)}{top + 1}:{column_letter(right + 1)}{bottom + 1}"
+            found.append(Problem.at_cell(
+                "merged-cells", f"cells {span} are merged; unmerge them and put the value "
+                "in every cell it applies to", file=table.file, sheet=table.sheet,
+                row=top + 1, column=header(left + 1), column_index=left + 1, value=span))
+    return found
 
 
 def _read_csv(path: Path, display: str, encoding: str | None) -> RawTable:
@@ -246,7 +298,8 @@ def _read_json(path: Path, display: str) -> RawTable:
 
 
 def _table(display: str, path: Path, fmt: str, sheet: str | None,
-           rows: list[tuple[int, list[str]]], warnings: list[Problem] | None = None) -> RawTable:
+           rows: list[tuple[int, list[str]]], found_before: list[Problem] | None = None
+           ) -> RawTable:
     header_at = None
     for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if any(header_key(c) in CASE_REF_HEADERS for c in cells):
@@ -262,7 +315,7 @@ def _table(display: str, path: Path, fmt: str, sheet: str | None,
     while width and not headers[width - 1]:
         width -= 1
     body = []
-    found = list(warnings or [])
+    found = list(found_before or [])
     for number, cells in rows[header_at + 1:]:
         if not any(cells):
             continue
@@ -276,4 +329,4 @@ def _table(display: str, path: Path, fmt: str, sheet: str | None,
         cells = cells[:width] + [""] * (width - len(cells))
         body.append((number, cells))
     return RawTable(file=display, path=path, format=fmt, sheet=sheet, header_row=header_row,
-                    headers=headers[:width], rows=body, warnings=found)
+                    headers=headers[:width], rows=body, problems=found)

@@ -39,7 +39,7 @@ from .models import (
     Sample,
     SourceRow,
 )
-from .normalise import clean_text, header_key, label_key
+from .normalise import clean_reference, clean_text, header_key, label_key
 from .problems import Problem, Severity, WorkbookError
 from .read import CASE_REF_HEADERS, RawTable
 from .rubric import Rubric
@@ -82,7 +82,7 @@ class _Collector:
 
     def __init__(self, table: RawTable) -> None:
         self.table = table
-        self.problems: list[Problem] = list(table.warnings)
+        self.problems: list[Problem] = list(table.problems)
         self.rejected: set[str] = set()
         """Case references (case-folded) with a row rejected for errors."""
         self.only: Assessor | None = None
@@ -228,7 +228,11 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
 
     before = len([p for p in out.problems if p.is_error])
     ref_text, ref_col = get("case_ref")
-    case_ref = clean_text(ref_text)
+    case_ref = clean_reference(ref_text)
+    if case_ref and case_ref != " ".join(ref_text.split()):
+        out.cell("reference-normalised", f"case reference {ascii(ref_text)} holds lookalike "
+                 f"or invisible characters; read as {case_ref!r}", number, ref_col,
+                 ascii(ref_text), severity=Severity.WARNING)
     if not case_ref:
         out.cell("missing-case-ref", "the case reference is blank; every row needs one",
                  number, ref_col, "")

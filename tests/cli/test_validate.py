@@ -43,7 +43,7 @@ def test_unreadable_workbook_is_a_problem_found(runner, tmp_path):
     fake.write_text("case_ref,grade\n", encoding="utf-8")
     result = invoke(runner, "validate", fake, "--format", "json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["problems"][0]["code"] == "not-xlsx"
+    assert json.loads(result.stdout)["problems"][0]["code"] == "csv-saved-as-xlsx"
     assert "rename it to .csv" in json.loads(result.stdout)["problems"][0]["message"]
 
 
