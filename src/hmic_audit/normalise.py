@@ -14,9 +14,15 @@ _SEPARATORS = re.compile(r"[\s_\-./]+")
 _DROP = re.compile(r"[()'’\"]")
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                       "\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_text(value: str) -> str:
-    """Unicode-normalise (NFKC) and collapse runs of white space; strip the ends."""
+    """Unicode-normalise (NFKC), show control and bidirectional characters as
+    ``<U+XXXX>``, collapse runs of white space and strip the ends."""
     value = unicodedata.normalize("NFKC", value)
+    value = _CONTROLS.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", value)
     return " ".join(value.split())
 
 
@@ -44,4 +50,4 @@ def clean_reference(value: str) -> str:
     dash becomes ``-``; runs of white space become one space.
     """
     value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES)
-    return " ".join(value.split())
+    return clean_text(value)

@@ -85,6 +85,12 @@ class _Collector:
         self.problems: list[Problem] = list(table.problems)
         self.rejected: set[str] = set()
         """Case references (case-folded) with a row rejected for errors."""
+        self.unreadable_rows = {p.row for p in table.problems if p.is_error and p.row}
+        for p in table.problems:
+            if p.code == "merged-cells" and p.value and p.row:
+                last = int(p.value.split(":")[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+                self.unreadable_rows.update(range(p.row, last + 1))
+        """Rows with a cell the reader could not take at face value (errors, merges)."""
         self.only: Assessor | None = None
         """The one assessor whose audits this file holds, when declared."""
 
@@ -318,7 +324,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
             continue
         answers[column.criterion] = answer
     if not get("grade")[0] and not any(cells[c.index] for c in columns.values()
-                                       if c.criterion):
+                                       if c.criterion) and number not in out.unreadable_rows:
         out.cell("no-grade-or-answers", f"the audit of case {case_ref!r} has neither an "
                  "overall grade nor any criterion answer", number, columns.get("grade"), "")
     if len([p for p in out.problems if p.is_error]) > before:

@@ -1,9 +1,10 @@
 """Write outputs atomically, all or nothing, never over an input.
 
 Callers render every output to memory first; ``write_outputs`` then writes each to a
-temporary file in its target folder (created readable by the owner only), flushes it to
-disk and renames it into place. If anything fails, the temporary files are removed and
-no output is left half-written.
+temporary file in its target folder (created readable and writable by the owner only),
+flushes it to disk, and only when every one is staged renames them into place. If a
+rename fails, the outputs already moved are rolled back: files that existed before are
+restored from the copies set aside, new ones removed. No temporary file is left behind.
 """
 
 from __future__ import annotations
@@ -43,24 +44,49 @@ def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
         raise OutputError("cannot write the output", problems)
 
 
+def _stage(path: Path, data: bytes, suffix: str) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tmp
+
+
 def write_outputs(outputs: Mapping[Path, bytes], *, inputs: Iterable[Path] = ()) -> None:
     """Write every output atomically, or none of them."""
     check_outputs(outputs, inputs)
     staged: list[tuple[str, Path]] = []
+    backups: dict[Path, str] = {}
+    moved: list[Path] = []
     try:
         for path, data in outputs.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+            staged.append((_stage(path, data, ".tmp"), path))
+        for _, path in staged:
+            if path.exists():
+                fd, backup = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak",
+                                              dir=path.parent)
+                os.close(fd)
+                os.replace(path, backup)
+                backups[path] = backup
         for tmp, path in staged:
             os.replace(tmp, path)
+            moved.append(path)
     except OSError as exc:
+        for path in moved:
+            if path not in backups and path.exists():
+                path.unlink()
+        for path, kept in backups.items():
+            os.replace(kept, path)
+        backups.clear()
+        raise OutputError("cannot write the output", [
+            Problem(code="write-failed", file=str(exc.filename or ""),
+                    message=f"could not be written: {exc.strerror}; nothing was changed")
+        ]) from None
+    finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        raise OutputError("cannot write the output", [
-            Problem(code="write-failed", file=str(exc.filename or ""),
-                    message=f"could not be written: {exc.strerror}")]) from None
+        for kept in backups.values():
+            if os.path.exists(kept):
+                os.unlink(kept)

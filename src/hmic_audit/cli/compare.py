@@ -99,7 +99,10 @@ def compare_command(
     if out is not None:
         from ..write import write_outputs
 
-        write_outputs({out: _render_out(out, comparison, the_rubric)}, inputs=files)
+        cut: list[str] = []
+        write_outputs({out: _render_out(out, comparison, the_rubric, cut)}, inputs=files)
+        for message in cut:
+            say(f"warning: {message}", style="yellow")
         say(f"wrote {out}")
     if format is OutputFormat.json:
         from ..render.json import render_json
@@ -111,7 +114,8 @@ def compare_command(
         show(compare_view(comparison, the_rubric))
 
 
-def _render_out(out: Path, comparison: Comparison, rubric: Rubric) -> bytes:
+def _render_out(out: Path, comparison: Comparison, rubric: Rubric, cut: list[str]
+                ) -> bytes:
     from ..render.compare_tables import cases_table, comparison_tables
 
     suffix = out.suffix.lower()
@@ -123,9 +127,9 @@ def _render_out(out: Path, comparison: Comparison, rubric: Rubric) -> bytes:
         from ..render.csv import render_csv
 
         table = cases_table(comparison, rubric)
-        return render_csv(table.headers, table.rows)
+        return render_csv(table.headers, table.rows, cut)
     from ..render.xlsx import Sheet, render_workbook
 
     sheets = [Sheet(t.name, t.headers, t.rows, grade_columns=t.grade_columns, note=t.note)
               for t in comparison_tables(comparison, rubric)]
-    return render_workbook(sheets, rubric=rubric)
+    return render_workbook(sheets, rubric=rubric, warnings=cut)

@@ -63,7 +63,10 @@ def grade_command(
     if out is not None:
         from ..write import write_outputs
 
-        write_outputs({out: _render_out(out, result, the_rubric)}, inputs=[cases])
+        cut: list[str] = []
+        write_outputs({out: _render_out(out, result, the_rubric, cut)}, inputs=[cases])
+        for message in cut:
+            say(f"warning: {message}", style="yellow")
         say(f"wrote {out} ({len(result.audits)} audits)")
 
     if explain is not None:
@@ -89,7 +92,7 @@ def grade_command(
         show(grade_view(result, the_rubric))
 
 
-def _render_out(out: Path, result: GradeResult, rubric: Rubric) -> bytes:
+def _render_out(out: Path, result: GradeResult, rubric: Rubric, cut: list[str]) -> bytes:
     from ..render.table import column_titles, graded_columns, graded_rows
 
     suffix = out.suffix.lower()
@@ -101,11 +104,12 @@ def _render_out(out: Path, result: GradeResult, rubric: Rubric) -> bytes:
     if suffix == ".csv":
         from ..render.csv import render_csv
 
-        return render_csv(graded_columns(rubric), rows)
+        return render_csv(graded_columns(rubric), rows, cut)
     from ..render.xlsx import Sheet, render_workbook
 
     columns = graded_columns(rubric)
     grade_cols = tuple(i for i, c in enumerate(columns) if c.endswith("_grade"))
     return render_workbook([Sheet("Graded", column_titles(rubric), rows,
                                   grade_columns=grade_cols,
-                                  widths={columns.index("reasons"): 80})], rubric=rubric)
+                                  widths={columns.index("reasons"): 80})], rubric=rubric,
+                           warnings=cut)

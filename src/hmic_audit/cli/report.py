@@ -52,7 +52,7 @@ def report_command(
     """
     from .. import grade, load_rubric, read_workbook
     from ..compare import compare_sets
-    from ..problems import OutputError, Problem
+    from ..problems import HmicAuditError, OutputError, Problem
     from ..profile import check_profile, profile_rubric, read_profile
     from ..report.context import build_report
     from ..write import write_outputs
@@ -66,7 +66,15 @@ def report_command(
     audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
     result = grade(audit_set, the_rubric)
-    comparison = compare_sets([audit_set], the_rubric)
+    try:
+        comparison = compare_sets([audit_set], the_rubric)
+    except HmicAuditError as exc:
+        if not exc.problems or exc.problems[0].code not in ("no-pairs", "no-cases",
+                                                             "no-grades-to-compare"):
+            raise
+        comparison = None
+        say("note: no case has both a force and an inspector grade, so the report has no "
+            "self-assessment comparison", style="yellow")
     ctx = build_report(audit_set, result, comparison, the_rubric, profile,
                        profile_sha256=profile_sha, profile_file=force.name,
                        notes=not no_notes)

@@ -13,6 +13,7 @@ from ..rubric import Rubric
 from .csv import render_csv
 from .json import render_json
 from .markdown import md_escape, md_table
+from .safe_text import fit_cell
 from .xlsx import FIXED_CREATED
 
 
@@ -54,8 +55,9 @@ def annex_xlsx(tables: list[AnnexTable], rubric: Rubric, title: str) -> bytes:
                 if isinstance(value, int | float):
                     ws.write_number(r, c, value, fmt)
                 else:
-                    ws.write_string(r, c, str(value), bold if r == 2 + len(table.rows)
-                                    and table.total_row and c == 0 else None)
+                    ws.write_string(r, c, fit_cell(str(value))[0],
+                                    bold if r == 2 + len(table.rows) and table.total_row
+                                    and c == 0 else None)
         end = 3 + len(table.rows)
         if table.note:
             ws.write_string(end + 1, 0, table.note, italic)
@@ -95,14 +97,16 @@ def _cells(table: AnnexTable) -> list[list[object]]:
     return [["" if v is None else v for v in row] for row in table.rows]
 
 
-def annex_csv_files(tables: list[AnnexTable], folder: Path) -> dict[Path, bytes]:
+def annex_csv_files(tables: list[AnnexTable], folder: Path,
+                    warnings: list[str] | None = None) -> dict[Path, bytes]:
     """One CSV per table (a note, when there is one, as a last line)."""
     out = {}
     for table in tables:
         rows = _cells(table)
         if table.note:
             rows = rows + [[f"Note: {table.note}"]]
-        out[folder / f"{table.name}.csv"] = render_csv([c.title for c in table.columns], rows)
+        out[folder / f"{table.name}.csv"] = render_csv([c.title for c in table.columns], rows,
+                                                        warnings)
     return out
 
 

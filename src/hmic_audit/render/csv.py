@@ -2,7 +2,8 @@
 
 UTF-8 with a byte-order mark so Excel reads accents correctly; a cell that starts with
 ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe (OWASP's
-advice against formula injection), except plain numbers such as ``-3.5``.
+advice against formula injection), except plain numbers such as ``-3.5``; control and
+bidirectional characters are shown as ``<U+202E>`` and over-long cells cut visibly.
 """
 
 from __future__ import annotations
@@ -11,24 +12,34 @@ import csv
 import io
 import re
 
+from .safe_text import CELL_LIMIT, fit_cell
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
-def safe_cell(value: object) -> str:
-    """Text for a CSV cell, defused if a spreadsheet could run it as a formula."""
+def safe_cell(value: object, cut: list[str] | None = None) -> str:
+    """Text for a CSV cell: defused if a spreadsheet could run it as a formula, controls
+    shown, over-long text visibly cut (noted in ``cut``)."""
     if value is None:
         return ""
-    text = str(value)
+    text, truncated = fit_cell(str(value))
+    if truncated and cut is not None:
+        cut.append(text[:40])
     if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
         return "'" + text
     return text
 
 
-def render_csv(headers: list[str], rows: list[list[object]]) -> bytes:
-    """CSV bytes for a table."""
+def render_csv(headers: list[str], rows: list[list[object]],
+               warnings: list[str] | None = None) -> bytes:
+    """CSV bytes for a table; a message per over-long cell goes to ``warnings``."""
+    cut: list[str] = []
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in headers])
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    writer.writerow([safe_cell(h, cut) for h in headers])
+    writer.writerows([safe_cell(v, cut) for v in row] for row in rows)
+    if warnings is not None:
+        warnings += [f"a cell starting {start!r} was longer than {CELL_LIMIT:,} characters "
+                     "and was cut" for start in cut]
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .safe_text import visible_controls
+
 if TYPE_CHECKING:
     from ..compare import Comparison
     from ..rubric import Rubric
@@ -17,7 +19,7 @@ def md_escape(value: object) -> str:
     """Text safe inside a Markdown table cell or paragraph."""
     if value is None:
         return ""
-    text = " ".join(str(value).split())
+    text = " ".join(visible_controls(str(value)).split())
     return _SPECIAL.sub(r"\\\1", text)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import xlsxwriter
 
 from ..rubric import Rubric
+from .safe_text import CELL_LIMIT, fit_cell
 
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 
@@ -31,9 +32,12 @@ class Sheet:
     """A line written under the table."""
 
 
-def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None) -> bytes:
+def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
+                    warnings: list[str] | None = None) -> bytes:
     """A workbook with one styled sheet per table: bold frozen header, autofilter,
-    sensible widths and grade colours."""
+    sensible widths and grade colours. Text is always a string (never a formula), with
+    controls shown and over-long cells cut (a message per cut cell goes to ``warnings``).
+    """
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                       "strings_to_urls": False, "strings_to_numbers": False})
@@ -60,7 +64,10 @@ def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None) -> byt
                 elif isinstance(value, int | float):
                     ws.write_number(r, c, value, number if isinstance(value, float) else None)
                 else:
-                    text = str(value)
+                    text, cut = fit_cell(str(value))
+                    if cut and warnings is not None:
+                        warnings.append(f"{sheet.name}: a cell in row {r + 1} was longer "
+                                        f"than {CELL_LIMIT:,} characters and was cut")
                     style = fills.get(text) if c in sheet.grade_columns else None
                     ws.write_string(r, c, text, style)
         if sheet.note:

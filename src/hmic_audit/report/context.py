@@ -85,8 +85,8 @@ class ReportContext:
     context: dict[str, object]
     findings: dict[str, object]
     comparison: dict[str, object]
-    crosstab: Table
-    agreement: Table
+    crosstab: Table | None
+    agreement: Table | None
     themes: list[ThemeSection]
     leadership: ThemeSection
     overall: str
@@ -102,7 +102,7 @@ class ReportContext:
     figures: FigureBook
 
 
-def build_report(audit_set: AuditSet, result: GradeResult, comparison: Comparison,
+def build_report(audit_set: AuditSet, result: GradeResult, comparison: Comparison | None,
                  rubric: Rubric, profile: ForceProfile, *, profile_sha256: str,
                  profile_file: str, notes: bool = True) -> ReportContext:
     """The report's context from graded cases, their comparison and the force profile."""
@@ -133,9 +133,10 @@ def build_report(audit_set: AuditSet, result: GradeResult, comparison: Compariso
                       book, "further.inspector", further, rubric,
                       "inspector audits of inspector-selected cases"),
                   "narrative": profile.narrative.get("findings", "")},
-        comparison=findings.comparison_summary(book, comparison, rubric),
-        crosstab=_crosstab(book, comparison, rubric),
-        agreement=_agreement(book, comparison),
+        comparison=findings.comparison_summary(book, comparison, rubric) if comparison
+        else {},
+        crosstab=_crosstab(book, comparison, rubric) if comparison else None,
+        agreement=_agreement(book, comparison) if comparison else None,
         themes=themes, leadership=leadership,
         overall=profile.narrative.get("overall", ""),
         recommendations=recs,
@@ -148,8 +149,8 @@ def build_report(audit_set: AuditSet, result: GradeResult, comparison: Compariso
                     (f"Force profile: {profile_file}", profile_sha256)],
         charts={"grades_by_sample": "Final grades by sample and assessor",
                 "grades_by_case_type": "Inspectors' grades by case type",
-                "force_vs_inspectors": "Self-assessed cases: force grade against inspector "
-                                       "grade"},
+                **({"force_vs_inspectors": "Self-assessed cases: force grade against "
+                                           "inspector grade"} if comparison else {})},
         chart_data={"graded": graded, "comparison": comparison},
         notes=notes, figures=book)
 

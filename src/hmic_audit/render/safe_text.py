@@ -1,0 +1,31 @@
+"""Text made safe to carry into exports: no invisible controls, no runaway lengths.
+
+Control characters (other than tab and newline) and bidirectional overrides, which can
+make a cell read differently from what it holds, are shown as ``<U+202E>``. A cell longer
+than a spreadsheet accepts is cut visibly, ending ``[truncated: N characters]``, and the
+caller is told so it can warn; a long cell never makes an export fail half-way.
+"""
+
+from __future__ import annotations
+
+import re
+
+CELL_LIMIT = 32_767
+"""Excel's limit on the characters in one cell."""
+
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                     "\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """Controls and bidirectional overrides replaced by a visible ``<U+XXXX>``."""
+    return _HIDDEN.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
+def fit_cell(text: str, limit: int = CELL_LIMIT) -> tuple[str, bool]:
+    """``text`` cleaned and, if too long for a cell, visibly cut; and whether it was cut."""
+    text = visible_controls(text)
+    if len(text) <= limit:
+        return text, False
+    marker = f" [truncated: {len(text):,} characters]"
+    return text[: limit - len(marker)] + marker, True
