@@ -21,6 +21,25 @@ LONG_HEADERS = ["Case ref", "Sample", "Case type", "Area", "Assessor", "Audit da
                 "Grade"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Case data never leaves the machine: any attempt to open a connection fails."""
+    import socket
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("network access attempted during tests")
+
+    saved = (socket.socket.connect, socket.socket.connect_ex, socket.create_connection,
+             socket.getaddrinfo)
+    socket.socket.connect = refuse  # type: ignore[method-assign]
+    socket.socket.connect_ex = refuse  # type: ignore[method-assign,assignment]
+    socket.create_connection = refuse  # type: ignore[assignment]
+    socket.getaddrinfo = refuse  # type: ignore[assignment]
+    yield
+    (socket.socket.connect, socket.socket.connect_ex, socket.create_connection,
+     socket.getaddrinfo) = saved
+
+
 @pytest.fixture(scope="session")
 def rubric() -> Rubric:
     return load_rubric()

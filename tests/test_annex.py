@@ -113,7 +113,7 @@ def test_suppression_hides_small_counts_and_protects_them(tables, name):
             if row[i] in (1, 2):
                 assert published.rows[r][i] == MARKER
     if any(MARKER in row for row in published.rows):
-        assert "shown as [c]" in (published.note or "")
+        assert f"shown as {MARKER}" in (published.note or "")
         _suppressed_cells_are_not_recoverable(original, published)
     else:
         assert published == original

@@ -18,7 +18,7 @@ import numpy as np
 
 from .annex import AnnexTable, Cell
 
-MARKER = "[c]"
+MARKER = "c"
 
 
 def suppress(table: AnnexTable, threshold: int) -> AnnexTable:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import EncodingOpt, RubricOpt, SheetOpt
+if TYPE_CHECKING:
+    from ..annex import AnnexTable
+
+from .options import EncodingOpt, PublishOpt, RubricOpt, SheetOpt
 from .output import guarded, report_problems, say
 
 
@@ -29,6 +32,7 @@ def annex_command(
     suppress: Annotated[int, typer.Option(
         "--suppress", metavar="N", min=0,
         help="Hide counts below N for publication (and cells that would reveal them).")] = 0,
+    publish: PublishOpt = False,
     rubric: RubricOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
@@ -48,6 +52,7 @@ def annex_command(
     """
     from .. import grade, load_rubric, read_workbook
     from ..annex import build_annex
+    from ..privacy import publish_threshold
     from ..problems import OutputError, Problem
     from ..profile import load_profile
     from ..render.annex_out import annex_csv_files, annex_json, annex_markdown, annex_xlsx
@@ -73,7 +78,13 @@ def annex_command(
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     built = build_annex(audits, graded, the_rubric, inputs=inputs, profile=profile,
                         tables=names)
-    built = [hide(t, suppress) for t in built]
+    threshold = publish_threshold(suppress) if publish else suppress
+    built = [hide(t, threshold) for t in built]
+    if publish:
+        built, refused = _publishable(built, threshold)
+        for name in refused:
+            say(f"warning: table {name} left out: too few cases to publish without "
+                "identifying a child", style="yellow")
     title = "Annex tables: " + ", ".join(i.file for i in inputs)
     if folder:
         outputs = annex_csv_files(built, out)
@@ -86,3 +97,23 @@ def annex_command(
         outputs = {out: annex_json(built, title).encode("utf-8")}
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
     say(f"wrote {len(built)} tables to {out}")
+
+
+def _publishable(tables: list[AnnexTable], threshold: int) -> tuple[list[AnnexTable],
+                                                                   list[str]]:
+    """Tables fit to publish, and the names of those refused: a table whose grand total is
+    below the threshold, or whose counts are all hidden, would point at a child."""
+    from ..suppress import MARKER
+
+    keep, refused = [], []
+    for table in tables:
+        counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
+        cells = [row[i] for row in table.rows for i in counts]
+        total = table.rows[-1][counts[-1]] if table.total_row and counts else None
+        shown = [c for c in cells if c != MARKER]
+        if counts and (not any(isinstance(c, int) and c > 0 for c in shown)
+                       or (isinstance(total, int) and total < threshold)):
+            refused.append(table.name)
+        else:
+            keep.append(table)
+    return keep, refused

@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
-from .output import emit_json, guarded, report_problems, say, show
+from .options import (
+    EncodingOpt,
+    FormatOpt,
+    KeyFileOpt,
+    OutputFormat,
+    PseudonymiseOpt,
+    RubricOpt,
+    SheetOpt,
+)
+from .output import emit_json, guarded, maybe_pseudonymise, report_problems, say, show
 
 if TYPE_CHECKING:
     from ..compare import Comparison
@@ -53,6 +61,8 @@ def compare_command(
     format: FormatOpt = OutputFormat.human,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    pseudonymise: PseudonymiseOpt = False,
+    key_file: KeyFileOpt = None,
 ) -> None:
     """Compare the force's self-assessment with the inspectors' judgements.
 
@@ -89,7 +99,7 @@ def compare_command(
         audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding, sheet=sheet,
                                             only=only)
         report_problems(warnings, f"Warnings in {path.name}")
-        sets.append(audit_set)
+        sets.append(maybe_pseudonymise(audit_set, pseudonymise, key_file))
     comparison = compare_sets(sets, the_rubric, use=use.value, threshold=threshold,
                               by=by.value if by else None)
     if comparison.unmatched:

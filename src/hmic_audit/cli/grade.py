@@ -7,8 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import CasesArg, EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
-from .output import emit_json, guarded, report_problems, say, show
+from .options import (
+    CasesArg,
+    EncodingOpt,
+    FormatOpt,
+    KeyFileOpt,
+    OutputFormat,
+    PseudonymiseOpt,
+    RubricOpt,
+    SheetOpt,
+)
+from .output import emit_json, guarded, maybe_pseudonymise, report_problems, say, show
 
 if TYPE_CHECKING:
     from ..grading import GradeResult
@@ -31,6 +40,8 @@ def grade_command(
         show_default=False)] = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    pseudonymise: PseudonymiseOpt = False,
+    key_file: KeyFileOpt = None,
 ) -> None:
     """Grade audited cases against a rubric and summarise the grades.
 
@@ -58,6 +69,7 @@ def grade_command(
     the_rubric = load_rubric(rubric)
     audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
+    audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
     result = grade(audit_set, the_rubric)
 
     if out is not None:

@@ -29,6 +29,15 @@ FormatOpt = Annotated[OutputFormat, typer.Option(
 EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="Text encoding of a CSV file (default: UTF-8, else Windows-1252).",
     show_default=False)]
+PseudonymiseOpt = Annotated[bool, typer.Option(
+    "--pseudonymise", help="Replace case references with keyed pseudonyms (key from "
+    "HMIC_AUDIT_PSEUDONYM_KEY or --key-file).")]
+KeyFileOpt = Annotated[Path | None, typer.Option(
+    "--key-file", metavar="FILE", show_default=False,
+    help="File holding the pseudonym key (instead of HMIC_AUDIT_PSEUDONYM_KEY).")]
+PublishOpt = Annotated[bool, typer.Option(
+    "--publish", help="Fit for publication: small counts hidden (1-5 shown as c unless "
+    "--suppress says otherwise, never below 3); no case references, notes or ages.")]
 SheetOpt = Annotated[str | None, typer.Option(
     "--sheet", help="Worksheet to read (default: 'Cases', else the first sheet).",
     show_default=False)]

@@ -50,6 +50,15 @@ def report_problems(problems: list[Problem], title: str | None = None) -> None:
         err_console().print(problems_view(problems, title))
 
 
+def maybe_pseudonymise(audit_set: Any, on: bool, key_file: Any) -> Any:
+    """The audit set with pseudonymous case references when ``--pseudonymise`` is on."""
+    if not on:
+        return audit_set
+    from ..privacy import load_key, pseudonymise
+
+    return pseudonymise(audit_set, load_key(key_file))
+
+
 def error_document(exc: HmicAuditError) -> dict[str, Any]:
     return {"ok": False, "error": exc.summary,
             "problems": [p.model_dump(mode="json") for p in exc.problems]}

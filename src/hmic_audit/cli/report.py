@@ -10,8 +10,15 @@ import typer
 if TYPE_CHECKING:
     from ..report.context import ReportContext
 
-from .options import CasesArg, EncodingOpt, SheetOpt
-from .output import guarded, report_problems, say
+from .options import (
+    CasesArg,
+    EncodingOpt,
+    KeyFileOpt,
+    PseudonymiseOpt,
+    PublishOpt,
+    SheetOpt,
+)
+from .output import guarded, maybe_pseudonymise, report_problems, say
 
 
 @guarded
@@ -34,6 +41,12 @@ def report_command(
     no_notes: Annotated[bool, typer.Option(
         "--no-notes", help="Leave every free-text note from the cases out of the report.")
     ] = False,
+    publish: PublishOpt = False,
+    suppress: Annotated[int | None, typer.Option(
+        "--suppress", metavar="N", show_default=False,
+        help="With --publish: hide counts below N (default 6, never below 3).")] = None,
+    pseudonymise: PseudonymiseOpt = False,
+    key_file: KeyFileOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
@@ -52,6 +65,7 @@ def report_command(
     """
     from .. import grade, load_rubric, read_workbook
     from ..compare import compare_sets
+    from ..privacy import publish_threshold
     from ..problems import HmicAuditError, OutputError, Problem
     from ..profile import check_profile, profile_rubric, read_profile
     from ..report.context import build_report
@@ -65,6 +79,8 @@ def report_command(
     check_profile(profile, the_rubric, force.name)
     audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
+    audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
+    threshold = publish_threshold(suppress) if publish else None
     result = grade(audit_set, the_rubric)
     try:
         comparison = compare_sets([audit_set], the_rubric)
@@ -77,7 +93,7 @@ def report_command(
             "self-assessment comparison", style="yellow")
     ctx = build_report(audit_set, result, comparison, the_rubric, profile,
                        profile_sha256=profile_sha, profile_file=force.name,
-                       notes=not no_notes)
+                       notes=not (no_notes or publish), publish=threshold)
     outputs = _render(ctx, out, templates)
     write_outputs(outputs, inputs=[cases, force])
     for path in outputs:

@@ -104,9 +104,14 @@ class ReportContext:
 
 def build_report(audit_set: AuditSet, result: GradeResult, comparison: Comparison | None,
                  rubric: Rubric, profile: ForceProfile, *, profile_sha256: str,
-                 profile_file: str, notes: bool = True) -> ReportContext:
-    """The report's context from graded cases, their comparison and the force profile."""
-    book = FigureBook()
+                 profile_file: str, notes: bool = True,
+                 publish: int | None = None) -> ReportContext:
+    """The report's context from graded cases, their comparison and the force profile.
+
+    ``publish`` (a suppression threshold) makes a report fit for publication: small
+    counts hidden, no case references, examples, notes or ages.
+    """
+    book = FigureBook(threshold=publish)
     audits, graded = audit_set.audits, result.audits
     pub = profile.publication_date
     themes = [_theme(book, t.key, t.label, profile, audits, graded, rubric, notes, pub)
@@ -135,13 +140,14 @@ def build_report(audit_set: AuditSet, result: GradeResult, comparison: Compariso
                   "narrative": profile.narrative.get("findings", "")},
         comparison=findings.comparison_summary(book, comparison, rubric) if comparison
         else {},
-        crosstab=_crosstab(book, comparison, rubric) if comparison else None,
+        crosstab=_published(book, _crosstab(book, comparison, rubric), True)
+        if comparison else None,
         agreement=_agreement(book, comparison) if comparison else None,
         themes=themes, leadership=leadership,
         overall=profile.narrative.get("overall", ""),
         recommendations=recs,
         next_steps=_next_steps(book, profile),
-        annex_a=_annex_a(book, graded, rubric),
+        annex_a=_published(book, _annex_a(book, graded, rubric), False),
         glossary=sorted({**rubric.glossary, **profile.glossary}.items(),
                         key=lambda kv: kv[0].casefold()),
         provenance=[(f"Rubric {rubric.name} version {rubric.version}", rubric.sha256 or ""),
@@ -153,6 +159,33 @@ def build_report(audit_set: AuditSet, result: GradeResult, comparison: Compariso
                                            "inspector grade"} if comparison else {})},
         chart_data={"graded": graded, "comparison": comparison},
         notes=notes, figures=book)
+
+
+def _published(book: FigureBook, table: Table, total_column: bool) -> Table:
+    """Hide a table's small counts for publication, with secondary suppression."""
+    if not book.threshold:
+        return table
+    from ..annex import AnnexTable, Cell, Column
+    from ..suppress import suppress
+
+    width = len(table.headers)
+    keys = [f"c{i}" for i in range(1, width)]
+    parts = keys[:-1] if total_column else keys
+    # A count already hidden (its value withdrawn) stands in as 1: below any threshold.
+    values: list[list[Cell]] = [
+        [str(row[0]), *((1 if book.hidden(c) else int(c.value)) if isinstance(c, Figure)
+                        else 0 for c in row[1:])] for row in table.rows]
+    plain = AnnexTable(name="t", title="t", rows=values, total_row=True,
+                       columns=[Column(key="label", title="", kind="label"),
+                                *(Column(key=k, title=k, kind="count") for k in keys)],
+                       row_sums=[(keys[-1], parts)] if total_column else [])
+    hidden = suppress(plain, book.threshold).rows
+    rows: list[list[object]] = []
+    for row, shown in zip(table.rows, hidden, strict=True):
+        rows.append([row[0], *(book.hide(c.id) if isinstance(c, Figure) and s == "c"
+                               and not book.hidden(c) else c
+                               for c, s in zip(row[1:], shown[1:], strict=True))])
+    return Table(table.headers, rows)
 
 
 def _context(book: FigureBook, p: ForceProfile) -> dict[str, object]:
@@ -207,7 +240,8 @@ def _theme(book: FigureBook, key: str, label: str, p: ForceProfile, audits: Sequ
             section.case_types.append(findings.case_type_paragraph(book, ct, graded, audits,
                                                                    rubric))
     section.force_figures = _force_figures(book, p, key)
-    section.examples = _examples(key, audits, graded, rubric, notes)
+    if not book.threshold:  # examples name cases: never in a published report
+        section.examples = _examples(key, audits, graded, rubric, notes)
     section.recommendations = _recommendations(book, p, key, pub)
     return section
 

@@ -35,10 +35,16 @@ class Phrase(str):
 
 
 class FigureBook:
-    """Registers figures under unique ids, in the order the report computes them."""
+    """Registers figures under unique ids, in the order the report computes them.
 
-    def __init__(self) -> None:
+    With a publication ``threshold``, counts from the cases between 1 and threshold-1 are
+    shown as "fewer than six" (in tables as ``c``) and registered without their value,
+    and no figure lists the cases behind it.
+    """
+
+    def __init__(self, threshold: int | None = None) -> None:
         self._figures: dict[str, Figure] = {}
+        self.threshold = threshold
 
     def add(self, id: str, value: float | int | str, shown: str, rule: str, *,
             source: Literal["cases", "profile", "rubric"] = "cases",
@@ -46,16 +52,33 @@ class FigureBook:
         if id in self._figures:
             raise ValueError(f"figure {id!r} registered twice")
         figure = Figure(id=id, value=value, shown=shown, rule=rule, source=source,
-                        cases=sorted(set(cases)))
+                        cases=[] if self.threshold else sorted(set(cases)))
         self._figures[id] = figure
         return figure
 
     def count(self, id: str, n: int, rule: str, *, cases: Iterable[str] = (),
               words: bool = True, source: Literal["cases", "profile", "rubric"] = "cases",
-              zero: str = "no") -> Figure:
-        """A count, in words from one to twenty when ``words``."""
+              zero: str = "no", hide: bool = False) -> Figure:
+        """A count, in words from one to twenty when ``words``; hidden when publishing a
+        small count from the cases (or when ``hide`` says so)."""
+        if self.threshold and source == "cases" and (hide or 0 < n < self.threshold):
+            return self.add(id, "suppressed", self.small(words), rule, source=source)
         shown = number_words(n, zero=zero) if words else f"{n:,}"
         return self.add(id, n, shown, rule, cases=cases, source=source)
+
+    def small(self, words: bool = True) -> str:
+        """How a hidden count reads: 'fewer than six' in prose, 'c' in tables."""
+        return f"fewer than {number_words(self.threshold or 0)}" if words else "c"
+
+    def hide(self, id: str) -> Figure:
+        """Withdraw a registered figure's value (secondary suppression in a table)."""
+        old = self._figures[id]
+        self._figures[id] = old.model_copy(update={"value": "suppressed", "shown": "c",
+                                                   "cases": []})
+        return self._figures[id]
+
+    def hidden(self, figure: Figure) -> bool:
+        return figure.value == "suppressed"
 
     def share(self, id: str, part: int | float, whole: int | float, rule: str, *,
               cases: Iterable[str] = (),

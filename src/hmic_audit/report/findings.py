@@ -25,14 +25,23 @@ def refs(audits: Sequence[GradedAudit | Audit]) -> list[str]:
 
 def grade_list(book: FigureBook, prefix: str, audits: Sequence[GradedAudit], rubric: Rubric,
                rule: str) -> Phrase:
-    """'eight good, sixteen adequate, one as requiring improvement and five inadequate'."""
+    """'eight good, sixteen adequate, one as requiring improvement and five inadequate'.
+
+    When publishing, a list with exactly one hidden count hides its smallest other count
+    too, so the hidden one cannot be found by subtracting from the total.
+    """
+    groups = [(g, [a for a in audits if a.final_grade == g.key]) for g in rubric.scale]
+    groups = [(g, group) for g, group in groups if group]
+    hide: set[str] = set()
+    if book.threshold:
+        small = [g.key for g, group in groups if len(group) < book.threshold]
+        if len(small) == 1 and len(groups) > 1:
+            others = [(len(group), g.key) for g, group in groups if g.key not in small]
+            hide.add(min(others)[1])
     parts = []
-    for g in rubric.scale:
-        group = [a for a in audits if a.final_grade == g.key]
-        if not group:
-            continue
+    for g, group in groups:
         n = book.count(f"{prefix}.{g.key}", len(group), f"{rule}, final grade {g.label}",
-                       cases=refs(group))
+                       cases=refs(group), hide=g.key in hide)
         parts.append(f"{n} {md_escape(g.in_sentence)}")
     return Phrase(join_words(parts) or "none")
 
@@ -144,7 +153,7 @@ def case_type_paragraph(book: FigureBook, h: CaseTypeHighlight, graded: Sequence
         text += f", {n_sa} of them self-assessed by the force"
     text += (". They judged " + grade_list(book, f"{key}.inspector", mine, rubric,
                                            f"inspector audits of {label} cases") + ".")
-    if h.describe_children:
+    if h.describe_children and not book.threshold:  # ages identify: never when publishing
         text += _children(book, key, [a for a in audits if a.assessor is Assessor.INSPECTOR
                                       and a.case_type == h.case_type])
     return Phrase(text)
