@@ -186,3 +186,60 @@ def test_a_failed_write_changes_nothing(runner, tmp_path, monkeypatch):
     assert out.read_text(encoding="utf-8") == "old report"
     assert figures.read_text(encoding="utf-8") == "old figures"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.figures.json", "report.md"]
+
+
+def test_1904_date_system_is_honoured(runner, tmp_path):
+    import datetime as dt
+
+    import xlsxwriter
+
+    path = tmp_path / "mac.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    ws = wb.add_worksheet("Cases")
+    ws.write_row(0, 0, ["Case ref", "Case type", "Assessor", "Grade", "Audit date"])
+    ws.write_row(1, 0, ["M-1", "Domestic abuse", "inspector", "good"])
+    ws.write_datetime(1, 4, dt.datetime(2014, 7, 3), wb.add_format({"num_format": "d/m/yy"}))
+    wb.close()
+    from hmic_audit import load_rubric, read_workbook
+
+    audits, _ = read_workbook(path, load_rubric())
+    assert audits.audits[0].audit_date == dt.date(2014, 7, 3)
+    assert invoke(runner, "grade", path).exit_code == 0
+
+
+@pytest.mark.parametrize("text, words", [
+    ("name: &n x\nversion: *n\n", "anchor"),
+    ("name: a\nname: b\n", "repeats the key"),
+    ("name: !!python/object/apply:os.system [echo hi]\n", "tag"),
+])
+def test_hostile_rubric_through_the_cli(runner, tmp_path, text, words):
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    check = invoke(runner, "rubric", "check", path)
+    assert check.exit_code == 1 and words in check.stderr and "rubric.yaml" in check.stderr
+    grade = invoke(runner, "grade", SAMPLE, "--rubric", path)
+    assert grade.exit_code == 2 and "Traceback" not in grade.stderr
+
+
+@pytest.mark.parametrize("text, words", [
+    ('[{"case_ref": "A", "case_ref": "B"}]', "repeats the key"),
+    ('[{"case_ref": "A", "child_age": NaN}]', "NaN"),
+    ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+])
+def test_hostile_json_through_the_cli(runner, tmp_path, text, words):
+    path = tmp_path / "cases.json"
+    path.write_text(text, encoding="utf-8")
+    result = invoke(runner, "grade", path, "--out", tmp_path / "g.csv")
+    assert result.exit_code == 2 and words in result.stderr
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_future_and_impossible_dates(runner, tmp_path):
+    headers, rows = long_rows_good()
+    rows[0][5] = "2099-01-01"
+    rows[1][5] = "31/02/2014"
+    path = write_xlsx(tmp_path / "dates.xlsx", headers, rows)
+    result = invoke(runner, "grade", path, "-f", "json")
+    assert result.exit_code == 2
+    codes = {(p["cell"], p["code"]) for p in json.loads(result.stdout)["problems"]}
+    assert {("F2", "impossible-date"), ("F3", "bad-date")} <= codes
