@@ -91,15 +91,15 @@ def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> Sc
     level = np.where(gradable, np.maximum(band_level, cap_level), -1)
     band_level = np.where(gradable, band_level, -1)
 
-    theme_scores = {}
-    for theme in rubric.theme_keys:
-        cols = np.array([c.theme == theme for c in rubric.criteria])
-        t_possible = possible_each[:, cols].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            theme_scores[theme] = np.where(
-                t_possible > 0,
-                np.round(100.0 * earned_each[:, cols].sum(axis=1) / t_possible, SCORE_DECIMALS),
-                np.nan)
+    # Theme totals as one matrix product each (criteria x themes membership).
+    member = np.array([[c.theme == t for t in rubric.theme_keys] for c in rubric.criteria],
+                      dtype=float)
+    t_possible = possible_each @ member
+    t_earned = earned_each @ member
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_scores = np.where(t_possible > 0,
+                            np.round(100.0 * t_earned / t_possible, SCORE_DECIMALS), np.nan)
+    theme_scores = {t: t_scores[:, j] for j, t in enumerate(rubric.theme_keys)}
     return ScoreArrays(score=score, answered=answered, gradable=gradable,
                        band_level=band_level, cap_level=cap_level, level=level,
                        theme_scores=theme_scores, lost=lost, fired=fired)

@@ -67,6 +67,10 @@ def grade_command(
             code="bad-output-format", file=str(out),
             message=f"has extension {out.suffix or '(none)'!r}; use .xlsx, .csv or .json")])
     the_rubric = load_rubric(rubric)
+    if (explain is None and format is OutputFormat.human and not pseudonymise
+            and (out is None or out.suffix.lower() != ".json")
+            and _fast(cases, the_rubric, out, sheet)):
+        return
     audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
     audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
@@ -99,20 +103,55 @@ def grade_command(
 
         emit_json(render_json(result))
     else:
-        from ..render.console import grade_view
+        from ..render.console import grade_view, override_rows
 
-        show(grade_view(result, the_rubric))
+        show(grade_view(result.summary, result.input.file, the_rubric,
+                        override_rows(result, the_rubric)))
+
+
+def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None) -> bool:
+    """The column-wise path for clean .xlsx workbooks; False when it does not apply (the
+    row-by-row path then does the work and reports any problem)."""
+    from ..fastgrade import grade_frame
+    from ..fastpath import read_frame
+    from ..render.console import SHOW_AT_MOST, grade_view
+
+    frame = read_frame(cases, rubric, sheet=sheet)
+    if frame is None:
+        return False
+    report_problems(frame.warnings, "Warnings")
+    grades = grade_frame(frame, rubric)
+    summary = grades.summary(rubric)
+    if out is not None:
+        from ..write import write_outputs
+
+        cut: list[str] = []
+        data = _render_table(out, grades.table_rows(rubric), rubric, cut)
+        write_outputs({out: data}, inputs=[cases])
+        for message in cut:
+            say(f"warning: {message}", style="yellow")
+        say(f"wrote {out} ({len(frame):,} audits)")
+    show(grade_view(summary, frame.file, rubric,
+                    grades.override_rows(rubric, limit=SHOW_AT_MOST)))
+    return True
 
 
 def _render_out(out: Path, result: GradeResult, rubric: Rubric, cut: list[str]) -> bytes:
-    from ..render.table import column_titles, graded_columns, graded_rows
+    from ..render.table import graded_rows
 
     suffix = out.suffix.lower()
     if suffix == ".json":
         from ..render.json import render_json
 
         return render_json(result).encode("utf-8")
-    rows = graded_rows(result, rubric)
+    return _render_table(out, graded_rows(result, rubric), rubric, cut)
+
+
+def _render_table(out: Path, rows: list[list[object]], rubric: Rubric, cut: list[str]
+                  ) -> bytes:
+    from ..render.table import column_titles, graded_columns
+
+    suffix = out.suffix.lower()
     if suffix == ".csv":
         from ..render.csv import render_csv
 

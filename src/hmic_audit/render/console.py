@@ -10,7 +10,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..explain import CaseExplanation
-from ..grading import GradeResult
+from ..grading import GradeResult, GradeSummary
 from ..problems import Problem
 from ..rubric import Rubric
 
@@ -50,13 +50,33 @@ def _pct(n: int, total: int) -> str:
     return f"{n} ({100 * n / total:.0f}%)" if total else str(n)
 
 
-def grade_view(result: GradeResult, rubric: Rubric) -> RenderableType:
-    """Grade distributions per sample and assessor, overrides and ungraded audits."""
-    s = result.summary
+SHOW_AT_MOST = 20
+"""Rows of a per-audit list shown in the terminal; the rest are counted (use --out)."""
+
+
+def override_rows(result: GradeResult, rubric: Rubric
+                  ) -> list[tuple[str, str, str, str, float | None]]:
+    """(case, assessor, written, computed, score) of each override."""
+    return [(a.case_ref, a.assessor.value, rubric.grade_labels[a.given_grade or ""],
+             rubric.grade_labels[a.computed_grade or ""], a.score)
+            for a in result.audits if a.override]
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOW_AT_MOST])
+    more = len(items) - SHOW_AT_MOST
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
+def grade_view(summary: GradeSummary, file: str, rubric: Rubric,
+               overrides: list[tuple[str, str, str, str, float | None]]) -> RenderableType:
+    """Grade distributions per sample and assessor, overrides (the first ``SHOW_AT_MOST``
+    of ``overrides``; the count comes from the summary) and ungraded audits."""
+    s = summary
     parts: list[RenderableType] = [Text.assemble(
-        ("Graded ", ""), (result.input.file, "bold"),
-        f" with rubric {result.rubric.name} v{result.rubric.version}: "
-        f"{s.cases} cases, {s.audits} audits")]
+        ("Graded ", ""), (file, "bold"),
+        f" with rubric {rubric.name} v{rubric.version}: "
+        f"{s.cases:,} cases, {s.audits:,} audits")]
     table = Table(title="Final grades by sample and assessor", title_justify="left")
     table.add_column("Sample")
     table.add_column("Assessor")
@@ -71,22 +91,23 @@ def grade_view(result: GradeResult, rubric: Rubric) -> RenderableType:
                       *(_pct(d.counts[g], graded) for g in rubric.grade_keys),
                       str(d.ungraded), str(d.overrides))
     parts.append(table)
-    overrides = [a for a in result.audits if a.override]
     if overrides:
         t = Table(title="Overrides: the assessor's grade differs from the rubric's",
                   title_justify="left")
         for col in ("Case", "Assessor", "Written", "Computed", "Score"):
             t.add_column(col)
-        for a in overrides:
-            t.add_row(a.case_ref, a.assessor.value, rubric.grade_labels[a.given_grade or ""],
-                      rubric.grade_labels[a.computed_grade or ""],
-                      f"{a.score:.1f}" if a.score is not None else "-")
+        for ref, assessor, written, computed, score in overrides[:SHOW_AT_MOST]:
+            t.add_row(ref, assessor, written, computed,
+                      f"{score:.1f}" if score is not None else "-")
         parts.append(t)
+        if len(s.overrides) > SHOW_AT_MOST:
+            parts.append(Text(f"... and {len(s.overrides) - SHOW_AT_MOST:,} more overrides "
+                              "(all of them are in --out or --format json)", style="dim"))
     if s.not_gradable:
-        parts.append(Text(f"Not gradable (too few scored answers): {', '.join(s.not_gradable)}",
+        parts.append(Text(f"Not gradable (too few scored answers): {_some(s.not_gradable)}",
                           style="yellow"))
     if s.ungraded:
-        parts.append(Text(f"No grade at all: {', '.join(s.ungraded)}", style="red"))
+        parts.append(Text(f"No grade at all: {_some(s.ungraded)}", style="red"))
     parts.append(Text("Use --explain CASE to see why a case got its grade.", style="dim"))
     return Group(*parts)
 

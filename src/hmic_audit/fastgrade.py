@@ -1,0 +1,115 @@
+"""Grading straight from an :class:`~hmic_audit.fastpath.AuditFrame`: the same rules as
+``score.grade_audits`` and ``grading.summarise``, on arrays, without a model per audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .fastpath import ASSESSORS, SAMPLES, AuditFrame
+from .grading import Distribution, GradeSummary
+from .rubric import Rubric
+from .score import ScoreArrays, score_codes
+
+_ANSWER_NAMES = {1: "yes", 2: "partly", 3: "no", 4: "n/a"}
+
+
+@dataclass
+class FrameGrades:
+    frame: AuditFrame
+    arrays: ScoreArrays
+    computed: np.ndarray  # grade level, -1 when not gradable
+    final: np.ndarray  # the written grade where given, else computed; -1 when neither
+    override: np.ndarray
+
+    def summary(self, rubric: Rubric) -> GradeSummary:
+        f = self.frame
+        k = len(rubric.scale)
+        keys = rubric.grade_keys
+        refs = f.refs()
+        distributions = []
+        for s, sample in enumerate(SAMPLES):
+            for a, assessor in enumerate(ASSESSORS):
+                mask = (f.sample == s) & (f.assessor == a)
+                if not mask.any():
+                    continue
+                final = self.final[mask]
+                counts = np.bincount(final[final >= 0], minlength=k)
+                distributions.append(Distribution(
+                    sample=sample, assessor=assessor, audits=int(mask.sum()),
+                    counts={g: int(counts[i]) for i, g in enumerate(keys)},
+                    ungraded=int((final < 0).sum()),
+                    overrides=int(self.override[mask].sum())))
+
+        names = [a.value for a in ASSESSORS]
+
+        def listed(mask: np.ndarray) -> list[str]:
+            who = f.assessor
+            return [f"{refs[i]}/{names[who[i]]}" for i in np.flatnonzero(mask).tolist()]
+
+        gradable = self.arrays.gradable
+        return GradeSummary(
+            cases=int(len(np.unique(f.ref_id))), audits=len(f), distributions=distributions,
+            overrides=listed(self.override),
+            not_gradable=listed(~gradable & (self.arrays.answered > 0)),
+            ungraded=listed(self.final < 0))
+
+    def override_rows(self, rubric: Rubric, limit: int | None = None
+                      ) -> list[tuple[str, str, str, str, float | None]]:
+        """(case, assessor, written, computed, score) of the overrides (the first
+        ``limit``)."""
+        refs = self.frame.case_ref
+        labels = [g.label for g in rubric.scale]
+        picked = np.flatnonzero(self.override)[:limit].tolist()
+        return [(refs.values[refs.index[i]], ASSESSORS[self.frame.assessor[i]].value,
+                 labels[self.frame.grade[i]], labels[self.computed[i]],
+                 float(self.arrays.score[i])) for i in picked]
+
+    def table_rows(self, rubric: Rubric) -> list[list[object]]:
+        """The graded table (see ``render.table``), row for row the same."""
+        f, arrays = self.frame, self.arrays
+        labels = [g.label for g in rubric.scale]
+        type_labels = [rubric.case_type_labels[t] for t in rubric.case_type_keys]
+        refs = f.refs()
+        theme_keys = rubric.theme_keys
+        themes = np.column_stack([np.round(arrays.theme_scores[t], 1) for t in theme_keys])
+        score = np.round(arrays.score, 1)
+        ids = rubric.criterion_ids
+        limiting = rubric.limiting
+        cap_levels = [rubric.grade_level(r.cap) for r in limiting]
+        rows: list[list[object]] = []
+        for i in range(len(f)):
+            gradable = bool(arrays.gradable[i])
+            band = int(arrays.band_level[i])
+            caps = [limiting[r].criterion for r, (fired, level) in enumerate(zip(
+                arrays.fired[i], cap_levels, strict=True)) if fired and level > band]
+            rows.append([
+                refs[i], SAMPLES[f.sample[i]].value, type_labels[f.case_type[i]],
+                ASSESSORS[f.assessor[i]].value, f.value("area", i) or "",
+                int(arrays.answered[i]), float(score[i]) if gradable else None,
+                *(None if np.isnan(v) else float(v) for v in themes[i]),
+                labels[band] if gradable else "",
+                labels[self.computed[i]] if self.computed[i] >= 0 else "",
+                labels[f.grade[i]] if f.grade[i] >= 0 else "",
+                labels[self.final[i]] if self.final[i] >= 0 else "",
+                "yes" if self.override[i] else "no",
+                ", ".join(caps),
+                _reasons(i, arrays, rubric, f.answers, ids, gradable)])
+        return rows
+
+
+def _reasons(i: int, arrays: ScoreArrays, rubric: Rubric, answers: np.ndarray,
+             ids: list[str], gradable: bool) -> str:
+    """The same text as the per-audit reasons joined with '; '."""
+    from .score import _reasons as model_reasons
+
+    return "; ".join(r.message for r in model_reasons(i, answers, arrays, rubric))
+
+
+def grade_frame(frame: AuditFrame, rubric: Rubric) -> FrameGrades:
+    arrays = score_codes(frame.answers, frame.case_type, rubric)
+    computed = np.where(arrays.gradable, arrays.level, -1)
+    final = np.where(frame.grade >= 0, frame.grade, computed)
+    override = (frame.grade >= 0) & (computed >= 0) & (frame.grade != computed)
+    return FrameGrades(frame, arrays, computed, final, override)
