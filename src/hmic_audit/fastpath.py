@@ -1,9 +1,10 @@
 """The fast path for large clean workbooks: columns, not rows.
 
-``read_frame`` reads an .xlsx (after the same pre-flight check) with fastexcel into Arrow
-string columns, and validates them column by column: each column is dictionary-encoded,
-each *distinct* value is parsed once, and the codes are spread back with numpy. Cross-row
-checks (duplicates, a case's type and sample) run on integer codes.
+``read_frame`` reads an .xlsx (after the same pre-flight check) with fastexcel, or a UTF-8
+CSV with pyarrow, into Arrow string columns, and validates them column by column: each
+column is dictionary-encoded, each *distinct* value is parsed once, and the codes are
+spread back with numpy. Cross-row checks (duplicates, a case's type and sample) run on
+integer codes.
 
 It only accepts what it can prove clean. At the first sign of any problem or row-level
 warning it returns ``None``, and the caller uses the row-by-row reader in
@@ -61,9 +62,9 @@ class AuditFrame:
     """Validated audits as columns (one row per audit, in workbook order)."""
 
     file: str
-    sheet: str
+    sheet: str | None
     sha256: str
-    rows: np.ndarray  # Excel row numbers
+    rows: np.ndarray  # row numbers as the spreadsheet shows them
     case_ref: Column
     ref_id: np.ndarray  # one id per case (references compared ignoring case)
     sample: np.ndarray  # index into SAMPLES
@@ -121,6 +122,8 @@ def _encode(array: Any) -> Column:
     them equal); a cell holding only spaces is blank."""
     import pyarrow.compute as pc
 
+    if hasattr(array, "combine_chunks"):  # a CSV table's columns come in chunks
+        array = array.combine_chunks()
     encoded = pc.dictionary_encode(array)
     raw = encoded.dictionary.to_pylist()
     index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -145,31 +148,22 @@ def _cell_text(value: str) -> str:
 
 def read_frame(path: str | Path, rubric: Rubric, *, sheet: str | None = None
                ) -> AuditFrame | None:
-    """Read and validate a clean long-layout .xlsx as columns; None if anything is off."""
+    """Read and validate a clean long-layout .xlsx or .csv as columns; None if anything
+    is off (the caller then uses the row-by-row reader)."""
     path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+    if not path.is_file():
         return None
-    scan = check_xlsx(path, path.name)
-    if scan.problems:
+    suffix = path.suffix.lower()
+    loaded: tuple[Any, int, str | None, str] | None
+    if suffix in (".xlsx", ".xlsm"):
+        loaded = _xlsx_batch(path, sheet)
+    elif suffix in (".csv", ".txt") and sheet is None:
+        loaded = _csv_batch(path)
+    else:
         return None
-    try:
-        import fastexcel
-    except ImportError:  # pragma: no cover - fastexcel is a dependency
+    if loaded is None:
         return None
-    reader = fastexcel.read_excel(str(path))
-    names = reader.sheet_names
-    if sheet is None:
-        by_key = {header_key(n): n for n in names}
-        sheet = by_key.get(header_key(CASES_SHEET), names[0] if names else None)
-    if sheet is None or sheet not in names or sheet not in scan.sheets:
-        return None
-    facts = scan.sheets[sheet]
-    if facts.errors or facts.uncached or facts.first_row is None:
-        return None
-    loaded = reader.load_sheet(sheet, header_row=None, dtypes="string")
-    if any(c.absolute_index != i for i, c in enumerate(loaded.available_columns())):
-        return None  # the grid does not start in column A: leave it to the row reader
-    batch = loaded.to_arrow()
+    batch, first_row, sheet_name, digest = loaded
     columns = batch.columns
     height = batch.num_rows
     header_at = None
@@ -192,10 +186,10 @@ def read_frame(path: str | Path, rubric: Rubric, *, sheet: str | None = None
     if any((col.index >= 0).any() for col in encoded[width:]):
         return None  # a value under no header: the row reader warns about it
     keep = np.flatnonzero(filled)
-    rows = keep + facts.first_row + header_at + 1
+    rows = keep + first_row + header_at + 1
     encoded = [Column(c.values, c.index[keep]) for c in encoded[:width]]
-    table = RawTable(file=path.name, path=path, format="xlsx", sheet=sheet,
-                     header_row=int(facts.first_row + header_at), headers=headers[:width],
+    table = RawTable(file=path.name, path=path, format=suffix.lstrip("."), sheet=sheet_name,
+                     header_row=int(first_row + header_at), headers=headers[:width],
                      rows=[])
     out = _Collector(table)
     mapped = map_columns(table, rubric, out)
@@ -203,7 +197,75 @@ def read_frame(path: str | Path, rubric: Rubric, *, sheet: str | None = None
         return None
     if "case_ref" not in mapped or "case_type" not in mapped:
         return None
-    return _validate(table, mapped, encoded, rows, rubric, out.problems, path)
+    return _validate(table, mapped, encoded, rows, rubric, out.problems, digest)
+
+
+def _xlsx_batch(path: Path, sheet: str | None) -> tuple[Any, int, str, str] | None:
+    """The sheet as Arrow string columns, after the pre-flight check; with the row its
+    grid starts on."""
+    scan = check_xlsx(path, path.name)
+    if scan.problems:
+        return None
+    try:
+        import fastexcel
+    except ImportError:  # pragma: no cover - fastexcel is a dependency
+        return None
+    reader = fastexcel.read_excel(str(path))
+    names = reader.sheet_names
+    if sheet is None:
+        by_key = {header_key(n): n for n in names}
+        sheet = by_key.get(header_key(CASES_SHEET), names[0] if names else None)
+    if sheet is None or sheet not in names or sheet not in scan.sheets:
+        return None
+    facts = scan.sheets[sheet]
+    if facts.errors or facts.uncached or facts.first_row is None:
+        return None
+    loaded = reader.load_sheet(sheet, header_row=None, dtypes="string")
+    if any(c.absolute_index != i for i, c in enumerate(loaded.available_columns())):
+        return None  # the grid does not start in column A: leave it to the row reader
+    return loaded.to_arrow(), facts.first_row, sheet, _sha256(path)
+
+
+def _csv_batch(path: Path) -> tuple[Any, int, None, str] | None:
+    """A UTF-8 CSV as Arrow string columns (every record a row, as the row reader counts
+    them); None for anything the row reader handles more carefully: other encodings,
+    blank lines, ragged rows."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = path.read_bytes()
+    if b"\x00" in data or b"\n\n" in data or b"\r\n\r\n" in data or b"\r\r" in data:
+        return None
+    head = data[:8192].decode("utf-8-sig", errors="ignore")
+    try:
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    first_line = head.splitlines()[0] if head else ""
+    width = len(next(csv.reader([first_line], delimiter=delimiter), []))
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter,
+                                             newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None
+    import hashlib
+
+    return table, 1, None, hashlib.sha256(data).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _codes(column: Column, parsed: list[Any], order: list[Any], missing: int = -1
@@ -214,7 +276,7 @@ def _codes(column: Column, parsed: list[Any], order: list[Any], missing: int = -
 
 def _validate(table: RawTable, mapped: dict[str, Any], encoded: list[Column],
               rows: np.ndarray, rubric: Rubric, warnings: list[Problem],
-              path: Path) -> AuditFrame | None:
+              digest: str) -> AuditFrame | None:
     col = {name: encoded[c.index] for name, c in mapped.items()}
     n = len(rows)
     ref = col["case_ref"]
@@ -287,11 +349,9 @@ def _validate(table: RawTable, mapped: dict[str, Any], encoded: list[Column],
         return None
     if ((settled == self_code) & (audits_per_case < 2)).any():
         return None  # an incomplete self-assessed case: the row reader warns
-    import hashlib
-
     return AuditFrame(
-        file=table.file, sheet=table.sheet or "", rows=rows,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(), case_ref=Column(refs, ref.index),
+        file=table.file, sheet=table.sheet, rows=rows, sha256=digest,
+        case_ref=Column(refs, ref.index),
         ref_id=ref_id, sample=settled[ref_id], case_type=case_type, assessor=assessor,
         grade=grade, answers=answers, extra=extra, warnings=warnings,
         fields=[name for name in mapped if not name.startswith("criterion:")])
