@@ -40,15 +40,24 @@ def test_fast_path_equals_slow_path(rubric, generated, which):
     assert grades.table_rows(rubric) == graded_rows(result, rubric)
 
 
-def test_fast_cli_output_equals_the_slow_rendering(runner, rubric, generated, tmp_path):
+def test_fast_cli_output_equals_the_slow_rendering(runner, rubric, generated, tmp_path,
+                                                   monkeypatch):
     from hmic_audit.render.csv import render_csv
     from hmic_audit.render.table import graded_columns
 
     from .conftest import invoke
 
+    calls = []
+    import hmic_audit.fastpath as fastpath
+
+    real = fastpath.read_frame
+    monkeypatch.setattr("hmic_audit.FAST_PATH_BYTES", 0)
+    monkeypatch.setattr(fastpath, "read_frame",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
     out = tmp_path / "graded.csv"
     assert invoke(runner, "grade", generated, "--out", out).exit_code == 0
     slow = grade(read_workbook(generated, rubric)[0], rubric)
+    assert calls, "the CLI took the fast path"
     assert out.read_bytes() == render_csv(graded_columns(rubric), graded_rows(slow, rubric))
 
 

@@ -75,9 +75,9 @@ class FrameGrades:
         theme_keys = rubric.theme_keys
         themes = np.column_stack([np.round(arrays.theme_scores[t], 1) for t in theme_keys])
         score = np.round(arrays.score, 1)
-        ids = rubric.criterion_ids
         limiting = rubric.limiting
         cap_levels = [rubric.grade_level(r.cap) for r in limiting]
+        reasons = _all_reasons(arrays, rubric, f.answers)
         rows: list[list[object]] = []
         for i in range(len(f)):
             gradable = bool(arrays.gradable[i])
@@ -94,17 +94,39 @@ class FrameGrades:
                 labels[f.grade[i]] if f.grade[i] >= 0 else "",
                 labels[self.final[i]] if self.final[i] >= 0 else "",
                 "yes" if self.override[i] else "no",
-                ", ".join(caps),
-                _reasons(i, arrays, rubric, f.answers, ids, gradable)])
+                ", ".join(caps), reasons[i]])
         return rows
 
 
-def _reasons(i: int, arrays: ScoreArrays, rubric: Rubric, answers: np.ndarray,
-             ids: list[str], gradable: bool) -> str:
-    """The same text as the per-audit reasons joined with '; '."""
-    from .score import _reasons as model_reasons
-
-    return "; ".join(r.message for r in model_reasons(i, answers, arrays, rubric))
+def _all_reasons(arrays: ScoreArrays, rubric: Rubric, answers: np.ndarray) -> list[str]:
+    """Every audit's reasons, joined with '; ' - the text ``score._reasons`` gives, built
+    for all audits at once: caps first, then points lost, largest first."""
+    n = len(arrays.gradable)
+    parts: list[list[str]] = [[] for _ in range(n)]
+    for r, rule in enumerate(rubric.limiting):
+        label = rubric.grade_labels[rule.cap].lower()
+        level = rubric.grade_level(rule.cap)
+        for i in np.flatnonzero(arrays.fired[:, r]).tolist():
+            effect = ("capped the grade" if level > arrays.band_level[i]
+                      else "caps the grade (no effect here)")
+            parts[i].append(f"{rule.criterion} answered {rule.when}: {effect} at {label} - "
+                            f"{rule.reason}")
+    lost = np.where(arrays.gradable[:, None], arrays.lost, 0.0)
+    rows, cols = np.nonzero(lost > 1e-9)
+    values = lost[rows, cols]
+    order = np.lexsort((cols, -np.round(values, 9), rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    prefix = [[f"{c.id} answered {_ANSWER_NAMES.get(a, '')}: -" for a in range(5)]
+              for c in rubric.criteria]
+    codes = answers[rows, cols]
+    for i, c, a, v in zip(rows.tolist(), cols.tolist(), codes.tolist(), values.tolist(),
+                          strict=True):
+        parts[i].append(f"{prefix[c][a]}{v:.1f} points")
+    minimum = rubric.min_answered
+    for i in np.flatnonzero(~arrays.gradable).tolist():
+        parts[i] = [f"only {int(arrays.answered[i])} scored answer(s); the rubric needs at "
+                    f"least {minimum} (n/a and blank answers do not count)"]
+    return ["; ".join(p) for p in parts]
 
 
 def grade_frame(frame: AuditFrame, rubric: Rubric) -> FrameGrades:

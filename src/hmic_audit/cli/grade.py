@@ -112,10 +112,13 @@ def grade_command(
 def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None) -> bool:
     """The column-wise path for clean .xlsx workbooks; False when it does not apply (the
     row-by-row path then does the work and reports any problem)."""
+    from .. import FAST_PATH_BYTES
     from ..fastgrade import grade_frame
     from ..fastpath import read_frame
     from ..render.console import SHOW_AT_MOST, grade_view
 
+    if not cases.is_file() or cases.stat().st_size < FAST_PATH_BYTES:
+        return False
     frame = read_frame(cases, rubric, sheet=sheet)
     if frame is None:
         return False

@@ -24,6 +24,8 @@ def visible_controls(text: str) -> str:
 
 def fit_cell(text: str, limit: int = CELL_LIMIT) -> tuple[str, bool]:
     """``text`` cleaned and, if too long for a cell, visibly cut; and whether it was cut."""
+    if len(text) <= limit and text.isprintable():  # the common case, checked in C
+        return text, False
     text = visible_controls(text)
     if len(text) <= limit:
         return text, False
