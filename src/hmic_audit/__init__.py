@@ -30,7 +30,7 @@ from .validate import validate_table
 
 __version__ = "0.1.0"
 
-FAST_PATH_BYTES = 1_000_000
+FAST_PATH_BYTES = 150_000
 """Files at least this large try the column-wise fast path first (see ``fastpath``); it
 gives the same result, and smaller files are read before its imports would pay off."""
 

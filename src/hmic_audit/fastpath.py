@@ -126,7 +126,7 @@ def _encode(array: Any) -> Column:
         array = array.combine_chunks()
     encoded = pc.dictionary_encode(array)
     raw = encoded.dictionary.to_pylist()
-    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    index = _indices(encoded.indices)
     values: list[str] = []
     position: dict[str, int] = {}
     remap = np.empty(len(raw) + 1, dtype=np.int64)
@@ -137,6 +137,18 @@ def _encode(array: Any) -> Column:
         if len(values) < len(position):
             values.append(value)
     return Column(values, remap[index])
+
+
+def _indices(indices: Any) -> np.ndarray:
+    """Dictionary indices as int64, blanks (nulls) as -1, read straight from the Arrow
+    buffers (pyarrow's own conversions import pandas just to look for pandas objects)."""
+    n, offset = len(indices), indices.offset
+    validity, data = indices.buffers()[:2]
+    values = np.frombuffer(data, dtype=np.int32)[offset:offset + n].astype(np.int64)
+    if indices.null_count and validity is not None:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        values[~bits[offset:offset + n].astype(bool)] = -1
+    return values
 
 
 def _cell_text(value: str) -> str:

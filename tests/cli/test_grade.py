@@ -203,3 +203,17 @@ def test_python_dash_m(tmp_path):
                           capture_output=True, text=True, check=True)
     assert "grade" in done.stdout
     assert (ROOT / "README.md").exists()
+
+
+def test_quiet_and_progress(runner, tmp_path, monkeypatch):
+    import sys
+
+    from hmic_audit.cli.output import progress
+
+    out = tmp_path / "g.csv"
+    result = invoke(runner, "grade", SAMPLE, "--out", out, "--quiet")
+    assert result.exit_code == 0 and "wrote" not in result.stderr and out.exists()
+    assert progress("x").enabled is False  # stderr is not a terminal under the runner
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert progress("x").enabled is True
+    assert progress("x", quiet=True).enabled is False

@@ -14,10 +14,19 @@ from .options import (
     KeyFileOpt,
     OutputFormat,
     PseudonymiseOpt,
+    QuietOpt,
     RubricOpt,
     SheetOpt,
 )
-from .output import emit_json, guarded, maybe_pseudonymise, report_problems, say, show
+from .output import (
+    emit_json,
+    guarded,
+    maybe_pseudonymise,
+    progress,
+    report_problems,
+    say,
+    show,
+)
 
 if TYPE_CHECKING:
     from ..grading import GradeResult
@@ -42,6 +51,7 @@ def grade_command(
     sheet: SheetOpt = None,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Grade audited cases against a rubric and summarise the grades.
 
@@ -69,21 +79,26 @@ def grade_command(
     the_rubric = load_rubric(rubric)
     if (explain is None and format is OutputFormat.human and not pseudonymise
             and (out is None or out.suffix.lower() != ".json")
-            and _fast(cases, the_rubric, out, sheet)):
+            and _fast(cases, the_rubric, out, sheet, quiet)):
         return
-    audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
+    with progress(f"Reading {cases.name}", quiet):
+        audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding,
+                                            sheet=sheet)
     report_problems(warnings, "Warnings")
     audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
-    result = grade(audit_set, the_rubric)
+    with progress("Grading", quiet):
+        result = grade(audit_set, the_rubric)
 
     if out is not None:
         from ..write import write_outputs
 
         cut: list[str] = []
-        write_outputs({out: _render_out(out, result, the_rubric, cut)}, inputs=[cases])
+        with progress(f"Writing {out.name}", quiet):
+            write_outputs({out: _render_out(out, result, the_rubric, cut)}, inputs=[cases])
         for message in cut:
             say(f"warning: {message}", style="yellow")
-        say(f"wrote {out} ({len(result.audits)} audits)")
+        if not quiet:
+            say(f"wrote {out} ({len(result.audits)} audits)")
 
     if explain is not None:
         from ..explain import explain_case
@@ -109,7 +124,8 @@ def grade_command(
                         override_rows(result, the_rubric)))
 
 
-def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None) -> bool:
+def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None,
+          quiet: bool) -> bool:
     """The column-wise path for clean .xlsx workbooks; False when it does not apply (the
     row-by-row path then does the work and reports any problem)."""
     from .. import FAST_PATH_BYTES
@@ -119,21 +135,25 @@ def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None) -> b
 
     if not cases.is_file() or cases.stat().st_size < FAST_PATH_BYTES:
         return False
-    frame = read_frame(cases, rubric, sheet=sheet)
+    with progress(f"Reading {cases.name}", quiet):
+        frame = read_frame(cases, rubric, sheet=sheet)
     if frame is None:
         return False
     report_problems(frame.warnings, "Warnings")
-    grades = grade_frame(frame, rubric)
-    summary = grades.summary(rubric)
+    with progress("Grading", quiet):
+        grades = grade_frame(frame, rubric)
+        summary = grades.summary(rubric)
     if out is not None:
         from ..write import write_outputs
 
         cut: list[str] = []
-        data = _render_table(out, grades.table_rows(rubric), rubric, cut)
-        write_outputs({out: data}, inputs=[cases])
+        with progress(f"Writing {out.name}", quiet):
+            data = _render_table(out, grades.table_rows(rubric), rubric, cut)
+            write_outputs({out: data}, inputs=[cases])
         for message in cut:
             say(f"warning: {message}", style="yellow")
-        say(f"wrote {out} ({len(frame):,} audits)")
+        if not quiet:
+            say(f"wrote {out} ({len(frame):,} audits)")
     show(grade_view(summary, frame.file, rubric,
                     grades.override_rows(rubric, limit=SHOW_AT_MOST)))
     return True

@@ -38,6 +38,9 @@ KeyFileOpt = Annotated[Path | None, typer.Option(
 PublishOpt = Annotated[bool, typer.Option(
     "--publish", help="Fit for publication: small counts hidden (1-5 shown as c unless "
     "--suppress says otherwise, never below 3); no case references, notes or ages.")]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress display and no 'wrote ...' messages (warnings and "
+    "errors are still shown).")]
 SheetOpt = Annotated[str | None, typer.Option(
     "--sheet", help="Worksheet to read (default: 'Cases', else the first sheet).",
     show_default=False)]

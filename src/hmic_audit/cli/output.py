@@ -105,3 +105,38 @@ def finish_check(*, ok: bool, summary: str, problems: list[Problem], format: Out
     say(summary, style="green" if ok else "bold red")
     if not ok:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+class progress:  # noqa: N801 - used like a function: ``with progress("Reading", quiet):``
+    """A spinner on stderr for work that takes more than a second.
+
+    Nothing is shown when ``quiet`` is set or stderr is not a terminal (so pipes, files and
+    CI logs stay clean), and nothing for work that finishes within ``DELAY`` seconds.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self, description: str, quiet: bool = False) -> None:
+        self.description = description
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._status: Any = None
+        self._timer: Any = None
+
+    def _start(self) -> None:
+        self._status = err_console().status(self.description)
+        self._status.start()
+
+    def __enter__(self) -> progress:
+        if self.enabled:
+            import threading
+
+            self._timer = threading.Timer(self.DELAY, self._start)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._status is not None:
+            self._status.stop()
