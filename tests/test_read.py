@@ -176,3 +176,26 @@ def test_hostile_json_is_refused(tmp_path: Path, text, expect):
         read_table(path)
     [problem] = info.value.problems
     assert expect in problem.message and problem.file == "cases.json"
+
+
+@pytest.mark.parametrize("ref, row", [("ZZ900000", 900000), ("BA1000000", 1000000),
+                                      ("AAA5", 5)])
+def test_far_cells_of_every_shape_are_refused(tmp_path: Path, ref, row):
+    """Rows x columns is what a reader allocates: a far cell of any shape is caught."""
+    path = tmp_path / "far.xlsx"
+    write_xlsx(path, LONG_HEADERS, [["A", "", "s47", "", "inspector", None, "good"]] * 3)
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = parts[sheet].decode().replace(
+        "</sheetData>", f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c>'
+        "</row></sheetData>").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    if ref == "AAA5":  # 703 columns by 5 rows is small: it reads, with a warning-free table
+        read_table(path)
+        return
+    with pytest.raises(WorkbookError) as info:
+        read_table(path)
+    assert info.value.problems[0].code == "used-range-too-large"

@@ -32,14 +32,17 @@ MAX_RATIO = 200
 """Largest compression ratio accepted for a part bigger than 1 MiB (zip-bomb guard)."""
 MAX_ROWS = 1_100_000
 MAX_COLUMNS = 1_000
-MAX_CELLS = 60_000_000
-"""Largest used range (rows x columns) handed to the reader."""
+MAX_CELLS = 30_000_000
+"""Largest used range (rows x columns) handed to the reader: a million rows of 30
+columns, and about a gigabyte of cells in the reader."""
 
-# Only references that could be far away are captured: rows of 7 digits (a million and
-# more) or columns of 3 letters (AAA, the 703rd, and beyond); ordinary references are
-# matched by the cheaper row pattern below. Scanning stays near the speed of unzipping.
-_FAR_REF = re.compile(rb' r="([A-Z]{3}|[A-Z]{0,2}(?=[0-9]{7}))([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'row r="([0-9]{1,7})"')
+# The used range is rows x columns, and a reader allocates all of it. Only references
+# that could make it large are captured: rows of six or seven digits (100,000 and more)
+# and columns from BA (53) on. Ordinary tables produce few or no matches, so scanning
+# stays near the speed of unzipping.
+_BIG_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{6,7})"')
+_WIDE_COL = re.compile(rb' r="([A-Z]{3}|[B-Z][A-Z])[0-9]')
+_ANY_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,7})"')
 _FIRST_VALUE = re.compile(rb'<(?:\w+:)?c r="[A-Z]{1,3}([0-9]{1,7})"[^>]*>(?:<f[^>]*>[^<]*</f>)?'
                           rb"<(?:v|is)>")
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?\bt="e"[^>]*>'
@@ -231,24 +234,26 @@ def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool
 def _sheet_facts(data: bytes, facts: SheetFacts) -> None:
     """Update a worksheet's facts from one chunk of its XML (chunks overlap a little).
 
-    Far references (a million rows and more, three-letter columns) are found exactly.
-    Below that, rows times columns can only exceed the cap when columns go past AZ, so the
-    rows are counted exactly only then; otherwise the last row tag of the chunk is enough.
+    Rows of 100,000 and more and columns past AZ are found exactly; below those bounds
+    (columns up to AZ, rows under 100,000) no table can reach the cell cap, so the last
+    row of each chunk is enough. Only a sheet with columns past KN (300) has every row
+    reference read, since 100,000 rows of it could exceed the cap.
     """
-    for letters, digits in _FAR_REF.findall(data):
-        facts.rows = max(facts.rows, int(digits))
-        facts.columns = max(facts.columns, _column_number(letters) if letters else 1)
-    facts.columns = max(facts.columns, _widest(data))
-    if facts.columns > 52:
-        rows = _ROW_REF.findall(data)
+    facts.columns = max(facts.columns, 52 if b'<c r="A' in data else 26)
+    for letters in set(_WIDE_COL.findall(data)):
+        facts.columns = max(facts.columns, _column_number(letters))
+    big = _BIG_ROW.findall(data)
+    if big:
+        facts.rows = max(facts.rows, max(map(int, big)))
+    last = data.rfind(b'row r="')
+    if last >= 0:
+        digits = re.match(rb'row r="([0-9]{1,7})"', data[last:last + 20])
+        if digits:
+            facts.rows = max(facts.rows, int(digits.group(1)))
+    if facts.columns > MAX_CELLS // 100_000:
+        rows = _ANY_ROW.findall(data)
         if rows:
             facts.rows = max(facts.rows, max(map(int, rows)))
-    else:
-        last = data.rfind(b'row r="')
-        if last >= 0:
-            digits = re.match(rb'row r="([0-9]{1,7})"', data[last:last + 20])
-            if digits:
-                facts.rows = max(facts.rows, int(digits.group(1)))
     if facts.first_row is None:
         first = _FIRST_VALUE.search(data)
         if first:
@@ -259,18 +264,6 @@ def _sheet_facts(data: bytes, facts: SheetFacts) -> None:
     if _HAS_FORMULA.search(data):
         for ref in _UNCACHED.findall(data):
             facts.uncached.add(ref.decode())
-
-
-_WIDE_TWO = re.compile(rb'<c r="([B-Z][A-Z])[0-9]')
-
-
-def _widest(data: bytes) -> int:
-    """An upper bound on the widest column of at most two letters in a chunk: exact from
-    BA (53) on, else 52 (AZ). Ordinary tables are checked without capturing a match per
-    cell, and 52 columns by the row cap stay within the cell cap."""
-    if not _WIDE_TWO.search(data):
-        return 52
-    return max(_column_number(x) for x in set(_WIDE_TWO.findall(data)))
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
