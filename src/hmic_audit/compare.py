@@ -87,8 +87,8 @@ class CriterionDifference(_Frozen):
     inspector: str | None
 
 
-class CaseDifference(_Frozen):
-    """A case whose two judgements differ significantly."""
+class _Pair(_Frozen):
+    """A compared case: both grades and how far apart they are."""
 
     case_ref: str
     case_type: str
@@ -97,6 +97,11 @@ class CaseDifference(_Frozen):
     inspector_grade: str
     levels: int
     """Inspector level minus force level (positive: inspectors harsher)."""
+
+
+class CaseDifference(_Pair):
+    """A case whose two judgements differ significantly."""
+
     criteria: list[CriterionDifference]
     """Criteria where the two audits' answers differ."""
 
@@ -115,16 +120,9 @@ class CriterionAgreement(_Frozen):
     more_no: Literal["force", "inspector", "equal"]
 
 
-class PairedCase(_Frozen):
-    """One compared case: both grades and how far apart they are."""
+class PairedCase(_Pair):
+    """One compared case, and whether its judgements differ significantly."""
 
-    case_ref: str
-    case_type: str
-    area: str | None
-    force_grade: str
-    inspector_grade: str
-    levels: int
-    """Inspector level minus force level (positive: inspectors harsher)."""
     significant: bool
 
 
