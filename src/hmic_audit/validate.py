@@ -83,6 +83,8 @@ class _Collector:
     def __init__(self, table: RawTable) -> None:
         self.table = table
         self.problems: list[Problem] = list(table.problems)
+        self._initial_errors = sum(p.is_error for p in table.problems)
+        self._errors = 0
         self.rejected: set[str] = set()
         """Case references (case-folded) with a row rejected for errors."""
         self.unreadable_rows = {p.row for p in table.problems if p.is_error and p.row}
@@ -94,8 +96,14 @@ class _Collector:
         self.only: Assessor | None = None
         """The one assessor whose audits this file holds, when declared."""
 
+    @property
+    def errors(self) -> int:
+        """Errors found so far (counted, so checking per row stays cheap)."""
+        return self._errors + self._initial_errors
+
     def cell(self, code: str, message: str, row: int, column: _Column | None, value: object,
              expected: str | None = None, severity: Severity = Severity.ERROR) -> None:
+        self._errors += severity is Severity.ERROR
         self.problems.append(Problem.at_cell(
             code, message, file=self.table.file, sheet=self.table.sheet, row=row,
             column=column.header if column else None,
@@ -232,7 +240,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
                      expected)
         return value
 
-    before = len([p for p in out.problems if p.is_error])
+    before = out.errors
     ref_text, ref_col = get("case_ref")
     case_ref = clean_reference(ref_text)
     if case_ref and case_ref != " ".join(ref_text.split()):
@@ -277,7 +285,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
 
     if layout == "wide":
         self_grade, inspector_grade = grade_of("self_grade"), grade_of("inspector_grade")
-        if len([p for p in out.problems if p.is_error]) > before or case_type is None:
+        if out.errors > before or case_type is None:
             return []
         if not get("self_grade")[0] and not get("inspector_grade")[0]:
             out.cell("no-grade-or-answers", f"case {case_ref!r} has neither a self grade "
@@ -327,7 +335,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, _Column], rubri
                                        if c.criterion) and number not in out.unreadable_rows:
         out.cell("no-grade-or-answers", f"the audit of case {case_ref!r} has neither an "
                  "overall grade nor any criterion answer", number, columns.get("grade"), "")
-    if len([p for p in out.problems if p.is_error]) > before:
+    if out.errors > before:
         out.rejected.add(case_ref.casefold())
         return []
     source = SourceRow(file=out.table.file, sheet=out.table.sheet, row=number)
