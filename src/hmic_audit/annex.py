@@ -142,17 +142,6 @@ def grades_by_area(graded: Sequence[GradedAudit], rubric: Rubric) -> AnnexTable:
                         rubric)
 
 
-def _answers_met(audits: Sequence[Audit], ids: list[str]) -> tuple[int, int, int, int]:
-    yes = partly = no = 0
-    for a in audits:
-        for cid in ids:
-            answer = a.answers.get(cid)
-            yes += answer == "yes"
-            partly += answer == "partly"
-            no += answer == "no"
-    return yes, partly, no, yes + partly + no
-
-
 SCOPES: list[tuple[str, Callable[[Audit], bool]]] = [
     ("inspectors, all cases", lambda a: a.assessor is Assessor.INSPECTOR),
     ("inspectors, self-assessed", lambda a: a.assessor is Assessor.INSPECTOR
@@ -174,12 +163,35 @@ def _compliance_columns(first: list[Column]) -> list[Column]:
             *_share_columns("yes", "answered", "Met")]
 
 
-def theme_results(audits: Sequence[Audit], rubric: Rubric) -> AnnexTable:
+class _Answers:
+    """Answer counts per criterion for each scope of audits, computed once with numpy."""
+
+    def __init__(self, audits: Sequence[Audit], rubric: Rubric) -> None:
+        from .score import ANSWER_CODES, answer_matrix
+
+        codes = answer_matrix(audits, rubric)
+        self.ids = rubric.criterion_ids
+        self.counts: dict[str, np.ndarray] = {}
+        for scope, keep in SCOPES:
+            mask = np.fromiter((keep(a) for a in audits), dtype=bool, count=len(audits))
+            chosen = codes[mask]
+            self.counts[scope] = np.stack([(chosen == ANSWER_CODES[a]).sum(axis=0)
+                                           for a in ("yes", "partly", "no")])
+
+    def met(self, scope: str, ids: list[str]) -> tuple[int, int, int, int]:
+        cols = [self.ids.index(i) for i in ids]
+        yes, partly, no = (int(x) for x in self.counts[scope][:, cols].sum(axis=1))
+        return yes, partly, no, yes + partly + no
+
+
+def theme_results(audits: Sequence[Audit], rubric: Rubric,
+                  answers: _Answers | None = None) -> AnnexTable:
+    answers = answers or _Answers(audits, rubric)
     rows: list[list[Cell]] = []
     for theme in rubric.themes:
         ids = [c.id for c in rubric.criteria if c.theme == theme.key]
-        for scope, keep in SCOPES:
-            yes, partly, no, n = _answers_met([a for a in audits if keep(a)], ids)
+        for scope, _ in SCOPES:
+            yes, partly, no, n = answers.met(scope, ids)
             if n:
                 rows.append([theme.label, scope, yes, partly, no, n, f"{yes} of {n}",
                              f"{no} of {n}", *_pct(yes, n)])
@@ -192,11 +204,13 @@ def theme_results(audits: Sequence[Audit], rubric: Rubric) -> AnnexTable:
         "n/a and blank answers are left out.")
 
 
-def criterion_compliance(audits: Sequence[Audit], rubric: Rubric) -> AnnexTable:
+def criterion_compliance(audits: Sequence[Audit], rubric: Rubric,
+                         answers: _Answers | None = None) -> AnnexTable:
+    answers = answers or _Answers(audits, rubric)
     rows: list[list[Cell]] = []
     for c in rubric.criteria:
-        for scope, keep in SCOPES:
-            yes, partly, no, n = _answers_met([a for a in audits if keep(a)], [c.id])
+        for scope, _ in SCOPES:
+            yes, partly, no, n = answers.met(scope, [c.id])
             if n:
                 rows.append([c.id, c.question, scope, yes, partly, no, n, f"{yes} of {n}",
                              f"{no} of {n}", *_pct(yes, n)])
@@ -332,9 +346,11 @@ def build_annex(audits: Sequence[Audit], graded: Sequence[GradedAudit], rubric: 
     file_force = {i.file: i.file.rsplit(".", 1)[0] for i in inputs}
     forces = [force_of(a, file_force) for a in audits]
     names = sorted(set(forces), key=str.casefold)
+    answered = _Answers(audits, rubric)
     built = [case_types(graded, rubric), grades_by_sample(graded, rubric),
              grades_by_case_type(graded, rubric), grades_by_area(graded, rubric),
-             theme_results(audits, rubric), criterion_compliance(audits, rubric)]
+             theme_results(audits, rubric, answered), criterion_compliance(audits, rubric,
+                                                                         answered)]
     if (x := crosstab_table(audits, graded, rubric)) is not None:
         built.append(x)
     if profile is not None:

@@ -366,7 +366,7 @@ def compare_sets(sets: Sequence[AuditSet], rubric: Rubric, **options: object) ->
     """Grade and compare one workbook holding both sides, or two (force's, inspectors')."""
     from .grading import grade
 
-    results = [grade(s, rubric) for s in sets]
+    results = [grade(s, rubric, reasons=False) for s in sets]
     audits = [a for s in sets for a in s.audits]
     graded = [g for r in results for g in r.audits]
     two = len(sets) > 1

@@ -123,11 +123,12 @@ def summarise(graded: list[GradedAudit], rubric: Rubric) -> GradeSummary:
     )
 
 
-def grade(audit_set: AuditSet, rubric: Rubric) -> GradeResult:
-    """Grade every audit of a validated set and summarise the result."""
+def grade(audit_set: AuditSet, rubric: Rubric, *, reasons: bool = True) -> GradeResult:
+    """Grade every audit of a validated set and summarise the result; ``reasons=False``
+    leaves each audit's explanation out (for callers that only use the grades)."""
     from .score import grade_audits  # numpy is imported only when grading runs
 
-    graded = grade_audits(audit_set.audits, rubric)
+    graded = grade_audits(audit_set.audits, rubric, reasons=reasons)
     return GradeResult(
         rubric=RubricRef.of(rubric),
         input=InputRef(file=audit_set.file, sha256=audit_set.sha256, layout=audit_set.layout,

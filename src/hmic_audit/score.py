@@ -105,8 +105,10 @@ def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> Sc
                        theme_scores=theme_scores, lost=lost, fired=fired)
 
 
-def grade_audits(audits: Sequence[Audit], rubric: Rubric) -> list[GradedAudit]:
-    """Score every audit and explain each computed grade."""
+def grade_audits(audits: Sequence[Audit], rubric: Rubric, *,
+                 reasons: bool = True) -> list[GradedAudit]:
+    """Score every audit and explain each computed grade (``reasons=False`` leaves the
+    explanations out, for callers that only count grades: a reason is a model each)."""
     type_pos = {ct: i for i, ct in enumerate(rubric.case_type_keys)}
     type_index = np.array([type_pos[a.case_type] for a in audits], dtype=int)
     codes = answer_matrix(audits, rubric)
@@ -132,7 +134,7 @@ def grade_audits(audits: Sequence[Audit], rubric: Rubric) -> list[GradedAudit]:
             override=bool(given and computed and given != computed),
             caps=[rule.criterion for r, rule in enumerate(rubric.limiting)
                   if arrays.fired[i, r] and rubric.grade_level(rule.cap) > arrays.band_level[i]],
-            reasons=_reasons(i, codes, arrays, rubric),
+            reasons=_reasons(i, codes, arrays, rubric) if reasons else [],
             example=audit.example,
             source=audit.source,
         ))
@@ -151,18 +153,18 @@ def _reasons(i: int, codes: np.ndarray, arrays: ScoreArrays, rubric: Rubric) -> 
             label = rubric.grade_labels[rule.cap].lower()
             lowered = rubric.grade_level(rule.cap) > arrays.band_level[i]
             effect = "capped the grade" if lowered else "caps the grade (no effect here)"
-            reasons.append(Reason(kind="cap", criterion=rule.criterion, answer=rule.when,
-                                  cap=rule.cap,
-                                  message=f"{rule.criterion} answered {rule.when}: {effect} "
-                                  f"at {label} - {rule.reason}"))
+            reasons.append(Reason(
+                kind="cap", criterion=rule.criterion, answer=rule.when, cap=rule.cap,
+                message=f"{rule.criterion} answered {rule.when}: {effect} at {label} - "
+                f"{rule.reason}"))
     lost = arrays.lost[i]
     order = sorted((j for j in range(len(rubric.criteria)) if lost[j] > 1e-9),
                    key=lambda j: (-round(lost[j], 9), j))
     for j in order:
         criterion = rubric.criteria[j]
         answer = _CODE_ANSWERS[int(codes[i, j])]
-        reasons.append(Reason(kind="points", criterion=criterion.id, answer=answer,  # type: ignore[arg-type]
-                              points_lost=round(float(lost[j]), 2),
-                              message=f"{criterion.id} answered {answer}: "
-                              f"-{lost[j]:.1f} points"))
+        reasons.append(Reason(
+            kind="points", criterion=criterion.id, answer=answer,  # type: ignore[arg-type]
+            points_lost=round(float(lost[j]), 2),
+            message=f"{criterion.id} answered {answer}: -{lost[j]:.1f} points"))
     return reasons

@@ -71,7 +71,7 @@ def annex_command(
     for path in cases:
         audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding, sheet=sheet)
         report_problems(warnings, f"Warnings in {path.name}")
-        result = grade(audit_set, the_rubric)
+        result = grade(audit_set, the_rubric, reasons=False)
         audits += audit_set.audits
         graded += result.audits
         inputs.append(result.input)

@@ -81,7 +81,7 @@ def report_command(
     report_problems(warnings, "Warnings")
     audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
     threshold = publish_threshold(suppress) if publish else None
-    result = grade(audit_set, the_rubric)
+    result = grade(audit_set, the_rubric, reasons=False)
     try:
         comparison = compare_sets([audit_set], the_rubric)
     except HmicAuditError as exc:

@@ -192,17 +192,23 @@ def fmt_number(v: object) -> str:
     return str(v)
 
 
-def spec_table(spec: TableSpec, rubric: Rubric | None = None) -> RenderableType:
-    """A rich table from a shared table spec (see ``render.compare_tables``)."""
+def spec_table(spec: TableSpec, rubric: Rubric | None = None,
+               at_most: int | None = None) -> RenderableType:
+    """A rich table from a shared table spec (see ``render.compare_tables``), showing at
+    most ``at_most`` rows and counting the rest."""
     table = Table(title=spec.title, title_justify="left")
     for i, h in enumerate(spec.headers):
         numeric = any(isinstance(r[i], int | float) for r in spec.rows if i < len(r))
         table.add_column(h, justify="right" if numeric and i else "left")
-    for row in spec.rows:
+    for row in spec.rows[:at_most]:
         table.add_row(*(fmt_number(v) for v in row))
+    notes: list[RenderableType] = []
+    if at_most is not None and len(spec.rows) > at_most:
+        notes.append(Text(f"... and {len(spec.rows) - at_most:,} more rows (all of them are "
+                          "in --out or --format json)", style="dim"))
     if spec.note:
-        return Group(table, Text(spec.note, style="italic"))
-    return table
+        notes.append(Text(spec.note, style="italic"))
+    return Group(table, *notes) if notes else table
 
 
 def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
@@ -215,7 +221,9 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
         f" with rubric {c.rubric.name} v{c.rubric.version}: {c.pairs} pairs, {c.use} grades, "
         f"significant at {c.threshold}+ levels")
     parts: list[RenderableType] = [head]
-    parts += [spec_table(t, rubric) for t in comparison_tables(c, rubric, with_cases=False)]
+    parts += [spec_table(t, rubric, SHOW_AT_MOST if t.name in ("Significant", "Unmatched")
+                         else None)
+              for t in comparison_tables(c, rubric, with_cases=False)]
     if c.inspector_only:
         parts.append(Text(f"{c.inspector_only} inspector-selected case(s) have inspector "
                           "audits only, by design, and are not compared.", style="dim"))
