@@ -145,6 +145,7 @@ class Rubric(_Strict):
 
     _sha256: str | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
+    _base: tuple[str, str] | None = PrivateAttr(default=None)
 
     # Lookups -----------------------------------------------------------------------
 
@@ -234,6 +235,11 @@ class Rubric(_Strict):
     def sha256(self) -> str | None:
         """SHA-256 of the file the rubric was loaded from (None if built in code)."""
         return self._sha256
+
+    @property
+    def base(self) -> tuple[str, str] | None:
+        """(file name, SHA-256) of the rubric this one extends, if it extends one."""
+        return self._base
 
     @property
     def source(self) -> str | None:

@@ -63,8 +63,9 @@ def parse_rubric(text: str, *, file: str = "<rubric>",
     data, problems = yaml_mapping(text, file, "rubric")
     if data is None:
         return None, problems
+    base_file = None
     if "extends" in data:
-        base, problems = _load_base(data.pop("extends"), file, base_dir)
+        base, problems, base_file = _load_base(data.pop("extends"), file, base_dir)
         if base is None:
             return None, problems
         data = {**base, **data}
@@ -72,29 +73,32 @@ def parse_rubric(text: str, *, file: str = "<rubric>",
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         return None, pydantic_problems(exc, file, "rubric")
+    if base_file is not None:
+        rubric._base = (base_file.name, hashlib.sha256(base_file.read_bytes()).hexdigest())
     problems = [p.model_copy(update={"file": file}) for p in rubric.check()]
     return rubric, problems
 
 
-def _load_base(name: object, file: str,
-               base_dir: Path | None) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The YAML mapping an ``extends:`` names (a relative path, or a shipped rubric)."""
+def _load_base(name: object, file: str, base_dir: Path | None
+               ) -> tuple[dict[str, Any] | None, list[Problem], Path | None]:
+    """The YAML mapping an ``extends:`` names (a relative path, or a shipped rubric), and
+    the file it came from."""
     def problem(message: str) -> list[Problem]:
         return [Problem(code="bad-extends", file=file, column="extends", value=str(name),
                         message=f"extends {message}")]
 
     if not isinstance(name, str) or not name.strip():
-        return None, problem("must name a shipped rubric or a rubric file")
+        return None, problem("must name a shipped rubric or a rubric file"), None
     candidate = (base_dir or Path.cwd()) / name
     path = candidate if candidate.is_file() else shipped_rubrics_dir() / f"{name}.yaml"
     if not path.is_file():
         return None, problem(f"{name!r}, which is neither a file beside this rubric nor a "
-                             "shipped rubric")
+                             "shipped rubric"), None
     base, problems = yaml_mapping(path.read_text(encoding="utf-8-sig"), path.name, "rubric")
     if base is not None and "extends" in base:
         return None, problem(f"{name!r}, which itself extends another rubric; extend the "
-                             "original instead")
-    return base, problems
+                             "original instead"), None
+    return base, problems, path
 
 
 def load_rubric(name_or_path: str | Path | None = None) -> Rubric:

@@ -150,6 +150,7 @@ def test_every_computed_number_is_in_figures_json(rendered):
             text = text.replace(normalise(str(row[11])), " ")
     text = re.sub(r"\b[A-Z]{2}-\d{3}\b", " ", text)                        # case refs
     text = re.sub(r"`[0-9a-f]{64}`", " ", text)                            # digests
+    text = re.sub(r"[\w.-]+\.(?:yaml|xlsx|csv|json)\b", " ", text)          # file names
     text = re.sub(r"\b(\d{1,2} )?[A-Z][a-z]+ \d{4}\b", " ", text)          # dates, months
     for fixed in FIXED:
         text = text.replace(fixed, " ")
@@ -256,3 +257,12 @@ def test_profile_references_checked_against_the_rubric(runner, tmp_path):
                  "case_types[0].case_type"):
         assert path in result.stderr
     assert list(tmp_path.glob("r.*")) == []
+
+
+def test_provenance_names_every_input_with_its_digest(rendered):
+    import hashlib
+
+    text = rendered["md"].read_text(encoding="utf-8")
+    for path in (SAMPLE, FORCE, SAMPLE_DIR / "rubric.yaml",
+                 ROOT / "rubrics" / "child-protection-2014.yaml"):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in text, path.name

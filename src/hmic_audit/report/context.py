@@ -151,6 +151,8 @@ def build_report(audit_set: AuditSet, result: GradeResult, comparison: Compariso
         glossary=sorted({**rubric.glossary, **profile.glossary}.items(),
                         key=lambda kv: kv[0].casefold()),
         provenance=[(f"Rubric {rubric.name} version {rubric.version}", rubric.sha256 or ""),
+                    *([(f"Base rubric it extends: {rubric.base[0]}", rubric.base[1])]
+                      if rubric.base else []),
                     (f"Cases: {audit_set.file}", audit_set.sha256),
                     (f"Force profile: {profile_file}", profile_sha256)],
         charts={"grades_by_sample": "Final grades by sample and assessor",
