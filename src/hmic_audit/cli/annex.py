@@ -10,8 +10,8 @@ import typer
 if TYPE_CHECKING:
     from ..annex import AnnexTable
 
-from .options import EncodingOpt, PublishOpt, RubricOpt, SheetOpt
-from .output import guarded, report_problems, say
+from .options import EncodingOpt, PublishOpt, QuietOpt, RubricOpt, SheetOpt
+from .output import guarded, progress, report_problems, say
 
 
 @guarded
@@ -36,6 +36,7 @@ def annex_command(
     rubric: RubricOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Publish the annex tables: case types by sample (the report's Annex A), grades by
     sample and assessor, by case type and by area, theme results, criterion compliance
@@ -69,7 +70,9 @@ def annex_command(
     profile = load_profile(force, the_rubric)[0] if force else None
     audits, graded, inputs = [], [], []
     for path in cases:
-        audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding, sheet=sheet)
+        with progress(f"Reading {path.name}", quiet):
+            audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding,
+                                                sheet=sheet)
         report_problems(warnings, f"Warnings in {path.name}")
         result = grade(audit_set, the_rubric, reasons=False)
         audits += audit_set.audits
@@ -96,7 +99,8 @@ def annex_command(
     else:
         outputs = {out: annex_json(built, title).encode("utf-8")}
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
-    say(f"wrote {len(built)} tables to {out}")
+    if not quiet:
+        say(f"wrote {len(built)} tables to {out}")
 
 
 def _publishable(tables: list[AnnexTable], threshold: int) -> tuple[list[AnnexTable],

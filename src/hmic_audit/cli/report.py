@@ -16,9 +16,10 @@ from .options import (
     KeyFileOpt,
     PseudonymiseOpt,
     PublishOpt,
+    QuietOpt,
     SheetOpt,
 )
-from .output import guarded, maybe_pseudonymise, report_problems, say
+from .output import guarded, maybe_pseudonymise, progress, report_problems, say
 
 
 @guarded
@@ -49,6 +50,7 @@ def report_command(
     key_file: KeyFileOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Render the force report: chapters like a published inspection report, every
     figure computed from the cases, the narrative from the force profile.
@@ -77,7 +79,9 @@ def report_command(
     profile, profile_sha = read_profile(force)
     the_rubric = load_rubric(rubric or profile_rubric(profile, force))
     check_profile(profile, the_rubric, force.name)
-    audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding, sheet=sheet)
+    with progress(f"Reading {cases.name}", quiet):
+        audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding,
+                                            sheet=sheet)
     report_problems(warnings, "Warnings")
     audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
     threshold = publish_threshold(suppress) if publish else None
@@ -94,10 +98,12 @@ def report_command(
     ctx = build_report(audit_set, result, comparison, the_rubric, profile,
                        profile_sha256=profile_sha, profile_file=force.name,
                        notes=not (no_notes or publish), publish=threshold)
-    outputs = _render(ctx, out, templates)
-    write_outputs(outputs, inputs=[cases, force])
-    for path in outputs:
-        say(f"wrote {path}")
+    with progress(f"Rendering {out.name}", quiet):
+        outputs = _render(ctx, out, templates)
+        write_outputs(outputs, inputs=[cases, force])
+    if not quiet:
+        for path in outputs:
+            say(f"wrote {path}")
 
 
 def _render(ctx: ReportContext, out: Path, templates: Path | None) -> dict[Path, bytes]:
