@@ -312,10 +312,9 @@ def _national_agreement(audits: Sequence[Audit], graded: Sequence[GradedAudit],
         kappa = cohen_kappa(crosstab(force, insp, k), "quadratic") if len(diff) else None
         rows.append([n, int(len(diff)), int((diff == 0).sum()), int((abs(diff) <= 1).sum()),
                      int((diff > 0).sum()), int((diff < 0).sum()),
-                     None if kappa is None or kappa.value is None else round(kappa.value, 3),
-                     None if kappa is None or kappa.ci_low is None else round(kappa.ci_low, 3),
-                     None if kappa is None or kappa.ci_high is None
-                     else round(kappa.ci_high, 3)])
+                     *(None if kappa is None or v is None else round(v, 3)
+                       for v in ((kappa.value, kappa.ci_low, kappa.ci_high) if kappa
+                                 else (None, None, None)))])
     return AnnexTable(
         name="national_agreement", title="Force against inspector agreement, by force",
         columns=[Column(key="force", title="Force", kind="label"),

@@ -35,10 +35,10 @@ from .models import (
 from .normalise import clean_reference, clean_text, header_key, label_key
 from .preflight import check_xlsx
 from .problems import Problem
-from .read import CASE_REF_HEADERS, CASES_SHEET, HEADER_SEARCH_ROWS, RawTable
+from .read import CASES_SHEET, RawTable, find_header, header_width
 from .rubric import Rubric
 from .score import ANSWER_CODES, applicability
-from .validate import OLDEST_AUDIT_DATE, _Collector, map_columns, parse_date
+from .validate import _Collector, map_columns, parse_age, parse_date, possible_date
 
 ASSESSORS = list(Assessor)
 SAMPLES = list(Sample)
@@ -178,18 +178,12 @@ def read_frame(path: str | Path, rubric: Rubric, *, sheet: str | None = None
     batch, first_row, sheet_name, digest = loaded
     columns = batch.columns
     height = batch.num_rows
-    header_at = None
-    for i in range(min(HEADER_SEARCH_ROWS, height)):
-        cells = [c[i].as_py() for c in columns]
-        if any(header_key(c or "") in CASE_REF_HEADERS for c in cells):
-            header_at = i
-            break
+    header_at = find_header([(c[i].as_py() or "").strip() for c in columns]
+                            for i in range(height))
     if header_at is None:
         return None
     headers = [(c[header_at].as_py() or "").strip() for c in columns]
-    width = len(headers)
-    while width and not headers[width - 1]:
-        width -= 1
+    width = header_width(headers)
     body = batch.slice(header_at + 1)
     encoded = [_encode(c) for c in body.columns]
     filled = np.zeros(body.num_rows, dtype=bool)
@@ -370,22 +364,13 @@ def _validate(table: RawTable, mapped: dict[str, Any], encoded: list[Column],
 
 
 def _extras(col: dict[str, Column], rubric: Rubric) -> dict[str, tuple[Column, list[Any]]] | None:
-    today = dt.date.today()
-
     def date(text: str) -> dt.date | None:
         value = parse_date(text)
-        return value if value and OLDEST_AUDIT_DATE <= value <= today else None
-
-    def age(text: str) -> int | None:
-        try:
-            value = int(text)
-        except ValueError:
-            return None
-        return value if 0 <= value <= 17 else None
+        return value if value and possible_date(value) else None
 
     parsers = {
         "area": lambda t: clean_text(t) or None, "force": lambda t: clean_text(t) or None,
-        "audit_date": date, "child_age": age,
+        "audit_date": date, "child_age": parse_age,
         "child_gender": lambda t: GENDER_ALIASES.get(label_key(t)),
         "example": lambda t: EXAMPLE_ALIASES.get(label_key(t)),
         "example_theme": rubric.parse_theme, "notes": lambda t: t or None,

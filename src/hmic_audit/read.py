@@ -15,7 +15,9 @@ import datetime as dt
 import io
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from .normalise import header_key
@@ -297,23 +299,34 @@ def _read_json(path: Path, display: str) -> RawTable:
                     headers=[str(h) for h in headers], rows=rows)
 
 
+def find_header(first_rows: Iterable[list[str]]) -> int | None:
+    """Index of the header row among the first rows: the first with a case-reference
+    column (only the first ``HEADER_SEARCH_ROWS`` are looked at)."""
+    for index, cells in enumerate(islice(first_rows, HEADER_SEARCH_ROWS)):
+        if any(header_key(c) in CASE_REF_HEADERS for c in cells):
+            return index
+    return None
+
+
+def header_width(headers: list[str]) -> int:
+    """How many columns the header row names (trailing blank headers left out)."""
+    width = len(headers)
+    while width and not headers[width - 1]:
+        width -= 1
+    return width
+
+
 def _table(display: str, path: Path, fmt: str, sheet: str | None,
            rows: list[tuple[int, list[str]]], found_before: list[Problem] | None = None
            ) -> RawTable:
-    header_at = None
-    for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(header_key(c) in CASE_REF_HEADERS for c in cells):
-            header_at = index
-            break
+    header_at = find_header(cells for _, cells in rows)
     if header_at is None:
         raise WorkbookError(f"{display}: no header row", [
             Problem(code="missing-header", file=display, sheet=sheet,
                     message=f"has no header row with a case reference column (case_ref) in "
                     f"its first {HEADER_SEARCH_ROWS} rows; add one above the data")])
     header_row, headers = rows[header_at]
-    width = len(headers)
-    while width and not headers[width - 1]:
-        width -= 1
+    width = header_width(headers)
     body = []
     found = list(found_before or [])
     for number, cells in rows[header_at + 1:]:

@@ -351,7 +351,7 @@ def _date(got: tuple[str, _Column | None], row: int, out: _Collector) -> dt.date
     if value is None:
         out.cell("bad-date", f"{text!r} is not a date; use an Excel date, 2014-07-03 or "
                  "03/07/2014 (day first)", row, column, text, "a date")
-    elif value > dt.date.today() or value < OLDEST_AUDIT_DATE:
+    elif not possible_date(value):
         out.cell("impossible-date", f"{value.isoformat()} is not a possible audit date "
                  "(in the future, or before 1990)", row, column, text, "a past date")
         return None
@@ -373,15 +373,26 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+def possible_date(value: dt.date) -> bool:
+    """Whether an audit could have happened on a date: not in the future, not before 1990."""
+    return OLDEST_AUDIT_DATE <= value <= dt.date.today()
+
+
+def parse_age(text: str) -> int | None:
+    """A child's age from text: a whole number from 0 to 17; None otherwise."""
+    try:
+        age = int(text)
+    except ValueError:
+        return None
+    return age if 0 <= age <= 17 else None
+
+
 def _age(got: tuple[str, _Column | None], row: int, out: _Collector) -> int | None:
     text, column = got
     if not text:
         return None
-    try:
-        age = int(text)
-    except ValueError:
-        age = -1
-    if not 0 <= age <= 17:
+    age = parse_age(text)
+    if age is None:
         out.cell("bad-age", f"{text!r} is not a child's age; use a whole number from 0 to 17",
                  row, column, text, "0-17")
         return None

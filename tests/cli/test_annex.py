@@ -94,8 +94,11 @@ def test_tables_option(runner, tmp_path):
 
 
 def test_suppress_through_the_cli(runner, tmp_path):
-    out = tmp_path / "annex.json"
+    plain, out = tmp_path / "plain.json", tmp_path / "annex.json"
+    assert invoke(runner, "annex", SAMPLE, "--out", plain).exit_code == 0
     assert invoke(runner, "annex", SAMPLE, "--suppress", "3", "--out", out).exit_code == 0
+    before = [v for row in _json_tables(plain)["grades_by_case_type"]["rows"] for v in row]
+    assert 1 in before and 2 in before  # the table has small counts to hide
     t = _json_tables(out)["grades_by_case_type"]
     flat = [v for row in t["rows"] for v in row]
     assert 1 not in flat and 2 not in flat and "c" in flat
