@@ -8,8 +8,8 @@ from scipy.optimize import linprog
 from statsmodels.stats.proportion import proportion_confint
 
 from hmic_audit import grade, read_workbook
-from hmic_audit.annex import build_annex
-from hmic_audit.suppress import MARKER, suppress
+from hmic_audit.analysis.annex import build_annex
+from hmic_audit.analysis.suppress import MARKER, suppress
 
 from .conftest import SAMPLE
 
@@ -128,7 +128,7 @@ def test_suppression_hides_derived_percentages(tables):
 
 @pytest.mark.parametrize("seed", range(60))
 def test_suppression_on_random_tables(seed):
-    from hmic_audit.annex import AnnexTable, Column
+    from hmic_audit.analysis.annex import AnnexTable, Column
 
     rng = np.random.default_rng(seed)
     body = rng.integers(0, 7, size=(int(rng.integers(2, 7)), int(rng.integers(2, 5))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hmic_audit import HmicAuditError, load_rubric, read_workbook
-from hmic_audit.compare import compare_sets
+from hmic_audit.analysis.compare import compare_sets
 
 from .conftest import ROOT, SAMPLE, write_xlsx
 

@@ -7,9 +7,9 @@ import importlib.util
 import pytest
 
 from hmic_audit import grade, read_workbook
-from hmic_audit.fastgrade import grade_frame
-from hmic_audit.fastpath import read_frame
 from hmic_audit.render.table import graded_rows
+from hmic_audit.scoring.fastgrade import grade_frame
+from hmic_audit.workbook.fastpath import read_frame
 
 from .conftest import ROOT, SAMPLE, long_rows_good, write_xlsx
 
@@ -48,7 +48,7 @@ def test_fast_cli_output_equals_the_slow_rendering(runner, rubric, generated, tm
     from .conftest import invoke
 
     calls = []
-    import hmic_audit.fastpath as fastpath
+    import hmic_audit.workbook.fastpath as fastpath
 
     real = fastpath.read_frame
     monkeypatch.setattr("hmic_audit.FAST_PATH_BYTES", 0)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hmic_audit import HmicAuditError, grade, parse_rubric, read_workbook
-from hmic_audit.compare import compare_sets
+from hmic_audit.analysis.compare import compare_sets
 
 from .conftest import ROOT, write_xlsx
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hmic_audit import WorkbookError, read_workbook
-from hmic_audit.read import read_table
+from hmic_audit.io.sheets import read_table
 
 from .conftest import LONG_HEADERS, write_xlsx
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from hmic_audit import Assessor, Audit, Sample, load_rubric
-from hmic_audit.score import grade_audits
+from hmic_audit.scoring.score import grade_audits
 
 from .conftest import DATA
 

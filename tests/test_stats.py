@@ -11,7 +11,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa
 
 from hmic_audit import Assessor, grade, read_workbook
-from hmic_audit.stats import cohen_kappa, crosstab, krippendorff_alpha_ordinal, sign_test
+from hmic_audit.analysis.stats import cohen_kappa, crosstab, krippendorff_alpha_ordinal, sign_test
 
 from .conftest import SAMPLE
 

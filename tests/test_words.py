@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from hmic_audit.report.context import add_months
-from hmic_audit.words import join_words, number_words, proportion_phrase
+from hmic_audit.report.words import join_words, number_words, proportion_phrase
 
 
 @pytest.mark.parametrize("n, words", [(0, "no"), (1, "one"), (8, "eight"), (16, "sixteen"),

@@ -36,7 +36,7 @@ import numpy as np
 import xlsxwriter
 
 from hmic_audit import load_rubric
-from hmic_audit.score import ANSWER_CODES, ScoreArrays, score_codes
+from hmic_audit.scoring.score import ANSWER_CODES, ScoreArrays, score_codes
 
 HERE = Path(__file__).resolve().parent
 SEED = 2014

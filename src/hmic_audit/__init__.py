@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grading import GradeResult, GradeSummary, grade
-from .models import Assessor, Audit, AuditSet, GradedAudit, Sample
+from .io.sheets import read_table
 from .problems import (
     HmicAuditError,
     OutputError,
@@ -23,10 +22,11 @@ from .problems import (
     Severity,
     WorkbookError,
 )
-from .read import read_table
 from .rubric import Rubric
 from .rubric_file import load_rubric, parse_rubric
-from .validate import validate_table
+from .scoring.grading import GradeResult, GradeSummary, grade
+from .workbook.models import Assessor, Audit, AuditSet, GradedAudit, Sample
+from .workbook.validate import validate_table
 
 __version__ = "0.1.0"
 
@@ -53,7 +53,7 @@ def read_workbook(path: str | Path, rubric: Rubric, *, encoding: str | None = No
     """
     if only is None and encoding is None and Path(path).is_file() and \
             Path(path).stat().st_size >= FAST_PATH_BYTES:
-        from .fastpath import read_frame
+        from .workbook.fastpath import read_frame
 
         frame = read_frame(path, rubric, sheet=sheet)
         if frame is not None:

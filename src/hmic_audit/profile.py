@@ -19,10 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .models import Sample
+from .io.yamlfile import pydantic_problems, read_text, yaml_mapping
 from .problems import HmicAuditError, Problem
 from .rubric import Answer, Rubric
-from .yamlfile import pydantic_problems, read_text, yaml_mapping
+from .workbook.models import Sample
 
 
 class ForceProfileError(HmicAuditError):

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .normalise import label_key
 from .problems import Problem
+from .text import label_key
 
 ANSWERS = ("yes", "partly", "no", "n/a")
 """The four answers an assessor can give to a criterion; ``n/a`` drops out of scoring."""

@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .io.yamlfile import pydantic_problems, read_text, yaml_mapping
 from .problems import Problem, RubricError
 from .rubric import Rubric
-from .yamlfile import pydantic_problems, read_text, yaml_mapping
 
 DEFAULT_RUBRIC = "child-protection-2014"
 """Name of the rubric used when ``--rubric`` is not given (file ``rubrics/<name>.yaml``)."""

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from hmic_audit import load_rubric, read_workbook
-from hmic_audit.compare import compare_sets
+from hmic_audit.analysis.compare import compare_sets
 
 from ..conftest import SAMPLE, invoke, write_xlsx
 from ..test_compare import SAMPLE_RUBRIC, _two_files

@@ -180,7 +180,7 @@ def test_a_failed_write_changes_nothing(runner, tmp_path, monkeypatch):
             raise OSError(28, "No space left on device", str(dst))
         return real(src, dst)
 
-    monkeypatch.setattr("hmic_audit.write.os.replace", flaky)
+    monkeypatch.setattr("hmic_audit.io.write.os.replace", flaky)
     result = invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out)
     assert result.exit_code == 2 and "nothing was changed" in result.stderr
     assert out.read_text(encoding="utf-8") == "old report"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from hmic_audit.privacy import pseudonym
+from hmic_audit.workbook.privacy import pseudonym
 
 from ..conftest import SAMPLE, invoke, write_xlsx
 from .test_report import FORCE, text_of

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from ..annex import AnnexTable
+    from ..analysis.annex import AnnexTable
 
 from .options import EncodingOpt, PublishOpt, QuietOpt, RubricOpt, SheetOpt
 from .output import guarded, progress, report_problems, say
@@ -52,13 +52,13 @@ def annex_command(
       hmic-audit annex cases.xlsx --tables case_types,criterion_compliance --out annex.md
     """
     from .. import grade, load_rubric, read_workbook
-    from ..annex import build_annex
-    from ..privacy import publish_threshold
+    from ..analysis.annex import build_annex
+    from ..analysis.suppress import suppress as hide
+    from ..io.write import write_outputs
     from ..problems import OutputError, Problem
     from ..profile import load_profile
     from ..render.annex_out import annex_csv_files, annex_json, annex_markdown, annex_xlsx
-    from ..suppress import suppress as hide
-    from ..write import write_outputs
+    from ..workbook.privacy import publish_threshold
 
     suffix = out.suffix.lower()
     folder = suffix == "" or out.is_dir()
@@ -107,7 +107,7 @@ def _publishable(tables: list[AnnexTable], threshold: int) -> tuple[list[AnnexTa
                                                                    list[str]]:
     """Tables fit to publish, and the names of those refused: a table whose grand total is
     below the threshold, or whose counts are all hidden, would point at a child."""
-    from ..suppress import MARKER
+    from ..analysis.suppress import MARKER
 
     keep, refused = [], []
     for table in tables:

@@ -20,7 +20,7 @@ from .options import (
 from .output import emit_json, guarded, maybe_pseudonymise, report_problems, say, show
 
 if TYPE_CHECKING:
-    from ..compare import Comparison
+    from ..analysis.compare import Comparison
     from ..rubric import Rubric
 
 OUT_FORMATS = (".xlsx", ".csv", ".md")
@@ -81,7 +81,7 @@ def compare_command(
       hmic-audit compare self-assessment.xlsx inspectors.xlsx --format json
     """
     from .. import Assessor, load_rubric, read_workbook
-    from ..compare import compare_sets
+    from ..analysis.compare import compare_sets
     from ..problems import OutputError, Problem, WorkbookError
 
     if not 1 <= len(files) <= 2:
@@ -107,7 +107,7 @@ def compare_command(
             "compared: " + ", ".join(u.case_ref for u in comparison.unmatched[:20])
             + (" ..." if len(comparison.unmatched) > 20 else ""), style="yellow")
     if out is not None:
-        from ..write import write_outputs
+        from ..io.write import write_outputs
 
         cut: list[str] = []
         write_outputs({out: _render_out(out, comparison, the_rubric, cut)}, inputs=files)

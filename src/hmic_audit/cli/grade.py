@@ -29,8 +29,8 @@ from .output import (
 )
 
 if TYPE_CHECKING:
-    from ..grading import GradeResult
     from ..rubric import Rubric
+    from ..scoring.grading import GradeResult
 
 OUT_FORMATS = (".xlsx", ".csv", ".json")
 
@@ -90,7 +90,7 @@ def grade_command(
         result = grade(audit_set, the_rubric)
 
     if out is not None:
-        from ..write import write_outputs
+        from ..io.write import write_outputs
 
         cut: list[str] = []
         with progress(f"Writing {out.name}", quiet):
@@ -101,7 +101,7 @@ def grade_command(
             say(f"wrote {out} ({len(result.audits)} audits)")
 
     if explain is not None:
-        from ..explain import explain_case
+        from ..scoring.explain import explain_case
 
         explanation = explain_case(explain, audit_set, result, the_rubric)
         if format is OutputFormat.json:
@@ -129,9 +129,9 @@ def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None,
     """The column-wise path for clean .xlsx workbooks; False when it does not apply (the
     row-by-row path then does the work and reports any problem)."""
     from .. import FAST_PATH_BYTES
-    from ..fastgrade import grade_frame
-    from ..fastpath import read_frame
     from ..render.console import SHOW_AT_MOST, grade_view
+    from ..scoring.fastgrade import grade_frame
+    from ..workbook.fastpath import read_frame
 
     if not cases.is_file() or cases.stat().st_size < FAST_PATH_BYTES:
         return False
@@ -144,7 +144,7 @@ def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None,
         grades = grade_frame(frame, rubric)
         summary = grades.summary(rubric)
     if out is not None:
-        from ..write import write_outputs
+        from ..io.write import write_outputs
 
         cut: list[str] = []
         with progress(f"Writing {out.name}", quiet):

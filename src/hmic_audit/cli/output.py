@@ -54,7 +54,7 @@ def maybe_pseudonymise(audit_set: Any, on: bool, key_file: Any) -> Any:
     """The audit set with pseudonymous case references when ``--pseudonymise`` is on."""
     if not on:
         return audit_set
-    from ..privacy import load_key, pseudonymise
+    from ..workbook.privacy import load_key, pseudonymise
 
     return pseudonymise(audit_set, load_key(key_file))
 

@@ -66,12 +66,12 @@ def report_command(
       hmic-audit report cases.xlsx --force force.yaml --out report.docx --no-notes
     """
     from .. import grade, load_rubric, read_workbook
-    from ..compare import compare_sets
-    from ..privacy import publish_threshold
+    from ..analysis.compare import compare_sets
+    from ..io.write import write_outputs
     from ..problems import HmicAuditError, OutputError, Problem
     from ..profile import check_profile, profile_rubric, read_profile
     from ..report.context import build_report
-    from ..write import write_outputs
+    from ..workbook.privacy import publish_threshold
 
     if templates is not None and not templates.is_dir():
         raise OutputError("--templates is not a folder", [Problem(
@@ -110,7 +110,7 @@ def _render(ctx: ReportContext, out: Path, templates: Path | None) -> dict[Path,
     from jinja2 import TemplateError
 
     from ..problems import HmicAuditError, Problem
-    from ..report.outputs import render_outputs
+    from ..render.report_files import render_outputs
 
     try:
         return render_outputs(ctx, out, templates=templates)

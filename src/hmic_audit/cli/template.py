@@ -30,9 +30,9 @@ def template_command(
       hmic-audit template --rubric my-rubric.yaml --out audit-form.xlsx
     """
     from .. import load_rubric
+    from ..io.write import write_outputs
     from ..problems import OutputError, Problem
     from ..render.template_xlsx import template_xlsx
-    from ..write import write_outputs
 
     if out.suffix.lower() != ".xlsx":
         raise OutputError("unsupported --out format", [Problem(

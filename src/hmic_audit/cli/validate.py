@@ -26,8 +26,8 @@ def validate_command(
       hmic-audit validate cases.csv --encoding cp1252 --format json
     """
     from .. import FAST_PATH_BYTES, load_rubric, read_workbook
-    from ..fastpath import read_frame
     from ..problems import WorkbookError
+    from ..workbook.fastpath import read_frame
 
     the_rubric = load_rubric(rubric)
     frame = None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..annex import AnnexTable
+from ..analysis.annex import AnnexTable
 from ..rubric import Rubric
 from .csv import render_csv
 from .json import render_json

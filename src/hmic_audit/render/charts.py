@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from ..compare import Comparison
-from ..models import Assessor, GradedAudit, Sample
+from ..analysis.compare import Comparison
 from ..rubric import Rubric
+from ..workbook.models import Assessor, GradedAudit, Sample
 
 FALLBACK = ["#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E4DFEC", "#F2F2F2"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compare import Comparison, Statistic
+from ..analysis.compare import Comparison, Statistic
 from ..rubric import Rubric
 
 

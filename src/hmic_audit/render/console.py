@@ -9,13 +9,13 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..explain import CaseExplanation
-from ..grading import GradeResult, GradeSummary
 from ..problems import Problem
 from ..rubric import Rubric
+from ..scoring.explain import CaseExplanation
+from ..scoring.grading import GradeResult, GradeSummary
 
 if TYPE_CHECKING:  # imported lazily at run time: the compare view is not always needed
-    from ..compare import Comparison
+    from ..analysis.compare import Comparison
     from .compare_tables import TableSpec
 
 GRADE_STYLES = ["green", "cyan", "yellow", "red", "magenta", "blue"]

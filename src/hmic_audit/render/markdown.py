@@ -3,24 +3,16 @@ markup (headings, links, table breaks)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from .safe_text import visible_controls
+from ..text import md_escape
+
+__all__ = ["md_escape", "md_table"]
 
 if TYPE_CHECKING:
-    from ..compare import Comparison
+    from ..analysis.compare import Comparison
     from ..rubric import Rubric
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
-
-
-def md_escape(value: object) -> str:
-    """Text safe inside a Markdown table cell or paragraph."""
-    if value is None:
-        return ""
-    text = " ".join(visible_controls(str(value)).split())
-    return _SPECIAL.sub(r"\\\1", text)
 
 
 def md_table(headers: list[str], rows: list[list[object]]) -> str:

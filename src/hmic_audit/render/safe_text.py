@@ -8,18 +8,13 @@ caller is told so it can warn; a long cell never makes an export fail half-way.
 
 from __future__ import annotations
 
-import re
+from ..text import visible_controls
+
+__all__ = ["CELL_LIMIT", "fit_cell", "visible_controls"]
 
 CELL_LIMIT = 32_767
 """Excel's limit on the characters in one cell."""
 
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                     "\u202a-\u202e\u2066-\u2069]")
-
-
-def visible_controls(text: str) -> str:
-    """Controls and bidirectional overrides replaced by a visible ``<U+XXXX>``."""
-    return _HIDDEN.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
 
 
 def fit_cell(text: str, limit: int = CELL_LIMIT) -> tuple[str, bool]:

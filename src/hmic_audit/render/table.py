@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..grading import GradeResult
 from ..rubric import Rubric
+from ..scoring.grading import GradeResult
 
 IDENTITY = ["case_ref", "sample", "case_type", "assessor", "area"]
 

@@ -11,15 +11,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..compare import Comparison
-from ..grading import GradeResult
-from ..models import Assessor, Audit, AuditSet, GradedAudit, Sample
+from ..analysis.compare import Comparison
 from ..profile import ForceProfile, Timescale, month_label
-from ..render.markdown import md_escape
 from ..rubric import Rubric
-from ..words import number_words
+from ..scoring.grading import GradeResult
+from ..text import md_escape
+from ..workbook.models import Assessor, Audit, AuditSet, GradedAudit, Sample
 from . import findings
 from .figures import Figure, FigureBook, Phrase
+from .words import number_words
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -167,8 +167,8 @@ def _published(book: FigureBook, table: Table, total_column: bool) -> Table:
     """Hide a table's small counts for publication, with secondary suppression."""
     if not book.threshold:
         return table
-    from ..annex import AnnexTable, Cell, Column
-    from ..suppress import suppress
+    from ..analysis.annex import AnnexTable, Cell, Column
+    from ..analysis.suppress import suppress
 
     width = len(table.headers)
     keys = [f"c{i}" for i in range(1, width)]

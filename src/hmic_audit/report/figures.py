@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..words import number_words, proportion_phrase
+from .words import number_words, proportion_phrase
 
 
 class Figure(BaseModel):

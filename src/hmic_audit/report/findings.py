@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..compare import Comparison
-from ..models import Assessor, Audit, GradedAudit, Sample
+from ..analysis.compare import Comparison
 from ..profile import CaseTypeHighlight, CriterionHighlight
-from ..render.markdown import md_escape
 from ..rubric import Rubric
-from ..words import join_words
+from ..text import md_escape
+from ..workbook.models import Assessor, Audit, GradedAudit, Sample
 from .figures import FigureBook, Phrase
+from .words import join_words
 
 SAMPLE_WORDS = {Sample.SELF_ASSESSED: "self-assessed", Sample.INSPECTOR_SELECTED: "further"}
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .problems import OutputError, Problem
+from ..problems import OutputError, Problem
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from .normalise import header_key
+from ..problems import Problem, Severity, WorkbookError, column_letter
+from ..text import header_key
 from .preflight import SheetFacts, check_xlsx
-from .problems import Problem, Severity, WorkbookError, column_letter
 
 HEADER_SEARCH_ROWS = 30
 CASES_SHEET = "Cases"

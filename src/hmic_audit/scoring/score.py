@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import Audit, GradedAudit, Reason
-from .rubric import Rubric
+from ..rubric import Rubric
+from ..workbook.models import Audit, GradedAudit, Reason
 
 ANSWER_CODES = {"yes": 1, "partly": 2, "no": 3, "n/a": 4}
 """Integer codes used in the answer matrix; 0 is blank."""

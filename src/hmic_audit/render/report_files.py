@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..problems import OutputError, Problem
-from .context import ReportContext
+from ..report.context import ReportContext
 
 FORMATS = (".html", ".md", ".docx")
 
@@ -29,8 +29,8 @@ def figures_document(ctx: ReportContext, report_name: str) -> dict[str, object]:
 def render_outputs(ctx: ReportContext, out: Path, *,
                    templates: Path | None = None) -> dict[Path, bytes]:
     """Every file ``report --out`` writes, rendered in memory."""
-    from ..render.json import render_json
-    from ..render.report_markdown import markdown_for_file, render_report_markdown
+    from .json import render_json
+    from .report_markdown import markdown_for_file, render_report_markdown
 
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -41,11 +41,11 @@ def render_outputs(ctx: ReportContext, out: Path, *,
     if suffix == ".md":
         data = markdown_for_file(markdown).encode("utf-8")
     elif suffix == ".html":
-        from ..render.report_html import render_report_html
+        from .report_html import render_report_html
 
         data = render_report_html(ctx, markdown, templates=templates).encode("utf-8")
     else:
-        from ..render.report_docx import render_report_docx
+        from .report_docx import render_report_docx
 
         data = render_report_docx(ctx, markdown)
     return {out: data,

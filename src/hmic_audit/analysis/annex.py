@@ -14,11 +14,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from .grading import InputRef
-from .models import Assessor, Audit, GradedAudit, Sample
-from .problems import HmicAuditError
-from .profile import ForceProfile, month_label
-from .rubric import Rubric
+from ..problems import HmicAuditError
+from ..profile import ForceProfile, month_label
+from ..rubric import Rubric
+from ..scoring.grading import InputRef
+from ..workbook.models import Assessor, Audit, GradedAudit, Sample
 from .stats import cohen_kappa, crosstab, wilson_interval
 
 Cell = str | int | float | None
@@ -167,7 +167,7 @@ class _Answers:
     """Answer counts per criterion for each scope of audits, computed once with numpy."""
 
     def __init__(self, audits: Sequence[Audit], rubric: Rubric) -> None:
-        from .score import ANSWER_CODES, answer_matrix
+        from ..scoring.score import ANSWER_CODES, answer_matrix
 
         codes = answer_matrix(audits, rubric)
         self.ids = rubric.criterion_ids
@@ -336,7 +336,7 @@ def build_annex(audits: Sequence[Audit], graded: Sequence[GradedAudit], rubric: 
     """Every annex table (or those named), in publication order."""
     unknown = [t for t in tables or [] if t not in TABLE_NAMES]
     if unknown:
-        from .problems import Problem
+        from ..problems import Problem
 
         raise HmicAuditError("unknown table", [Problem(
             code="unknown-table", value=", ".join(unknown),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import Assessor, AuditSet, GradedAudit, Sample
-from .rubric import Rubric
+from ..rubric import Rubric
+from ..workbook.models import Assessor, AuditSet, GradedAudit, Sample
 
 
 class RubricRef(BaseModel):

@@ -6,10 +6,10 @@ import difflib
 
 from pydantic import BaseModel, ConfigDict
 
+from ..problems import HmicAuditError, Problem
+from ..rubric import Rubric
+from ..workbook.models import AuditSet, GradedAudit
 from .grading import GradeResult
-from .models import AuditSet, GradedAudit
-from .problems import HmicAuditError, Problem
-from .rubric import Rubric
 
 
 class CriterionLine(BaseModel):

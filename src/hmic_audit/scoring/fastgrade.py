@@ -1,4 +1,4 @@
-"""Grading straight from an :class:`~hmic_audit.fastpath.AuditFrame`: the same rules as
+"""Grading straight from an :class:`~hmic_audit.workbook.fastpath.AuditFrame`: the same rules as
 ``score.grade_audits`` and ``grading.summarise``, on arrays, without a model per audit."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fastpath import ASSESSORS, SAMPLES, AuditFrame
+from ..rubric import Rubric
+from ..workbook.fastpath import ASSESSORS, SAMPLES, AuditFrame
 from .grading import Distribution, GradeSummary
-from .rubric import Rubric
 from .score import ScoreArrays, score_codes
 
 _ANSWER_NAMES = {1: "yes", 2: "partly", 3: "no", 4: "n/a"}

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .problems import Problem
+from ..problems import Problem
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:

@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, Severity, column_letter
+from ..problems import Problem, Severity, column_letter
 
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 """Largest total size the parts of a workbook may decompress to."""

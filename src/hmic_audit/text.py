@@ -1,4 +1,4 @@
-"""Loose matching of labels and headers typed by people.
+"""Text shared by every stage: loose matching of what people type, and safe display.
 
 Two normal forms: ``label_key`` for values (grades, case types, answers) keeps word
 boundaries, so "Req. improvement" and "req improvement" meet; ``header_key`` for column
@@ -18,12 +18,28 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
                        "\u202a-\u202e\u2066-\u2069]")
 
 
+def visible_controls(text: str) -> str:
+    """Controls and bidirectional overrides replaced by a visible ``<U+XXXX>``."""
+    return _CONTROLS.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def md_escape(value: object) -> str:
+    """Text safe inside a Markdown table cell or paragraph: one line, controls shown,
+    every character Markdown could read as markup escaped."""
+    if value is None:
+        return ""
+    text = " ".join(visible_controls(str(value)).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def clean_text(value: str) -> str:
     """Unicode-normalise (NFKC), show control and bidirectional characters as
     ``<U+XXXX>``, collapse runs of white space and strip the ends."""
     value = unicodedata.normalize("NFKC", value)
-    value = _CONTROLS.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", value)
-    return " ".join(value.split())
+    return " ".join(visible_controls(value).split())
 
 
 def label_key(value: str) -> str:

@@ -21,6 +21,12 @@ from typing import Any
 
 import numpy as np
 
+from ..io.preflight import check_xlsx
+from ..io.sheets import CASES_SHEET, RawTable, find_header, header_width
+from ..problems import Problem
+from ..rubric import Rubric
+from ..scoring.score import ANSWER_CODES, applicability
+from ..text import clean_reference, clean_text, header_key, label_key
 from .models import (
     ASSESSOR_ALIASES,
     EXAMPLE_ALIASES,
@@ -32,12 +38,6 @@ from .models import (
     Sample,
     SourceRow,
 )
-from .normalise import clean_reference, clean_text, header_key, label_key
-from .preflight import check_xlsx
-from .problems import Problem
-from .read import CASES_SHEET, RawTable, find_header, header_width
-from .rubric import Rubric
-from .score import ANSWER_CODES, applicability
 from .validate import _Collector, map_columns, parse_age, parse_date, possible_date
 
 ASSESSORS = list(Assessor)

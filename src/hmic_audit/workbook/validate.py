@@ -28,6 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from ..io.sheets import CASE_REF_HEADERS, RawTable
+from ..problems import Problem, Severity, WorkbookError
+from ..rubric import Rubric
+from ..text import clean_reference, clean_text, header_key, label_key
 from .models import (
     ASSESSOR_ALIASES,
     EXAMPLE_ALIASES,
@@ -39,10 +43,6 @@ from .models import (
     Sample,
     SourceRow,
 )
-from .normalise import clean_reference, clean_text, header_key, label_key
-from .problems import Problem, Severity, WorkbookError
-from .read import CASE_REF_HEADERS, RawTable
-from .rubric import Rubric
 
 FIELD_HEADERS: dict[str, set[str]] = {
     "case_ref": CASE_REF_HEADERS,

@@ -20,11 +20,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from .grading import InputRef, RubricRef
-from .models import Assessor, Audit, AuditSet, GradedAudit, Sample
-from .problems import HmicAuditError, Problem
-from .rubric import Rubric
-from .score import ANSWER_CODES, answer_matrix
+from ..problems import HmicAuditError, Problem
+from ..rubric import Rubric
+from ..scoring.grading import InputRef, RubricRef
+from ..scoring.score import ANSWER_CODES, answer_matrix
+from ..workbook.models import Assessor, Audit, AuditSet, GradedAudit, Sample
 from .stats import Estimate, cohen_kappa, crosstab, krippendorff_alpha_ordinal, sign_test
 
 GradeChoice = Literal["final", "computed", "given"]
@@ -364,7 +364,7 @@ def _groups(by: GroupBy | None, audits: list[Audit], force: np.ndarray, insp: np
 
 def compare_sets(sets: Sequence[AuditSet], rubric: Rubric, **options: object) -> Comparison:
     """Grade and compare one workbook holding both sides, or two (force's, inspectors')."""
-    from .grading import grade
+    from ..scoring.grading import grade
 
     results = [grade(s, rubric, reasons=False) for s in sets]
     audits = [a for s in sets for a in s.audits]

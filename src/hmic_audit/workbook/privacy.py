@@ -17,8 +17,8 @@ import hmac
 import os
 from pathlib import Path
 
+from ..problems import HmicAuditError, Problem
 from .models import AuditSet
-from .problems import HmicAuditError, Problem
 
 KEY_VARIABLE = "HMIC_AUDIT_PSEUDONYM_KEY"
 PUBLISH_THRESHOLD = 6

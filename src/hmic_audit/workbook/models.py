@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .normalise import label_key
-from .rubric import Answer
+from ..rubric import Answer
+from ..text import label_key
 
 
 class Assessor(StrEnum):
