@@ -6,10 +6,15 @@ import random
 
 import pytest
 
-from hmic_audit import Assessor, Audit, Sample, load_rubric
-from hmic_audit.scoring.score import grade_audits
+from hmic_audit import Assessor, Audit, AuditSet, GradedAudit, Sample, grade, load_rubric
 
 from .conftest import DATA
+
+
+def grade_audits(audits: list[Audit], rubric) -> list[GradedAudit]:
+    """Grade audits built in code (as the library API allows) and return per-audit results."""
+    audit_set = AuditSet(file="t.xlsx", sha256="0" * 64, layout="long", audits=audits)
+    return grade(audit_set, rubric).audits
 
 
 @pytest.fixture(scope="module")

@@ -2,61 +2,64 @@
 
 The flat public API used by the CLI and the tests::
 
-    from hmic_audit import load_rubric, read_workbook, grade
+    from hmic_audit import load_rubric, read_audits, grade
 
-    rubric = load_rubric()                      # the shipped default rubric
-    audits, warnings = read_workbook("cases.xlsx", rubric)
+    rubric = load_rubric()                        # the shipped default rubric
+    audits, warnings = read_audits("cases.xlsx", rubric)   # checked audits, as columns
     result = grade(audits, rubric)
+    result.summary                                # grade distributions (a model)
+    result.to_pandas()                            # one row per audit, for analysts
+
+``read_workbook`` gives the same audits as pydantic models (an ``AuditSet``).
+
+Names are imported on first use, so ``hmic-audit --help`` does not pay for pydantic,
+numpy or the readers.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-
-from .io.sheets import read_table
-from .problems import (
-    HmicAuditError,
-    OutputError,
-    Problem,
-    RubricError,
-    Severity,
-    WorkbookError,
-)
-from .rubric import Rubric
-from .rubric_file import load_rubric, parse_rubric
-from .scoring.grading import GradeResult, GradeSummary, grade
-from .workbook.models import Assessor, Audit, AuditSet, GradedAudit, Sample
-from .workbook.validate import validate_table
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-FAST_PATH_BYTES = 150_000
-"""Files at least this large try the column-wise fast path first (see ``fastpath``); it
-gives the same result, and smaller files are read before its imports would pay off."""
+_EXPORTS = {
+    "Assessor": "workbook.format", "Sample": "workbook.format",
+    "Audit": "workbook.models", "AuditSet": "workbook.models",
+    "GradedAudit": "workbook.models", "AuditFrame": "workbook.frame",
+    "read_audits": "workbook.check",
+    "GradeResult": "scoring.grading", "GradeSummary": "scoring.grading",
+    "grade": "scoring.grading",
+    "HmicAuditError": "problems", "OutputError": "problems", "Problem": "problems",
+    "RubricError": "problems", "Severity": "problems", "WorkbookError": "problems",
+    "Rubric": "rubric", "load_rubric": "rubric_file", "parse_rubric": "rubric_file",
+}
 
-__all__ = [
-    "Assessor", "Audit", "AuditSet", "GradeResult", "GradeSummary", "GradedAudit",
-    "HmicAuditError", "OutputError", "Problem", "Rubric", "RubricError", "Sample",
-    "Severity", "WorkbookError", "grade", "load_rubric", "parse_rubric", "read_workbook",
-]
+__all__ = sorted([*_EXPORTS, "read_workbook"])
+
+if TYPE_CHECKING:
+    from .problems import Problem
+    from .rubric import Rubric
+    from .workbook.format import Assessor
+    from .workbook.models import AuditSet
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_workbook(path: str | Path, rubric: Rubric, *, encoding: str | None = None,
                   sheet: str | None = None,
                   only: Assessor | None = None) -> tuple[AuditSet, list[Problem]]:
-    """Read and validate a cases file (.xlsx, .csv or .json).
+    """Read and check a cases file (.xlsx, .csv or .json): the audits as models, and the
+    warnings; ``WorkbookError`` listing every problem when it holds any error. (See
+    ``read_audits`` for the same audits as columns.)"""
+    from .workbook.check import read_audits
 
-    ``only`` declares a file holding one side's audits (see ``validate_table``).
-
-    Returns the audits and the warnings; raises ``WorkbookError`` listing every problem
-    when the file cannot be read or holds any error.
-    """
-    if only is None and encoding is None and Path(path).is_file() and \
-            Path(path).stat().st_size >= FAST_PATH_BYTES:
-        from .workbook.fastpath import read_frame
-
-        frame = read_frame(path, rubric, sheet=sheet)
-        if frame is not None:
-            return frame.to_audit_set(rubric), frame.warnings
-    table = read_table(path, encoding=encoding, sheet=sheet)
-    return validate_table(table, rubric, only=only)
+    frame, warnings = read_audits(path, rubric, encoding=encoding, sheet=sheet, only=only)
+    return frame.to_audit_set(rubric), warnings

@@ -24,6 +24,10 @@ ANSWERS = ("yes", "partly", "no", "n/a")
 
 Answer = Literal["yes", "partly", "no", "n/a"]
 
+ANSWER_CODES: dict[str, int] = {"yes": 1, "partly": 2, "no": 3, "n/a": 4}
+"""Integer codes of the answers in an answer matrix; 0 is a blank (not answered)."""
+CODE_ANSWERS: dict[int, str] = {v: k for k, v in ANSWER_CODES.items()}
+
 _BUILTIN_ANSWER_ALIASES = {
     "yes": "yes", "y": "yes", "met": "yes", "true": "yes",
     "partly": "partly", "part": "partly", "partially": "partly", "p": "partly",

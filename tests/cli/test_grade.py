@@ -39,7 +39,15 @@ def test_json_equals_the_library_result(runner, rubric):
     result = invoke(runner, "grade", SAMPLE, "--format", "json")
     assert result.exit_code == 0
     audits, _ = read_workbook(SAMPLE, rubric)
-    assert json.loads(result.stdout) == grade(audits, rubric).model_dump(mode="json")
+    doc = json.loads(result.stdout)
+    expected = grade(audits, rubric)
+    assert doc["rubric"] == expected.rubric.model_dump(mode="json")
+    assert doc["input"] == expected.input.model_dump(mode="json")
+    assert doc["summary"] == expected.summary.model_dump(mode="json")
+    # each audit as the GradedAudit model dumps it: same keys, same order, same values
+    models = [a.model_dump(mode="json") for a in expected.audits]
+    assert doc["audits"] == models
+    assert [list(a) for a in doc["audits"]] == [list(m) for m in models]
     doc = json.loads(result.stdout)
     counts = {(d["sample"], d["assessor"]): list(d["counts"].values())
               for d in doc["summary"]["distributions"]}

@@ -167,7 +167,8 @@ class _Answers:
     """Answer counts per criterion for each scope of audits, computed once with numpy."""
 
     def __init__(self, audits: Sequence[Audit], rubric: Rubric) -> None:
-        from ..scoring.score import ANSWER_CODES, answer_matrix
+        from ..rubric import ANSWER_CODES
+        from ..workbook.frame import answer_matrix
 
         codes = answer_matrix(audits, rubric)
         self.ids = rubric.criterion_ids

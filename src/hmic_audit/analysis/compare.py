@@ -21,9 +21,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..problems import HmicAuditError, Problem
-from ..rubric import Rubric
+from ..rubric import ANSWER_CODES, Rubric
 from ..scoring.grading import InputRef, RubricRef
-from ..scoring.score import ANSWER_CODES, answer_matrix
+from ..workbook.frame import AuditFrame, answer_matrix
 from ..workbook.models import Assessor, Audit, AuditSet, GradedAudit, Sample
 from .stats import Estimate, cohen_kappa, crosstab, krippendorff_alpha_ordinal, sign_test
 
@@ -362,12 +362,13 @@ def _groups(by: GroupBy | None, audits: list[Audit], force: np.ndarray, insp: np
             for g in order]
 
 
-def compare_sets(sets: Sequence[AuditSet], rubric: Rubric, **options: object) -> Comparison:
+def compare_sets(sets: Sequence[AuditSet | AuditFrame], rubric: Rubric, **options: object
+                 ) -> Comparison:
     """Grade and compare one workbook holding both sides, or two (force's, inspectors')."""
     from ..scoring.grading import grade
 
-    results = [grade(s, rubric, reasons=False) for s in sets]
-    audits = [a for s in sets for a in s.audits]
+    results = [grade(s, rubric) for s in sets]
+    audits = [a for r in results for a in r.frame.to_audit_set(rubric).audits]
     graded = [g for r in results for g in r.audits]
     two = len(sets) > 1
     return compare(audits, graded, rubric, inputs=[r.input for r in results],

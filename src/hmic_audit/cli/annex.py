@@ -51,31 +51,28 @@ def annex_command(
 
       hmic-audit annex cases.xlsx --tables case_types,criterion_compliance --out annex.md
     """
-    from .. import grade, load_rubric, read_workbook
+    from .. import grade, load_rubric, read_audits
     from ..analysis.annex import build_annex
     from ..analysis.suppress import suppress as hide
     from ..io.write import write_outputs
-    from ..problems import OutputError, Problem
     from ..profile import load_profile
     from ..render.annex_out import annex_csv_files, annex_json, annex_markdown, annex_xlsx
+    from ..render.formats import check_out
     from ..workbook.privacy import publish_threshold
 
     suffix = out.suffix.lower()
     folder = suffix == "" or out.is_dir()
-    if not folder and suffix not in (".xlsx", ".md", ".json"):
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix!r}; use .xlsx, .md, .json or a folder")])
+    if not folder:
+        check_out(out, "annex", also="a folder")
     the_rubric = load_rubric(rubric)
     profile = load_profile(force, the_rubric)[0] if force else None
     audits, graded, inputs = [], [], []
     for path in cases:
         with progress(f"Reading {path.name}", quiet):
-            audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding,
-                                                sheet=sheet)
+            frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet)
         report_problems(warnings, f"Warnings in {path.name}")
-        result = grade(audit_set, the_rubric, reasons=False)
-        audits += audit_set.audits
+        result = grade(frame, the_rubric)
+        audits += frame.to_audit_set(the_rubric).audits
         graded += result.audits
         inputs.append(result.input)
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None

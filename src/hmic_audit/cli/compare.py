@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ..analysis.compare import Comparison
     from ..rubric import Rubric
 
-OUT_FORMATS = (".xlsx", ".csv", ".md")
 
 
 class Use(StrEnum):
@@ -80,24 +79,22 @@ def compare_command(
 
       hmic-audit compare self-assessment.xlsx inspectors.xlsx --format json
     """
-    from .. import Assessor, load_rubric, read_workbook
+    from .. import Assessor, load_rubric, read_audits
     from ..analysis.compare import compare_sets
-    from ..problems import OutputError, Problem, WorkbookError
+    from ..problems import Problem, WorkbookError
+    from ..render.formats import check_out
 
     if not 1 <= len(files) <= 2:
         raise WorkbookError("give one or two files", [Problem(
             code="bad-arguments", message=f"compare takes one workbook or two (self-assessment "
             f"and inspectors'); {len(files)} were given")])
-    if out is not None and out.suffix.lower() not in OUT_FORMATS:
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx, .md or .csv")])
+    check_out(out, "compare")
     the_rubric = load_rubric(rubric)
     sides = [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR]
     sets = []
     for path, only in zip(files, sides, strict=True):
-        audit_set, warnings = read_workbook(path, the_rubric, encoding=encoding, sheet=sheet,
-                                            only=only)
+        audit_set, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
+                                          only=only)
         report_problems(warnings, f"Warnings in {path.name}")
         sets.append(maybe_pseudonymise(audit_set, pseudonymise, key_file))
     comparison = compare_sets(sets, the_rubric, use=use.value, threshold=threshold,

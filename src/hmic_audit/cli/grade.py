@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -27,12 +27,6 @@ from .output import (
     say,
     show,
 )
-
-if TYPE_CHECKING:
-    from ..rubric import Rubric
-    from ..scoring.grading import GradeResult
-
-OUT_FORMATS = (".xlsx", ".csv", ".json")
 
 
 @guarded
@@ -69,121 +63,46 @@ def grade_command(
 
       hmic-audit grade cases.csv --rubric my-rubric.yaml --format json
     """
-    from .. import grade, load_rubric, read_workbook
-    from ..problems import OutputError, Problem
+    from .. import grade, load_rubric, read_audits
+    from ..io.write import write_outputs
+    from ..render.formats import check_out
+    from ..render.json import render_json
 
-    if out is not None and out.suffix.lower() not in OUT_FORMATS:
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx, .csv or .json")])
+    check_out(out, "grade")
     the_rubric = load_rubric(rubric)
-    if (explain is None and format is OutputFormat.human and not pseudonymise
-            and (out is None or out.suffix.lower() != ".json")
-            and _fast(cases, the_rubric, out, sheet, quiet)):
-        return
     with progress(f"Reading {cases.name}", quiet):
-        audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding,
-                                            sheet=sheet)
+        audits, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
-    audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
+    audits = maybe_pseudonymise(audits, pseudonymise, key_file)
     with progress("Grading", quiet):
-        result = grade(audit_set, the_rubric)
-
+        result = grade(audits, the_rubric)
     if out is not None:
-        from ..io.write import write_outputs
+        from ..render.graded import render_graded
 
         cut: list[str] = []
         with progress(f"Writing {out.name}", quiet):
-            write_outputs({out: _render_out(out, result, the_rubric, cut)}, inputs=[cases])
+            write_outputs({out: render_graded(out.suffix, result, the_rubric, cut)},
+                          inputs=[cases])
         for message in cut:
             say(f"warning: {message}", style="yellow")
         if not quiet:
-            say(f"wrote {out} ({len(result.audits)} audits)")
-
+            say(f"wrote {out} ({len(result):,} audits)")
     if explain is not None:
         from ..scoring.explain import explain_case
 
-        explanation = explain_case(explain, audit_set, result, the_rubric)
+        explanation = explain_case(explain, result, the_rubric)
         if format is OutputFormat.json:
-            from ..render.json import render_json
-
             emit_json(render_json(explanation))
         else:
             from ..render.console import explain_view
 
             show(explain_view(explanation, the_rubric))
-        return
-    if format is OutputFormat.json:
-        from ..render.json import render_json
+    elif format is OutputFormat.json:
+        from ..render.json import stream_json
 
-        emit_json(render_json(result))
+        stream_json(result.json_parts())
     else:
         from ..render.console import grade_view, override_rows
 
         show(grade_view(result.summary, result.input.file, the_rubric,
                         override_rows(result, the_rubric)))
-
-
-def _fast(cases: Path, rubric: Rubric, out: Path | None, sheet: str | None,
-          quiet: bool) -> bool:
-    """The column-wise path for clean .xlsx workbooks; False when it does not apply (the
-    row-by-row path then does the work and reports any problem)."""
-    from .. import FAST_PATH_BYTES
-    from ..render.console import SHOW_AT_MOST, grade_view
-    from ..scoring.fastgrade import grade_frame
-    from ..workbook.fastpath import read_frame
-
-    if not cases.is_file() or cases.stat().st_size < FAST_PATH_BYTES:
-        return False
-    with progress(f"Reading {cases.name}", quiet):
-        frame = read_frame(cases, rubric, sheet=sheet)
-    if frame is None:
-        return False
-    report_problems(frame.warnings, "Warnings")
-    with progress("Grading", quiet):
-        grades = grade_frame(frame, rubric)
-        summary = grades.summary(rubric)
-    if out is not None:
-        from ..io.write import write_outputs
-
-        cut: list[str] = []
-        with progress(f"Writing {out.name}", quiet):
-            data = _render_table(out, grades.table_rows(rubric), rubric, cut)
-            write_outputs({out: data}, inputs=[cases])
-        for message in cut:
-            say(f"warning: {message}", style="yellow")
-        if not quiet:
-            say(f"wrote {out} ({len(frame):,} audits)")
-    show(grade_view(summary, frame.file, rubric,
-                    grades.override_rows(rubric, limit=SHOW_AT_MOST)))
-    return True
-
-
-def _render_out(out: Path, result: GradeResult, rubric: Rubric, cut: list[str]) -> bytes:
-    from ..render.table import graded_rows
-
-    suffix = out.suffix.lower()
-    if suffix == ".json":
-        from ..render.json import render_json
-
-        return render_json(result).encode("utf-8")
-    return _render_table(out, graded_rows(result, rubric), rubric, cut)
-
-
-def _render_table(out: Path, rows: list[list[object]], rubric: Rubric, cut: list[str]
-                  ) -> bytes:
-    from ..render.table import column_titles, graded_columns
-
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
-        from ..render.csv import render_csv
-
-        return render_csv(graded_columns(rubric), rows, cut)
-    from ..render.xlsx import Sheet, render_workbook
-
-    columns = graded_columns(rubric)
-    grade_cols = tuple(i for i, c in enumerate(columns) if c.endswith("_grade"))
-    return render_workbook([Sheet("Graded", column_titles(rubric), rows,
-                                  grade_columns=grade_cols,
-                                  widths={columns.index("reasons"): 80})], rubric=rubric,
-                           warnings=cut)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console, RenderableType
 
 from ..problems import HmicAuditError, Problem
 from .options import OutputFormat
+
+if TYPE_CHECKING:
+    from ..workbook.frame import AuditFrame
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,13 +54,13 @@ def report_problems(problems: list[Problem], title: str | None = None) -> None:
         err_console().print(problems_view(problems, title))
 
 
-def maybe_pseudonymise(audit_set: Any, on: bool, key_file: Any) -> Any:
-    """The audit set with pseudonymous case references when ``--pseudonymise`` is on."""
+def maybe_pseudonymise(audits: AuditFrame, on: bool, key_file: Path | None) -> AuditFrame:
+    """The audits with pseudonymous case references when ``--pseudonymise`` is on."""
     if not on:
-        return audit_set
+        return audits
     from ..workbook.privacy import load_key, pseudonymise
 
-    return pseudonymise(audit_set, load_key(key_file))
+    return pseudonymise(audits, load_key(key_file))
 
 
 def error_document(exc: HmicAuditError) -> dict[str, Any]:

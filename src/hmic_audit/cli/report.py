@@ -65,7 +65,7 @@ def report_command(
 
       hmic-audit report cases.xlsx --force force.yaml --out report.docx --no-notes
     """
-    from .. import grade, load_rubric, read_workbook
+    from .. import grade, load_rubric, read_audits
     from ..analysis.compare import compare_sets
     from ..io.write import write_outputs
     from ..problems import HmicAuditError, OutputError, Problem
@@ -80,14 +80,14 @@ def report_command(
     the_rubric = load_rubric(rubric or profile_rubric(profile, force))
     check_profile(profile, the_rubric, force.name)
     with progress(f"Reading {cases.name}", quiet):
-        audit_set, warnings = read_workbook(cases, the_rubric, encoding=encoding,
-                                            sheet=sheet)
+        frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
-    audit_set = maybe_pseudonymise(audit_set, pseudonymise, key_file)
+    frame = maybe_pseudonymise(frame, pseudonymise, key_file)
     threshold = publish_threshold(suppress) if publish else None
-    result = grade(audit_set, the_rubric, reasons=False)
+    result = grade(frame, the_rubric)
+    audit_set = frame.to_audit_set(the_rubric)
     try:
-        comparison = compare_sets([audit_set], the_rubric)
+        comparison = compare_sets([frame], the_rubric)
     except HmicAuditError as exc:
         if not exc.problems or exc.problems[0].code not in ("no-pairs", "no-cases",
                                                              "no-grades-to-compare"):

@@ -31,13 +31,10 @@ def template_command(
     """
     from .. import load_rubric
     from ..io.write import write_outputs
-    from ..problems import OutputError, Problem
+    from ..render.formats import check_out
     from ..render.template_xlsx import template_xlsx
 
-    if out.suffix.lower() != ".xlsx":
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; the template is an .xlsx")])
+    check_out(out, "template")
     the_rubric = load_rubric(rubric)
     write_outputs({out: template_xlsx(the_rubric)})
     say(f"wrote {out} ({len(the_rubric.criteria)} criteria, rubric {the_rubric.name} "

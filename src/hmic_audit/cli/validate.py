@@ -25,22 +25,13 @@ def validate_command(
 
       hmic-audit validate cases.csv --encoding cp1252 --format json
     """
-    from .. import FAST_PATH_BYTES, load_rubric, read_workbook
+    from .. import load_rubric, read_audits
     from ..problems import WorkbookError
-    from ..workbook.fastpath import read_frame
 
     the_rubric = load_rubric(rubric)
-    frame = None
-    if encoding is None and cases.is_file() and cases.stat().st_size >= FAST_PATH_BYTES:
-        frame = read_frame(cases, the_rubric, sheet=sheet)  # proves a clean file clean, fast
     try:
-        if frame is not None:
-            problems, count = frame.warnings, len(frame)
-        else:
-            audit_set, problems = read_workbook(cases, the_rubric, encoding=encoding,
-                                                sheet=sheet)
-            count = len(audit_set.audits)
-        ok, summary = True, f"{cases.name}: {count:,} audits, no errors"
+        audits, problems = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
+        ok, summary = True, f"{cases.name}: {len(audits):,} audits, no errors"
     except WorkbookError as exc:
         problems, ok = exc.problems, False
         summary = f"{cases.name}: {sum(p.is_error for p in problems)} error(s)"

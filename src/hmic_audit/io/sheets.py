@@ -1,76 +1,47 @@
-"""Read a cases file (.xlsx, .csv or .json) into rows of text, keeping row numbers.
+"""Read a cases file (.xlsx, .csv or .json) into a :class:`~hmic_audit.io.table.Grid`.
 
-Every cell becomes text, converted here explicitly: a reader left to itself turns case
+Every cell becomes text, converted explicitly: a reader left to itself turns case
 reference ``00123`` into ``123.0`` and ``N/A`` into a blank. Integral numbers become
-``"14"``, Excel dates become ISO dates, blanks become ``""``. Row numbers are the ones
-the spreadsheet shows (blank rows are skipped but counted), so every later message points
-at the cell a person sees. The header row may sit under title rows: it is the first row,
-within the first 30, that has a case-reference column.
+``"14"``, Excel dates become ISO dates, blanks are blank. Row numbers are the ones the
+spreadsheet shows, taken from the cells' own references, so every later message points
+at the cell a person sees.
+
+* ``.xlsx``: the container is checked first (:mod:`~hmic_audit.io.preflight`), then the
+  sheet is read with fastexcel (Rust calamine straight into Arrow string columns).
+* ``.csv``: the bytes are decoded here (UTF-8 with or without a byte-order mark; else
+  Windows-1252, with a warning; or the encoding the user names), the delimiter is sniffed,
+  and pyarrow parses it. A file pyarrow cannot take as a rectangle (ragged rows, empty
+  lines) is parsed by Python's csv module instead; both give the same grid.
+* ``.json``: a list of flat objects (or ``{"audits": [...]}``), strictly: duplicate keys,
+  NaN and absurd nesting are refused.
+
+A failure inside a reading library becomes a ``WorkbookError`` naming the file; nothing
+here lets a library's exception escape as a traceback.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import hashlib
 import io
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from ..problems import Problem, Severity, WorkbookError, column_letter
+import numpy as np
+
+from ..problems import Problem, Severity, WorkbookError
 from ..text import header_key
-from .preflight import SheetFacts, check_xlsx
+from .preflight import check_xlsx
+from .table import Grid, TextColumn
 
-HEADER_SEARCH_ROWS = 30
 CASES_SHEET = "Cases"
-
-CASE_REF_HEADERS = {"caseref", "casereference", "ref", "reference", "caseid", "caseno",
-                    "casenumber", "urn"}
+"""The sheet read from a workbook unless ``--sheet`` names another (else the first)."""
 
 
-@dataclass(frozen=True)
-class RawTable:
-    """A table of text cells as read from a file, before any validation."""
-
-    file: str
-    """File name for messages."""
-    path: Path
-    format: str
-    sheet: str | None
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]
-    """(row number as shown, cells as text), blank rows left out."""
-    problems: list[Problem] = field(default_factory=list)
-    """Problems found while reading (warnings, and errors about particular cells)."""
-
-
-def cell_text(value: object) -> str:
-    """Text for one cell value as a reader returns it."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_table(path: str | Path, *, encoding: str | None = None,
-               sheet: str | None = None) -> RawTable:
+def read_grid(path: str | Path, *, encoding: str | None = None,
+              sheet: str | None = None) -> Grid:
     """Read a cases file; raise ``WorkbookError`` with every problem when it cannot."""
     path = Path(path)
     display = path.name
@@ -81,104 +52,101 @@ def read_table(path: str | Path, *, encoding: str | None = None,
         raise WorkbookError(f"{display} is a folder", [
             Problem(code="not-a-file", file=str(path), message="is a folder, not a file")])
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, display, sheet)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path, display, encoding)
-    if suffix == ".json":
-        return _read_json(path, display)
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, display, sheet)
+        if suffix in (".csv", ".txt"):
+            return _read_csv(path, display, encoding)
+        if suffix == ".json":
+            return _read_json(path, display)
+    except WorkbookError:
+        raise
+    except MemoryError:
+        raise WorkbookError(f"{display} is too large to read", [Problem(
+            code="too-large", file=display,
+            message="is too large to read in the memory this machine has")]) from None
+    except Exception as exc:  # noqa: BLE001 - a reading library failed: say so, no traceback
+        raise WorkbookError(f"{display} cannot be read", [Problem(
+            code="unreadable", file=display,
+            message=f"could not be read ({type(exc).__name__}: {exc}); save it again from "
+            "Excel, or check that hmic-audit's dependencies are installed as its "
+            "pyproject.toml requires")]) from None
     raise WorkbookError(f"{display}: unsupported file type", [
         Problem(code="unsupported-format", file=display,
                 message=f"has extension {suffix or '(none)'!r}; give an .xlsx, .csv or .json "
                 "file (for .xls, save it as .xlsx in Excel first)")])
 
 
-def _read_xlsx(path: Path, display: str, sheet: str | None) -> RawTable:
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# Workbooks --------------------------------------------------------------------------
+
+def _read_xlsx(path: Path, display: str, sheet: str | None) -> Grid:
     scan = check_xlsx(path, display)
     if not scan.ok:
         raise WorkbookError(f"{display} cannot be read", scan.problems)
-    from python_calamine import CalamineError, CalamineWorkbook
+    import fastexcel
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        if sheet is not None:
-            if sheet not in names:
-                raise WorkbookError(f"{display}: no sheet {sheet!r}", [
-                    Problem(code="missing-sheet", file=display, sheet=sheet,
-                            message=f"has no sheet {sheet!r}; its sheets are "
-                            f"{', '.join(names)}")])
-            chosen: str | None = sheet
-        else:
-            by_key = {header_key(n): n for n in names}
-            chosen = by_key.get(header_key(CASES_SHEET), names[0] if names else None)
-        if chosen is None:
-            raise WorkbookError(f"{display} has no sheets", [
-                Problem(code="missing-sheet", file=display, message="has no worksheets")])
-        # skip_empty_area=False keeps the grid anchored at A1, so row numbers match Excel.
-        data = workbook.get_sheet_by_name(chosen)
-        grid = data.to_python(skip_empty_area=False)
-        merged = list(data.merged_cell_ranges or [])
-    except CalamineError as exc:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
         raise WorkbookError(f"{display} cannot be read", [
             Problem(code="corrupt-xlsx", file=display,
                     message=f"could not be read as a workbook ({exc}); save it again from "
                     "Excel")]) from None
-    rows = [(i + 1, [cell_text(v) for v in row]) for i, row in enumerate(grid)]
-    table = _table(display, path, "xlsx", chosen, rows, scan.problems)
-    table.problems.extend(_hidden_blanks(table, scan.sheets.get(chosen), merged))
-    return table
+    names = list(reader.sheet_names)
+    if sheet is not None:
+        if sheet not in names:
+            raise WorkbookError(f"{display}: no sheet {sheet!r}", [
+                Problem(code="missing-sheet", file=display, sheet=sheet,
+                        message=f"has no sheet {sheet!r}; its sheets are {', '.join(names)}")])
+        chosen = sheet
+    else:
+        by_key = {header_key(n): n for n in names}
+        if not names:
+            raise WorkbookError(f"{display} has no sheets", [
+                Problem(code="missing-sheet", file=display, message="has no worksheets")])
+        chosen = by_key.get(header_key(CASES_SHEET), names[0])
+    facts = scan.sheets.get(chosen)
+    warnings = [p for p in scan.problems if not p.is_error]
+    sha = _sha256(path.read_bytes())
+    if facts is None or facts.first_row is None:  # nothing in the sheet holds a value
+        return Grid(file=display, path=path, format="xlsx", sheet=chosen, sha256=sha,
+                    rows=np.zeros(0, dtype=np.int64), columns=[], column_numbers=[],
+                    problems=warnings, merged=list(getattr(facts, "merged", [])) if facts else [])
+    try:
+        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string")
+        batch = loaded.to_arrow()
+        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
+        raise WorkbookError(f"{display} cannot be read", [
+            Problem(code="corrupt-xlsx", file=display, sheet=chosen,
+                    message=f"sheet {chosen!r} could not be read ({exc}); save the workbook "
+                    "again from Excel")]) from None
+    rows = np.arange(batch.num_rows, dtype=np.int64) + facts.first_row
+    return Grid(
+        file=display, path=path, format="xlsx", sheet=chosen, sha256=sha, rows=rows,
+        columns=[TextColumn.from_arrow(c) for c in batch.columns], column_numbers=numbers,
+        problems=warnings,
+        error_cells={_cell(ref): value for ref, value in facts.errors.items()},
+        uncached={_cell(ref) for ref in facts.uncached},
+        merged=list(getattr(facts, "merged", [])))
 
 
-def _hidden_blanks(table: RawTable, facts: SheetFacts | None,
-                   merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Problem]:
-    """Cells the reader shows as blank but that are not: errors, uncached formulas, merges.
-
-    Merged cells in the data area are errors, not filled down: a merge usually means rows
-    were grouped by hand, and guessing which rows a value belongs to could attach a grade
-    or an answer to the wrong child's case.
-    """
-    found: list[Problem] = []
-    first_data_row = table.header_row + 1
-
-    def where(ref: str) -> tuple[int, int]:
-        letters = ref.rstrip("0123456789")
-        number = 0
-        for ch in letters:
-            number = number * 26 + ord(ch) - 64
-        return int(ref[len(letters):]), number
-
-    def header(col: int) -> str | None:
-        return table.headers[col - 1] if 0 < col <= len(table.headers) else None
-
-    if facts is not None:
-        for ref, value in sorted(facts.errors.items(), key=lambda kv: where(kv[0])):
-            row, col = where(ref)
-            if row >= first_data_row:
-                found.append(Problem.at_cell(
-                    "error-cell", f"holds the Excel error {value}; correct the formula or "
-                    "type the value", file=table.file, sheet=table.sheet, row=row,
-                    column=header(col), column_index=col, value=value))
-        for ref in sorted(facts.uncached, key=where):
-            row, col = where(ref)
-            if row >= first_data_row:
-                found.append(Problem.at_cell(
-                    "formula-without-value", "holds a formula whose result was never "
-                    "saved; open the workbook in Excel, let it calculate and save it, or "
-                    "type the value", file=table.file, sheet=table.sheet, row=row,
-                    column=header(col), column_index=col))
-    for (top, left), (bottom, right) in merged:
-        if bottom + 1 >= first_data_row:
-            span = f"{column_letter(left + 1)}{top + 1}:{column_letter(right + 1)}{bottom + 1}"
-            found.append(Problem.at_cell(
-                "merged-cells", f"cells {span} are merged; unmerge them and put the value "
-                "in every cell it applies to", file=table.file, sheet=table.sheet,
-                row=top + 1, column=header(left + 1), column_index=left + 1, value=span))
-    return found
+def _cell(ref: str) -> tuple[int, int]:
+    """``"F14"`` -> (14, 6)."""
+    letters = ref.rstrip("0123456789")
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return int(ref[len(letters):]), number
 
 
-def _read_csv(path: Path, display: str, encoding: str | None) -> RawTable:
-    raw = path.read_bytes()
+# CSV --------------------------------------------------------------------------------
+
+def _decode(raw: bytes, display: str, encoding: str | None) -> tuple[str, list[Problem]]:
     warnings: list[Problem] = []
     if encoding:
         try:
@@ -193,37 +161,78 @@ def _read_csv(path: Path, display: str, encoding: str | None) -> RawTable:
                 Problem(code="bad-encoding", file=display,
                         message=f"is not valid {encoding} (byte {exc.start}); check --encoding")
             ]) from None
-        text = text.removeprefix("\ufeff")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                raise WorkbookError(f"{display}: unknown text encoding", [
-                    Problem(code="bad-encoding", file=display,
-                            message=f"is neither UTF-8 nor Windows-1252 text (byte "
-                            f"{exc.start}); save it as CSV UTF-8 or pass --encoding")
-                ]) from None
-            warnings.append(Problem(
-                code="encoding-guessed", severity=Severity.WARNING, file=display,
-                message="is not UTF-8; read it as Windows-1252 (cp1252). Pass --encoding "
-                "to choose another, or save it as CSV UTF-8"))
+        return text.removeprefix("\ufeff"), warnings
+    try:
+        return raw.decode("utf-8-sig"), warnings
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise WorkbookError(f"{display}: unknown text encoding", [
+            Problem(code="bad-encoding", file=display,
+                    message=f"is neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
+                    "save it as CSV UTF-8 or pass --encoding")]) from None
+    warnings.append(Problem(
+        code="encoding-guessed", severity=Severity.WARNING, file=display,
+        message="is not UTF-8; read it as Windows-1252 (cp1252). Pass --encoding to choose "
+        "another, or save it as CSV UTF-8"))
+    return text, warnings
+
+
+def _read_csv(path: Path, display: str, encoding: str | None) -> Grid:
+    raw = path.read_bytes()
+    text, warnings = _decode(raw, display, encoding)
     if "\x00" in text:
         raise WorkbookError(f"{display} is not a text file", [
             Problem(code="not-csv", file=display,
                     message="holds binary data, not CSV text (is it a workbook saved with "
                     "the wrong extension?)")])
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [(i + 1, [c.strip() for c in record]) for i, record in enumerate(reader)]
-    return _table(display, path, "csv", None, rows, warnings)
+    columns = _csv_arrow(text, delimiter) or _csv_rows(text, delimiter)
+    height = len(columns[0]) if columns else 0
+    return Grid(file=display, path=path, format="csv", sheet=None, sha256=_sha256(raw),
+                rows=np.arange(1, height + 1, dtype=np.int64), columns=columns,
+                column_numbers=list(range(1, len(columns) + 1)), problems=warnings)
 
+
+def _csv_arrow(text: str, delimiter: str) -> list[TextColumn] | None:
+    """Columns parsed by pyarrow, or None when the file is not a clean rectangle (pyarrow
+    would drop empty lines, and refuses rows of another width)."""
+    if not text or "\n\n" in text or "\r\n\r\n" in text or "\r\r" in text \
+            or text.startswith(("\n", "\r")):
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first_line = text.splitlines()[0]
+    width = len(next(csv.reader([first_line], delimiter=delimiter), []))
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter,
+                                             newlines_in_values='"' in text),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None
+    return [TextColumn.from_arrow(c) for c in table.columns]
+
+
+def _csv_rows(text: str, delimiter: str) -> list[TextColumn]:
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    width = max((len(r) for r in records), default=0)
+    return [TextColumn.from_texts(r[j] if j < len(r) else "" for r in records)
+            for j in range(width)]
+
+
+# JSON -------------------------------------------------------------------------------
 
 class _JsonRefused(ValueError):
     pass
@@ -243,11 +252,25 @@ def _no_constants(name: str) -> object:
                        "null")
 
 
-def _read_json(path: Path, display: str) -> RawTable:
+def json_cell(value: object) -> str:
+    """Text for one JSON value: integral numbers without '.0', booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _read_json(path: Path, display: str) -> Grid:
     """JSON strictly: duplicate keys, NaN/Infinity and absurd nesting are refused."""
+    raw = path.read_bytes()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"),
-                          object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        data: Any = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_duplicates,
+                               parse_constant=_no_constants)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise WorkbookError(f"{display} is not valid JSON", [
@@ -271,75 +294,23 @@ def _read_json(path: Path, display: str) -> RawTable:
             Problem(code="bad-json", file=display,
                     message="must be a list of objects, one per audit or case (or an object "
                     "with an \"audits\" list)")])
-    headers: list[str] = []
+    headers: dict[str, None] = {}
     for record in data:
-        for key in record:
-            if key not in headers:
-                headers.append(key)
+        headers.update(dict.fromkeys(record))
     problems: list[Problem] = []
-    rows: list[tuple[int, list[str]]] = []
     for i, record in enumerate(data, start=1):
-        cells = []
-        for key in headers:
-            value = record.get(key)
+        for key, value in record.items():
             if isinstance(value, dict | list):
                 problems.append(Problem(code="bad-json-value", file=display, row=i,
                                         column=key, message="must be a single value, not a "
                                         "list or object"))
-                value = None
             elif isinstance(value, float) and not math.isfinite(value):
                 problems.append(Problem(code="bad-json-value", file=display, row=i,
                                         column=key, message="must be a finite number"))
-                value = None
-            cells.append(cell_text(value))
-        rows.append((i, cells))
     if problems:
         raise WorkbookError(f"{display} has {len(problems)} problem(s)", problems)
-    return RawTable(file=display, path=path, format="json", sheet=None, header_row=0,
-                    headers=[str(h) for h in headers], rows=rows)
-
-
-def find_header(first_rows: Iterable[list[str]]) -> int | None:
-    """Index of the header row among the first rows: the first with a case-reference
-    column (only the first ``HEADER_SEARCH_ROWS`` are looked at)."""
-    for index, cells in enumerate(islice(first_rows, HEADER_SEARCH_ROWS)):
-        if any(header_key(c) in CASE_REF_HEADERS for c in cells):
-            return index
-    return None
-
-
-def header_width(headers: list[str]) -> int:
-    """How many columns the header row names (trailing blank headers left out)."""
-    width = len(headers)
-    while width and not headers[width - 1]:
-        width -= 1
-    return width
-
-
-def _table(display: str, path: Path, fmt: str, sheet: str | None,
-           rows: list[tuple[int, list[str]]], found_before: list[Problem] | None = None
-           ) -> RawTable:
-    header_at = find_header(cells for _, cells in rows)
-    if header_at is None:
-        raise WorkbookError(f"{display}: no header row", [
-            Problem(code="missing-header", file=display, sheet=sheet,
-                    message=f"has no header row with a case reference column (case_ref) in "
-                    f"its first {HEADER_SEARCH_ROWS} rows; add one above the data")])
-    header_row, headers = rows[header_at]
-    width = header_width(headers)
-    body = []
-    found = list(found_before or [])
-    for number, cells in rows[header_at + 1:]:
-        if not any(cells):
-            continue
-        for extra, value in enumerate(cells[width:], start=width + 1):
-            if value:
-                found.append(Problem.at_cell(
-                    "value-without-header", "has a value in a column with no header; it is "
-                    "ignored (add a header if it matters)", file=display, sheet=sheet,
-                    row=number, column=None, column_index=extra, value=value,
-                    severity=Severity.WARNING))
-        cells = cells[:width] + [""] * (width - len(cells))
-        body.append((number, cells))
-    return RawTable(file=display, path=path, format=fmt, sheet=sheet, header_row=header_row,
-                    headers=headers[:width], rows=body, problems=found)
+    columns = [TextColumn.from_texts([str(key), *(json_cell(r.get(key)) for r in data)])
+               for key in headers]
+    return Grid(file=display, path=path, format="json", sheet=None, sha256=_sha256(raw),
+                rows=np.arange(len(data) + 1, dtype=np.int64), columns=columns,
+                column_numbers=list(range(1, len(columns) + 1)), header_at=0)

@@ -13,6 +13,7 @@ from ..problems import Problem
 from ..rubric import Rubric
 from ..scoring.explain import CaseExplanation
 from ..scoring.grading import GradeResult, GradeSummary
+from ..workbook.format import ASSESSORS
 
 if TYPE_CHECKING:  # imported lazily at run time: the compare view is not always needed
     from ..analysis.compare import Comparison
@@ -54,12 +55,16 @@ SHOW_AT_MOST = 20
 """Rows of a per-audit list shown in the terminal; the rest are counted (use --out)."""
 
 
-def override_rows(result: GradeResult, rubric: Rubric
+def override_rows(result: GradeResult, rubric: Rubric, limit: int | None = SHOW_AT_MOST
                   ) -> list[tuple[str, str, str, str, float | None]]:
-    """(case, assessor, written, computed, score) of each override."""
-    return [(a.case_ref, a.assessor.value, rubric.grade_labels[a.given_grade or ""],
-             rubric.grade_labels[a.computed_grade or ""], a.score)
-            for a in result.audits if a.override]
+    """(case, assessor, written, computed, score) of the overrides (the first ``limit``)."""
+    import numpy as np
+
+    f = result.frame
+    labels = [g.label for g in rubric.scale]
+    picked = np.flatnonzero(result.override)[:limit].tolist()
+    return [(str(f.case_ref[i]), ASSESSORS[f.assessor[i]].value, labels[f.grade[i]],
+             labels[result.computed[i]], float(result.arrays.score[i])) for i in picked]
 
 
 def _some(items: list[str]) -> str:

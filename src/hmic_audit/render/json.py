@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -18,3 +20,12 @@ def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
 def render_json(value: BaseModel | dict[str, Any] | list[Any]) -> str:
     """A JSON document for a result model or plain data."""
     return json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n"
+
+
+def stream_json(parts: Iterable[str]) -> None:
+    """Write a JSON document made in parts to stdout as it is made (a large result never
+    sits in memory whole)."""
+    write = sys.stdout.write
+    for part in parts:
+        write(part)
+    sys.stdout.flush()

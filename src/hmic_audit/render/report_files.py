@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import OutputError, Problem
 from ..report.context import ReportContext
-
-FORMATS = (".html", ".md", ".docx")
+from .formats import check_out
 
 
 def figures_path(out: Path) -> Path:
@@ -33,10 +31,7 @@ def render_outputs(ctx: ReportContext, out: Path, *,
     from .report_markdown import markdown_for_file, render_report_markdown
 
     suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; use .html, .md or .docx")])
+    check_out(out, "report")
     markdown = render_report_markdown(ctx, templates=templates)
     if suffix == ".md":
         data = markdown_for_file(markdown).encode("utf-8")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult
+from ..workbook.format import ASSESSORS, SAMPLES
 
 IDENTITY = ["case_ref", "sample", "case_type", "assessor", "area"]
 
@@ -17,19 +20,26 @@ def graded_columns(rubric: Rubric) -> list[str]:
 
 def graded_rows(result: GradeResult, rubric: Rubric) -> list[list[object]]:
     """Rows of the graded table: grade labels as people write them, scores to 1 decimal."""
-    labels = rubric.grade_labels
+    f, a = result.frame, result.arrays
+    labels = [*(g.label for g in rubric.scale), ""]  # position -1 reads as blank
+    type_labels = [rubric.case_type_labels[t] for t in rubric.case_type_keys]
+    assessors = [x.value for x in ASSESSORS]
+    samples = [x.value for x in SAMPLES]
+    areas = f.extra("area")
+    score = np.round(a.score, 1)
+    themes = np.column_stack([np.round(a.theme_scores[t], 1) for t in rubric.theme_keys])
+    reasons, caps = result.reasons, result.caps
     rows: list[list[object]] = []
-    for a in result.audits:
-        reasons = "; ".join(r.message for r in a.reasons)
+    for i in range(len(f)):
+        gradable = bool(a.gradable[i])
         rows.append([
-            a.case_ref, a.sample.value, rubric.case_type_labels[a.case_type], a.assessor.value,
-            a.area or "", a.answered,
-            None if a.score is None else round(a.score, 1),
-            *(None if a.theme_scores[t] is None else round(a.theme_scores[t], 1)  # type: ignore[arg-type]
-              for t in rubric.theme_keys),
-            labels.get(a.band_grade or "", ""), labels.get(a.computed_grade or "", ""),
-            labels.get(a.given_grade or "", ""), labels.get(a.final_grade or "", ""),
-            "yes" if a.override else "no", ", ".join(a.caps), reasons,
+            f.case_ref[i], samples[f.sample[i]], type_labels[f.case_type[i]],
+            assessors[f.assessor[i]], areas[i] or "", int(a.answered[i]),
+            float(score[i]) if gradable else None,
+            *(None if np.isnan(v) else float(v) for v in themes[i]),
+            labels[a.band_level[i]], labels[result.computed[i]], labels[f.grade[i]],
+            labels[result.final[i]], "yes" if result.override[i] else "no",
+            ", ".join(caps[i]), "; ".join(r[-1] for r in reasons[i]),
         ])
     return rows
 

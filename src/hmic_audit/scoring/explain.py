@@ -7,8 +7,9 @@ import difflib
 from pydantic import BaseModel, ConfigDict
 
 from ..problems import HmicAuditError, Problem
-from ..rubric import Rubric
-from ..workbook.models import AuditSet, GradedAudit
+from ..rubric import CODE_ANSWERS, Rubric
+from ..workbook.format import ASSESSORS
+from ..workbook.models import GradedAudit
 from .grading import GradeResult
 
 
@@ -45,25 +46,30 @@ class CaseExplanation(BaseModel):
     audits: list[AuditExplanation]
 
 
-def explain_case(case_ref: str, audit_set: AuditSet, result: GradeResult,
-                 rubric: Rubric) -> CaseExplanation:
+def explain_case(case_ref: str, result: GradeResult, rubric: Rubric) -> CaseExplanation:
     """Line-by-line explanation of a case; ``HmicAuditError`` if the case is not there."""
     graded = result.case(case_ref)
     if not graded:
-        refs = sorted({a.case_ref for a in result.audits})
+        refs = sorted(set(result.frame.case_ref.tolist()))
         close = difflib.get_close_matches(case_ref, refs, n=3)
         tip = f"; did you mean {', '.join(close)}?" if close else ""
         raise HmicAuditError(f"no case {case_ref!r}", [Problem(
-            code="unknown-case", file=audit_set.file, value=case_ref,
+            code="unknown-case", file=result.input.file, value=case_ref,
             message=f"has no case {case_ref!r}{tip}")])
-    audits = {(a.case_ref, a.assessor): a for a in audit_set.audits}
+    answers = {(g.case_ref, g.assessor): g for g in graded}
+    frame = result.frame
+    rows = {(str(frame.case_ref[i]), ASSESSORS[frame.assessor[i]]): i
+            for i in range(len(frame)) if (frame.case_ref[i], ASSESSORS[frame.assessor[i]])
+            in answers}
     explained = []
     for g in graded:
-        audit = audits[(g.case_ref, g.assessor)]
+        i = rows[(g.case_ref, g.assessor)]
+        given = {cid: CODE_ANSWERS[int(c)]
+                 for cid, c in zip(rubric.criterion_ids, frame.answers[i], strict=True) if c}
         lost = {r.criterion: r.points_lost for r in g.reasons if r.kind == "points"}
         capped = {r.criterion: r.cap for r in g.reasons if r.kind == "cap"}
         lines = [CriterionLine(id=c.id, theme=c.theme, question=c.question, weight=c.weight,
-                               answer=audit.answers.get(c.id),
+                               answer=given.get(c.id),
                                points_lost=lost.get(c.id, 0.0), caps_at=capped.get(c.id))
                  for c in rubric.criteria_for(g.case_type)]
         explained.append(AuditExplanation(graded=g, criteria=lines))

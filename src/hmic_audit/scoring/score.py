@@ -12,17 +12,12 @@ is flagged as an override, and the assessor's grade is the final one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..rubric import Rubric
-from ..workbook.models import Audit, GradedAudit, Reason
+from ..rubric import ANSWER_CODES, CODE_ANSWERS, Rubric
 
-ANSWER_CODES = {"yes": 1, "partly": 2, "no": 3, "n/a": 4}
-"""Integer codes used in the answer matrix; 0 is blank."""
-_CODE_ANSWERS = {v: k for k, v in ANSWER_CODES.items()}
 SCORE_DECIMALS = 6
 """Scores are rounded before banding so 79.99999999 from float arithmetic reads as 80."""
 
@@ -40,16 +35,6 @@ class ScoreArrays:
     theme_scores: dict[str, np.ndarray]
     lost: np.ndarray  # float (audits x criteria): score points each answer cost
     fired: np.ndarray  # bool (audits x rules): which limiting rules fired
-
-
-def answer_matrix(audits: Sequence[Audit], rubric: Rubric) -> np.ndarray:
-    """Audits x criteria matrix of answer codes (0 blank, 1 yes, 2 partly, 3 no, 4 n/a)."""
-    position = {cid: j for j, cid in enumerate(rubric.criterion_ids)}
-    codes = np.zeros((len(audits), len(position)), dtype=np.int8)
-    for i, audit in enumerate(audits):
-        for cid, answer in audit.answers.items():
-            codes[i, position[cid]] = ANSWER_CODES[answer]
-    return codes
 
 
 def applicability(rubric: Rubric) -> np.ndarray:
@@ -105,66 +90,51 @@ def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> Sc
                        theme_scores=theme_scores, lost=lost, fired=fired)
 
 
-def grade_audits(audits: Sequence[Audit], rubric: Rubric, *,
-                 reasons: bool = True) -> list[GradedAudit]:
-    """Score every audit and explain each computed grade (``reasons=False`` leaves the
-    explanations out, for callers that only count grades: a reason is a model each)."""
-    type_pos = {ct: i for i, ct in enumerate(rubric.case_type_keys)}
-    type_index = np.array([type_pos[a.case_type] for a in audits], dtype=int)
-    codes = answer_matrix(audits, rubric)
-    arrays = score_codes(codes, type_index, rubric)
-    keys = rubric.grade_keys
-    graded = []
-    for i, audit in enumerate(audits):
-        gradable = bool(arrays.gradable[i])
-        computed = keys[arrays.level[i]] if gradable else None
-        given = audit.grade
-        graded.append(GradedAudit(
-            case_ref=audit.case_ref, sample=audit.sample, case_type=audit.case_type,
-            assessor=audit.assessor, area=audit.area, force=audit.force,
-            answered=int(arrays.answered[i]),
-            gradable=gradable,
-            score=float(arrays.score[i]) if gradable else None,
-            theme_scores={t: (None if np.isnan(v[i]) else float(v[i]))
-                          for t, v in arrays.theme_scores.items()},
-            band_grade=keys[arrays.band_level[i]] if gradable else None,
-            computed_grade=computed,
-            given_grade=given,
-            final_grade=given or computed,
-            override=bool(given and computed and given != computed),
-            caps=[rule.criterion for r, rule in enumerate(rubric.limiting)
-                  if arrays.fired[i, r] and rubric.grade_level(rule.cap) > arrays.band_level[i]],
-            reasons=_reasons(i, codes, arrays, rubric) if reasons else [],
-            example=audit.example,
-            source=audit.source,
-        ))
-    return graded
+ReasonData = tuple[str, str | None, str | None, float, str | None, str]
+"""(kind, criterion, answer, points lost, cap, message): a reason, before it becomes a
+:class:`~hmic_audit.workbook.models.Reason` model (only when per-audit results are asked
+for) or a line of the graded table."""
 
 
-def _reasons(i: int, codes: np.ndarray, arrays: ScoreArrays, rubric: Rubric) -> list[Reason]:
-    """Why audit ``i`` got its grade: caps that fired first, then points lost, largest first."""
-    if not arrays.gradable[i]:
-        return [Reason(kind="not-gradable", message=(
-            f"only {int(arrays.answered[i])} scored answer(s); the rubric needs at least "
-            f"{rubric.min_answered} (n/a and blank answers do not count)"))]
-    reasons = []
+def reasons(arrays: ScoreArrays, codes: np.ndarray, rubric: Rubric) -> list[list[ReasonData]]:
+    """Why every audit got its computed grade: the limiting rules that fired first (in
+    rubric order), then the points each answer cost, largest first; or why it could not be
+    graded. Built for all audits at once."""
+    n = len(arrays.gradable)
+    parts: list[list[ReasonData]] = [[] for _ in range(n)]
     for r, rule in enumerate(rubric.limiting):
-        if arrays.fired[i, r]:
-            label = rubric.grade_labels[rule.cap].lower()
-            lowered = rubric.grade_level(rule.cap) > arrays.band_level[i]
-            effect = "capped the grade" if lowered else "caps the grade (no effect here)"
-            reasons.append(Reason(
-                kind="cap", criterion=rule.criterion, answer=rule.when, cap=rule.cap,
-                message=f"{rule.criterion} answered {rule.when}: {effect} at {label} - "
-                f"{rule.reason}"))
-    lost = arrays.lost[i]
-    order = sorted((j for j in range(len(rubric.criteria)) if lost[j] > 1e-9),
-                   key=lambda j: (-round(lost[j], 9), j))
-    for j in order:
-        criterion = rubric.criteria[j]
-        answer = _CODE_ANSWERS[int(codes[i, j])]
-        reasons.append(Reason(
-            kind="points", criterion=criterion.id, answer=answer,  # type: ignore[arg-type]
-            points_lost=round(float(lost[j]), 2),
-            message=f"{criterion.id} answered {answer}: -{lost[j]:.1f} points"))
-    return reasons
+        label = rubric.grade_labels[rule.cap].lower()
+        level = rubric.grade_level(rule.cap)
+        for i in np.flatnonzero(arrays.fired[:, r]).tolist():
+            effect = ("capped the grade" if level > arrays.band_level[i]
+                      else "caps the grade (no effect here)")
+            parts[i].append(("cap", rule.criterion, rule.when, 0.0, rule.cap,
+                             f"{rule.criterion} answered {rule.when}: {effect} at {label} - "
+                             f"{rule.reason}"))
+    lost = np.where(arrays.gradable[:, None], arrays.lost, 0.0)
+    rows, cols = np.nonzero(lost > 1e-9)
+    values = lost[rows, cols]
+    order = np.lexsort((cols, -np.round(values, 9), rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    ids = rubric.criterion_ids
+    for i, j, a, v in zip(rows.tolist(), cols.tolist(), codes[rows, cols].tolist(),
+                          values.tolist(), strict=True):
+        answer = CODE_ANSWERS[a]
+        parts[i].append(("points", ids[j], answer, round(v, 2), None,
+                         f"{ids[j]} answered {answer}: -{v:.1f} points"))
+    minimum = rubric.min_answered
+    for i in np.flatnonzero(~arrays.gradable).tolist():
+        parts[i] = [("not-gradable", None, None, 0.0, None,
+                     f"only {int(arrays.answered[i])} scored answer(s); the rubric needs at "
+                     f"least {minimum} (n/a and blank answers do not count)")]
+    return parts
+
+
+def caps_applied(arrays: ScoreArrays, rubric: Rubric) -> list[list[str]]:
+    """Per audit, the criteria whose limiting rule lowered the grade."""
+    caps: list[list[str]] = [[] for _ in range(len(arrays.gradable))]
+    for r, rule in enumerate(rubric.limiting):
+        lowered = arrays.fired[:, r] & (rubric.grade_level(rule.cap) > arrays.band_level)
+        for i in np.flatnonzero(lowered).tolist():
+            caps[i].append(rule.criterion)
+    return caps

@@ -8,70 +8,25 @@ inspector-selected cases one.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..rubric import Answer
-from ..text import label_key
+from .format import (
+    ASSESSOR_ALIASES,
+    EXAMPLE_ALIASES,
+    GENDER_ALIASES,
+    SAMPLE_ALIASES,
+    Assessor,
+    Example,
+    Gender,
+    Sample,
+)
 
-
-class Assessor(StrEnum):
-    """Who made the audit."""
-
-    FORCE = "force"
-    INSPECTOR = "inspector"
-
-
-class Sample(StrEnum):
-    """How the case came into the inspection."""
-
-    SELF_ASSESSED = "self-assessed"
-    """The force audited it with the inspectorate's criteria, then inspectors reviewed it."""
-    INSPECTOR_SELECTED = "inspector-selected"
-    """A further case that only inspectors examined."""
-
-
-Example = Literal["good_practice", "concern"]
-Gender = Literal["female", "male", "other"]
-
-ASSESSOR_ALIASES: dict[str, Assessor] = {
-    label_key(k): v for k, v in {
-        "force": Assessor.FORCE, "self": Assessor.FORCE, "self assessor": Assessor.FORCE,
-        "self-assessor": Assessor.FORCE, "self assessment": Assessor.FORCE,
-        "force assessor": Assessor.FORCE, "police": Assessor.FORCE,
-        "inspector": Assessor.INSPECTOR, "inspectors": Assessor.INSPECTOR,
-        "hmic": Assessor.INSPECTOR, "inspectorate": Assessor.INSPECTOR,
-        "hmicfrs": Assessor.INSPECTOR,
-    }.items()
-}
-
-SAMPLE_ALIASES: dict[str, Sample] = {
-    label_key(k): v for k, v in {
-        "self-assessed": Sample.SELF_ASSESSED, "self assessed": Sample.SELF_ASSESSED,
-        "self": Sample.SELF_ASSESSED, "sa": Sample.SELF_ASSESSED,
-        "self-assessment": Sample.SELF_ASSESSED, "force audited": Sample.SELF_ASSESSED,
-        "inspector-selected": Sample.INSPECTOR_SELECTED,
-        "inspector selected": Sample.INSPECTOR_SELECTED, "is": Sample.INSPECTOR_SELECTED,
-        "further": Sample.INSPECTOR_SELECTED, "hmic selected": Sample.INSPECTOR_SELECTED,
-        "inspector": Sample.INSPECTOR_SELECTED, "additional": Sample.INSPECTOR_SELECTED,
-    }.items()
-}
-
-_EXAMPLE_SPELLINGS: dict[str, Example] = {
-    "good practice": "good_practice", "good_practice": "good_practice",
-    "gp": "good_practice", "good": "good_practice",
-    "concern": "concern", "poor practice": "concern", "cause for concern": "concern",
-}
-EXAMPLE_ALIASES: dict[str, Example] = {label_key(k): v for k, v in _EXAMPLE_SPELLINGS.items()}
-
-_GENDER_SPELLINGS: dict[str, Gender] = {
-    "female": "female", "f": "female", "girl": "female",
-    "male": "male", "m": "male", "boy": "male",
-    "other": "other", "non-binary": "other", "nonbinary": "other",
-}
-GENDER_ALIASES: dict[str, Gender] = {label_key(k): v for k, v in _GENDER_SPELLINGS.items()}
+__all__ = ["ASSESSOR_ALIASES", "EXAMPLE_ALIASES", "GENDER_ALIASES", "SAMPLE_ALIASES",
+           "Assessor", "Audit", "AuditIdentity", "AuditSet", "Example", "Gender",
+           "GradedAudit", "Reason", "Sample", "SourceRow"]
 
 
 class SourceRow(BaseModel):

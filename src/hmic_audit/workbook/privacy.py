@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from ..problems import HmicAuditError, Problem
-from .models import AuditSet
+from .frame import AuditFrame
 
 KEY_VARIABLE = "HMIC_AUDIT_PSEUDONYM_KEY"
 PUBLISH_THRESHOLD = 6
@@ -50,11 +50,15 @@ def pseudonym(key: bytes, case_ref: str) -> str:
     return f"P-{digest[:12]}"
 
 
-def pseudonymise(audit_set: AuditSet, key: bytes) -> AuditSet:
+def pseudonymise(audits: AuditFrame, key: bytes) -> AuditFrame:
     """The same audits with every case reference replaced by its pseudonym."""
-    audits = [a.model_copy(update={"case_ref": pseudonym(key, a.case_ref)})
-              for a in audit_set.audits]
-    return audit_set.model_copy(update={"audits": audits})
+    import numpy as np
+
+    made: dict[str, str] = {}
+    refs = np.empty(len(audits), dtype=object)
+    refs[:] = [made.setdefault(r, pseudonym(key, r)) if r not in made else made[r]
+               for r in audits.case_ref.tolist()]
+    return audits.with_refs(refs)
 
 
 def publish_threshold(requested: int | None) -> int:

@@ -1,0 +1,143 @@
+"""A table of text cells held as columns: what every reader returns.
+
+Each column is *dictionary-encoded*: its distinct non-blank texts once, and per row an
+index into them (``-1`` for a blank cell). A workbook of 100,000 audits has a few dozen
+distinct values in most columns, so everything later (parsing, checking, scoring) works
+on the distinct values once and spreads the result over the rows with numpy.
+
+Row numbers are the ones the spreadsheet shows; blank rows are left out but counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..problems import Problem
+
+_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
+
+
+def cell_text(value: str) -> str:
+    """One cell's text as the checks see it: trimmed, and an Excel date at midnight
+    (which the workbook reader writes ``2014-07-03 00:00:00``) as the date alone."""
+    value = value.strip()
+    if len(value) == 19 and _MIDNIGHT.match(value):
+        return value[:10]
+    return value
+
+
+@dataclass(frozen=True)
+class TextColumn:
+    """One column: distinct non-blank texts, and per row the position of its text."""
+
+    values: list[str]
+    index: np.ndarray
+    """int64 per row: position in ``values``, or -1 for a blank cell."""
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def filled(self) -> np.ndarray:
+        """Per row: does the cell hold anything?"""
+        return self.index >= 0
+
+    def text(self, row: int) -> str:
+        """The text of one row's cell ('' when blank)."""
+        k = int(self.index[row])
+        return "" if k < 0 else self.values[k]
+
+    def take(self, rows: np.ndarray) -> TextColumn:
+        """The column restricted to some rows."""
+        return TextColumn(self.values, self.index[rows])
+
+    def lookup(self, per_value: Sequence[Any], blank: Any, dtype: Any = object
+               ) -> np.ndarray:
+        """Spread one result per distinct value over the rows (``blank`` for blanks)."""
+        table = np.empty(len(per_value) + 1, dtype=dtype)
+        table[:-1] = per_value
+        table[-1] = blank
+        return table[self.index]
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> TextColumn:
+        """Encode plain Python strings (JSON and row-wise CSV readers)."""
+        position: dict[str, int] = {}
+        index = [position.setdefault(t, len(position)) if t else -1
+                 for t in (cell_text(t) for t in texts)]
+        return cls(list(position), np.asarray(index, dtype=np.int64))
+
+    @classmethod
+    def from_arrow(cls, array: Any) -> TextColumn:
+        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader)."""
+        import pyarrow.compute as pc
+
+        if hasattr(array, "combine_chunks"):  # a table's columns come in chunks
+            array = array.combine_chunks()
+        encoded = pc.dictionary_encode(array)
+        raw = encoded.dictionary.to_pylist()
+        index = _indices(encoded.indices)
+        values: list[str] = []
+        position: dict[str, int] = {}
+        remap = np.empty(len(raw) + 1, dtype=np.int64)
+        remap[-1] = -1
+        for k, value in enumerate(raw):
+            text = cell_text(value)
+            remap[k] = position.setdefault(text, len(position)) if text else -1
+            if len(values) < len(position):
+                values.append(text)
+        return cls(values, remap[index])
+
+
+def _indices(indices: Any) -> np.ndarray:
+    """Dictionary indices as int64, nulls as -1, read straight from the Arrow buffers
+    (pyarrow's own conversion imports pandas just to look for pandas objects)."""
+    n, offset = len(indices), indices.offset
+    validity, data = indices.buffers()[:2]
+    values = np.frombuffer(data, dtype=np.int32)[offset:offset + n].astype(np.int64)
+    if indices.null_count and validity is not None:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        values[~bits[offset:offset + n].astype(bool)] = -1
+    return values
+
+
+@dataclass
+class Grid:
+    """Every cell of one sheet (or CSV/JSON file) as text columns, before any header is
+    known: what a reader hands to the checking stage."""
+
+    file: str
+    """File name for messages (not the full path: paths can name people)."""
+    path: Path
+    format: str
+    sheet: str | None
+    sha256: str
+    rows: np.ndarray
+    """Row number as the spreadsheet shows it of each grid row (int64)."""
+    columns: list[TextColumn]
+    column_numbers: list[int]
+    """1-based spreadsheet column of each grid column (for references such as ``F14``)."""
+    header_at: int | None = None
+    """Grid row of the header when the format fixes it (JSON keys); else None (search)."""
+    problems: list[Problem] = field(default_factory=list)
+    """Found while reading the whole file (an encoding guessed, macros ignored)."""
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) -> Excel error value (``#DIV/0!``), which the reader shows blank."""
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+    """(row, column) of formulas whose result was never saved (the reader shows blank)."""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Merged ranges as (top row, left column, bottom row, right column), 1-based."""
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def row_texts(self, i: int) -> list[str]:
+        """The cells of one grid row (for finding the header)."""
+        return [c.text(i) for c in self.columns]

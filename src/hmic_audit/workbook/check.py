@@ -1,0 +1,143 @@
+"""Check a grid of text against the workbook format and a rubric: the checking stage.
+
+Two layouts are recognised from the headers:
+
+* **long** - one row per audit, with an ``assessor`` column (force / inspector), an
+  optional overall ``grade`` and one column per criterion id holding yes / partly / no / n/a;
+* **wide** - one row per case with ``self_grade`` and/or ``inspector_grade`` (grades only).
+
+Every rule is a unit in :mod:`hmic_audit.workbook.rules`, run over whole columns. All
+problems are collected; any error raises one ``WorkbookError`` holding every problem
+(errors and warnings, file-level first, then the header, then row by row, then across
+cases). Otherwise the audits come back as an :class:`AuditFrame`, with the warnings.
+
+Errors (the command stops, exit 2, nothing written): unknown case type, sample, assessor,
+grade, answer, example tag, example theme or gender; a missing case reference, case type
+or (long layout) assessor; an unreadable date, a future or pre-1990 date, an age outside
+0-17; the same case audited twice by one assessor; a case whose type or sample differs
+between its audits; an audit with neither a grade nor any answer; a criterion answered
+(other than n/a) for a case type it does not apply to; a force audit of an
+inspector-selected case; a required column missing or given twice; an Excel error cell,
+a formula without a saved value, or merged cells in the data.
+
+Warnings (shown; the command carries on): a column the tool does not know (named and
+ignored, with a suggestion when it looks like a criterion id); a value under a column
+with no header; a case reference with lookalike characters (folded); a self-assessed case
+that lacks its force or its inspector audit; a CSV read as Windows-1252; macros or links
+to other workbooks (ignored).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..io.sheets import read_grid
+from ..io.table import Grid
+from ..problems import Problem, WorkbookError
+from ..rubric import ANSWER_CODES, Rubric
+from .format import Assessor, parse_age, parse_date, text_value
+from .frame import EXTRA_FIELDS, AuditFrame
+from .rules import CASE_RULES, HEADER_RULES, ROW_RULES, Drafts
+from .sheet import Sheet, locate
+
+STOPPING = ("unknown-layout", "missing-column")
+"""Header problems after which no row can be read."""
+
+
+def read_audits(path: str | Path, rubric: Rubric, *, encoding: str | None = None,
+                sheet: str | None = None, only: Assessor | None = None
+                ) -> tuple[AuditFrame, list[Problem]]:
+    """Read and check a cases file (.xlsx, .csv or .json): the audits as columns, and the
+    warnings. ``only`` declares a file holding one side's audits (as in ``compare SELF
+    INSPECTORS``): the assessor column may then be left out, a row by the other side is
+    an error, and a self-assessed case is not expected to have both audits there.
+
+    Raises ``WorkbookError`` listing every problem when the file cannot be read or holds
+    any error.
+    """
+    return check_grid(read_grid(path, encoding=encoding, sheet=sheet), rubric, only=only)
+
+
+def check_grid(grid: Grid, rubric: Rubric, *, only: Assessor | None = None
+               ) -> tuple[AuditFrame, list[Problem]]:
+    """Check a grid that has been read (see ``read_audits``)."""
+    sheet = locate(grid, rubric, only)
+    sheet.layout = _layout(sheet)
+    for header_rule in HEADER_RULES:
+        header_rule(sheet)
+    found = list(grid.problems) + sheet.problems
+    if any(p.code in STOPPING for p in sheet.problems):
+        _raise(grid, found)
+    sheet.problems = []
+    for row_rule in ROW_RULES:
+        row_rule(sheet)
+    found += sorted(sheet.problems, key=_place)
+    drafts = Drafts.of(sheet)
+    sheet.problems = []
+    for case_rule in CASE_RULES:
+        case_rule(sheet, drafts)
+    found += sorted(sheet.problems, key=lambda p: p.row or 0)  # rule order within a row
+    if any(p.is_error for p in found):
+        _raise(grid, found)
+    return _frame(sheet, drafts), found
+
+
+def _place(problem: Problem) -> tuple[int, str, str]:
+    cell = problem.cell or ""
+    letters = cell.rstrip("0123456789")
+    return (problem.row or 0, f"{len(letters):02d}{letters}", problem.code)
+
+
+def _raise(grid: Grid, found: list[Problem]) -> None:
+    errors = sum(p.is_error for p in found)
+    raise WorkbookError(f"{grid.file} has {errors} problem(s)", found)
+
+
+def _layout(sheet: Sheet) -> str | None:
+    columns = sheet.columns
+    wide = "self_grade" in columns or "inspector_grade" in columns
+    if "assessor" in columns or (sheet.only is not None and not wide):
+        return "long"
+    return "wide" if wide else None
+
+
+def _frame(sheet: Sheet, drafts: Drafts) -> AuditFrame:
+    """The kept audits as columns."""
+    rubric = sheet.rubric
+    kept = np.flatnonzero(drafts.kept)
+    rows = drafts.row[kept]
+    answers = np.zeros((len(kept), len(rubric.criteria)), dtype=np.int8)
+    if sheet.layout == "long":
+        for m in sheet.criteria():
+            column = sheet.data(m.position)
+            codes = column.lookup([ANSWER_CODES.get(str(rubric.parse_answer(v)), 0)
+                                   for v in column.values], 0, np.int8)
+            answers[:, rubric.criterion_ids.index(str(m.criterion))] = codes[rows]
+    extras = {}
+    for name in EXTRA_FIELDS:
+        column = sheet.column(name)
+        if column is None:
+            continue
+        if name in ("area", "force"):
+            values = [text_value(v) for v in column.values]
+        elif name == "audit_date":
+            values = [parse_date(v) for v in column.values]
+        elif name == "child_age":
+            values = [parse_age(v) for v in column.values]
+        elif name == "notes":
+            values = list(column.values)
+        else:
+            values = sheet.parsed(name)
+        extras[name] = column.lookup(values, None)[rows]
+    return AuditFrame(
+        file=sheet.file, sha256=sheet.grid.sha256, layout=str(sheet.layout),
+        sheet=sheet.sheet_name,
+        fields=[name for name in sheet.columns if not name.startswith("criterion:")],
+        row=sheet.rows[rows], case_ref=drafts.refs[kept],
+        case=drafts.case[kept],  # every case keeps its first audit: ids stay dense
+        sample=np.asarray(drafts.sample[drafts.case[kept]], dtype=np.int64),
+        case_type=drafts.case_type[kept], assessor=drafts.assessor[kept],
+        grade=drafts.grade[kept], answers=answers, extras=extras)
+

@@ -1,0 +1,239 @@
+"""The cases workbook format, declared once.
+
+Every field a workbook may hold: its name, the header ``template`` writes, the header
+spellings accepted (compared by :func:`~hmic_audit.text.header_key`, so case, spaces,
+underscores and hyphens do not matter), which layout it belongs to, and how its text is
+parsed. The reader's header mapping, the rule units, the audit form (``template``) and the
+README's table of columns all come from ``FIELDS``; a test holds the README to it.
+
+Criterion answers are not fields: any header equal to a criterion id of the rubric is an
+answer column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from ..rubric import Rubric
+from ..text import clean_text, label_key
+
+
+class Assessor(StrEnum):
+    """Who made the audit."""
+
+    FORCE = "force"
+    INSPECTOR = "inspector"
+
+
+class Sample(StrEnum):
+    """How the case came into the inspection."""
+
+    SELF_ASSESSED = "self-assessed"
+    """The force audited it with the inspectorate's criteria, then inspectors reviewed it."""
+    INSPECTOR_SELECTED = "inspector-selected"
+    """A further case that only inspectors examined."""
+
+
+ASSESSORS = list(Assessor)
+"""Assessors in code order: an assessor column holds positions in this list."""
+SAMPLES = list(Sample)
+"""Samples in code order."""
+
+Example = Literal["good_practice", "concern"]
+Gender = Literal["female", "male", "other"]
+
+
+def _aliases(spellings: dict[str, object]) -> dict[str, object]:
+    return {label_key(k): v for k, v in spellings.items()}
+
+
+ASSESSOR_ALIASES = _aliases({
+    "force": Assessor.FORCE, "self": Assessor.FORCE, "self assessor": Assessor.FORCE,
+    "self-assessor": Assessor.FORCE, "self assessment": Assessor.FORCE,
+    "force assessor": Assessor.FORCE, "police": Assessor.FORCE,
+    "inspector": Assessor.INSPECTOR, "inspectors": Assessor.INSPECTOR,
+    "hmic": Assessor.INSPECTOR, "inspectorate": Assessor.INSPECTOR,
+    "hmicfrs": Assessor.INSPECTOR,
+})
+SAMPLE_ALIASES = _aliases({
+    "self-assessed": Sample.SELF_ASSESSED, "self assessed": Sample.SELF_ASSESSED,
+    "self": Sample.SELF_ASSESSED, "sa": Sample.SELF_ASSESSED,
+    "self-assessment": Sample.SELF_ASSESSED, "force audited": Sample.SELF_ASSESSED,
+    "inspector-selected": Sample.INSPECTOR_SELECTED,
+    "inspector selected": Sample.INSPECTOR_SELECTED, "is": Sample.INSPECTOR_SELECTED,
+    "further": Sample.INSPECTOR_SELECTED, "hmic selected": Sample.INSPECTOR_SELECTED,
+    "inspector": Sample.INSPECTOR_SELECTED, "additional": Sample.INSPECTOR_SELECTED,
+})
+EXAMPLE_ALIASES = _aliases({
+    "good practice": "good_practice", "good_practice": "good_practice",
+    "gp": "good_practice", "good": "good_practice",
+    "concern": "concern", "poor practice": "concern", "cause for concern": "concern",
+})
+GENDER_ALIASES = _aliases({
+    "female": "female", "f": "female", "girl": "female",
+    "male": "male", "m": "male", "boy": "male",
+    "other": "other", "non-binary": "other", "nonbinary": "other",
+})
+
+OLDEST_AUDIT_DATE = dt.date(1990, 1, 1)
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
+"""Day-first forms accepted besides ISO dates and Excel's own dates."""
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date from ISO text (time part allowed) or UK day-first text; None if neither."""
+    text = text.strip()
+    if len(text) >= 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def possible_date(value: dt.date) -> bool:
+    """Whether an audit could have happened on a date: not in the future, not before 1990."""
+    return OLDEST_AUDIT_DATE <= value <= dt.date.today()
+
+
+def parse_age(text: str) -> int | None:
+    """A child's age from text: a whole number from 0 to 17; None otherwise."""
+    try:
+        age = int(text)
+    except ValueError:
+        return None
+    return age if 0 <= age <= 17 else None
+
+
+Layout = Literal["long", "wide", "both"]
+Kind = Literal["reference", "text", "free-text", "choice", "date", "age"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the cases workbook."""
+
+    name: str
+    """Field name: the key in JSON input and output, and the first header spelling."""
+    title: str
+    """The header the audit form writes."""
+    help: str
+    """What goes in it, for the audit form's notes and the README."""
+    headers: tuple[str, ...]
+    """Other header spellings accepted."""
+    kind: Kind
+    layout: Layout = "both"
+    required: bool = False
+    width: int = 14
+    """Column width in the audit form."""
+
+    @property
+    def header_keys(self) -> set[str]:
+        from ..text import header_key
+
+        return {header_key(h) for h in (self.name, self.title, *self.headers)}
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("case_ref", "Case ref", "The case reference (never a name).",
+          ("case reference", "ref", "reference", "case id", "case no", "case number", "urn"),
+          "reference", required=True),
+    Field("sample", "Sample", "Self-assessed or inspector-selected; when blank, a case with "
+          "a force audit is self-assessed, otherwise inspector-selected.",
+          ("sample type", "selection"), "choice", width=18),
+    Field("case_type", "Case type", "The type of case (a case type of the rubric, by key, "
+          "label or alias).", ("type", "type of case", "category"), "choice", required=True,
+          width=34),
+    Field("area", "Area", "Local authority or division.",
+          ("local authority", "la", "division", "district", "borough"), "text"),
+    Field("force", "Force", "The police force, in a workbook holding several forces.",
+          ("force name", "police force"), "text"),
+    Field("assessor", "Assessor", "Force (self-assessor) or inspector; its presence marks "
+          "the long layout.", ("audited by", "auditor", "reviewer", "assessed by"), "choice",
+          layout="long", width=11),
+    Field("audit_date", "Audit date", "Date of the audit: an Excel date, 2014-07-03 or "
+          "03/07/2014 (day first).", ("date", "date audited", "review date"), "date",
+          width=12),
+    Field("child_age", "Child age", "The child's age in years, 0 to 17 (optional).",
+          ("age", "age of child", "childs age"), "age", width=9),
+    Field("child_gender", "Child gender", "Female, male or other (optional).",
+          ("gender", "sex", "child sex"), "choice", width=11),
+    Field("grade", "Grade", "The assessor's own overall grade (optional: the rubric "
+          "computes one).", ("overall grade", "assessor grade", "judgement", "judgment",
+                             "overall judgement", "overall judgment"), "choice",
+          layout="long", width=20),
+    Field("example", "Example", "Good practice or concern, to use the audit as a report "
+          "example.", ("report example", "tag", "example tag"), "choice"),
+    Field("example_theme", "Example theme", "The theme the example illustrates.",
+          ("theme", "report theme"), "choice", width=22),
+    Field("notes", "Notes", "Free text about the case; reaches a report only as an "
+          "example.", ("note", "comments", "comment", "narrative"), "free-text", width=40),
+    Field("self_grade", "Self grade", "The force's grade of the case; with inspector_grade, "
+          "marks the wide layout (one row per case, grades only).",
+          ("force grade", "self assessed grade", "self assessment grade", "force judgement",
+           "force judgment"), "choice", layout="wide", width=20),
+    Field("inspector_grade", "Inspector grade", "The inspectors' grade of the case (wide "
+          "layout).", ("hmic grade", "inspector judgement", "inspector judgment"), "choice",
+          layout="wide", width=20),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+HEADER_TO_FIELD = {key: f.name for f in FIELDS for key in f.header_keys}
+CASE_REF_HEADERS = FIELDS_BY_NAME["case_ref"].header_keys
+"""Header spellings that mark the header row (the first row with a case reference)."""
+HEADER_SEARCH_ROWS = 30
+"""The header row is looked for among this many rows at the top of a sheet."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How a choice field's text is read, and what a message says when it cannot be."""
+
+    parse: Callable[[str], object]
+    """Text -> value (a key or enum member), or None when the text is not a choice."""
+    what: str
+    """'a sample': what the text is not, in a message."""
+    use: str
+    """What to use instead, in a message."""
+    expected: str
+    """The problem's ``expected`` value."""
+
+
+def choice(name: str, rubric: Rubric) -> Choice:
+    """The reading of a choice field (values from the rubric or from the aliases here)."""
+    def fixed(aliases: dict[str, object], what: str, use: str) -> Choice:
+        return Choice(lambda t: aliases.get(label_key(t)), what, use, use)
+
+    if name == "sample":
+        return fixed(SAMPLE_ALIASES, "a sample", "self-assessed or inspector-selected")
+    if name == "assessor":
+        return fixed(ASSESSOR_ALIASES, "an assessor", "force or inspector")
+    if name == "child_gender":
+        return fixed(GENDER_ALIASES, "a gender", "female, male or other")
+    if name == "example":
+        return fixed(EXAMPLE_ALIASES, "an example tag", "good practice or concern")
+    if name == "example_theme":
+        themes = ", ".join(t.label.lower() for t in rubric.themes)
+        return Choice(rubric.parse_theme, "a theme", themes, themes)
+    if name == "case_type":
+        return Choice(rubric.parse_case_type, f"a case type in rubric {rubric.name}",
+                      "one of: " + "; ".join(c.label for c in rubric.case_types),
+                      ", ".join(rubric.case_type_keys))
+    if name in ("grade", "self_grade", "inspector_grade"):
+        use = (f"{rubric.grade_list_text()}, or add an alias under the grade in the "
+               "rubric's scale")
+        return Choice(rubric.parse_grade, f"a grade in rubric {rubric.name}", use, use)
+    raise KeyError(name)
+
+
+def text_value(text: str) -> str | None:
+    """A free label (area, force): cleaned, None when it cleans to nothing."""
+    return clean_text(text) or None

@@ -1,0 +1,191 @@
+"""Rule units across the audits of one case, on integer codes.
+
+They run after the row units, on the audits made by rows without errors (a row in error
+makes no audit, so one mistake is not reported twice). :class:`Drafts` holds those
+audits as columns, grouped by case (references compared ignoring case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...problems import Severity
+from ..format import ASSESSORS, SAMPLES, Assessor, Sample
+from ..sheet import Sheet
+
+FORCE = ASSESSORS.index(Assessor.FORCE)
+INSPECTOR = ASSESSORS.index(Assessor.INSPECTOR)
+SELF = SAMPLES.index(Sample.SELF_ASSESSED)
+FURTHER = SAMPLES.index(Sample.INSPECTOR_SELECTED)
+
+
+@dataclass
+class Drafts:
+    """The audits made by the rows without errors, in row order, before their cases are
+    settled. Every array has one entry per audit unless it says per case."""
+
+    row: np.ndarray
+    """Data-row position of the audit (the wide layout makes two audits of one row)."""
+    assessor: np.ndarray
+    grade: np.ndarray
+    """Position in the rubric's grades; -1 when none written."""
+    case_type: np.ndarray
+    given_sample: np.ndarray
+    """The sample written in the row; -1 when blank."""
+    refs: np.ndarray
+    """Cleaned case reference (object array)."""
+    case: np.ndarray
+    """Case id: the same for references equal ignoring case."""
+    head: np.ndarray
+    """Per case: the case's first audit."""
+    kept: np.ndarray
+    """False for a second audit of a case by the same assessor."""
+    first_same: np.ndarray
+    """The first audit of the case by the same assessor (itself when kept)."""
+    sample: np.ndarray
+    """Per case: the settled sample (the first one written, else self-assessed when a
+    force audit exists, else inspector-selected)."""
+    has_force: np.ndarray
+    """Per case: is there a (kept) force audit?"""
+    rejected: np.ndarray
+    """Per case: did a row of the case have an error?"""
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    @classmethod
+    def of(cls, sheet: Sheet) -> Drafts:
+        rubric = sheet.rubric
+        ok = ~sheet.row_error
+        case_type = sheet.codes("case_type", rubric.case_type_keys)
+        sample = sheet.codes("sample", SAMPLES)
+        refs = sheet.row_refs()
+        if sheet.layout == "wide":
+            grades = [sheet.codes(s, rubric.grade_keys) for s in ("self_grade",
+                                                                    "inspector_grade")]
+            parts = [(np.flatnonzero(ok & (g >= 0)), side, g)
+                     for side, g in ((FORCE, grades[0]), (INSPECTOR, grades[1]))]
+            row = np.concatenate([p[0] for p in parts])
+            assessor = np.concatenate([np.full(len(p[0]), p[1]) for p in parts])
+            grade = np.concatenate([p[2][p[0]] for p in parts])
+            order = np.lexsort((assessor, row))
+            row, assessor, grade = row[order], assessor[order], grade[order]
+        else:
+            assessor_all = sheet.codes("assessor", ASSESSORS)
+            if sheet.only is not None:
+                assessor_all = np.where(assessor_all < 0, ASSESSORS.index(sheet.only),
+                                        assessor_all)
+            grade_all = sheet.codes("grade", rubric.grade_keys)
+            row = np.flatnonzero(ok)
+            if sheet.only is not None:
+                row = row[assessor_all[row] == ASSESSORS.index(sheet.only)]
+            assessor, grade = assessor_all[row], grade_all[row]
+        n = len(row)
+        keys: dict[str, int] = {}
+        case_of_ref = [keys.setdefault(r.casefold(), len(keys)) for r in refs[row].tolist()]
+        case = np.asarray(case_of_ref, dtype=np.int64)
+        cases = len(keys)
+        positions = np.arange(n)
+        head = np.full(cases, n, dtype=np.int64)
+        np.minimum.at(head, case, positions)
+        # The first audit of each (case, assessor): later ones are duplicates.
+        pair = case * 2 + assessor
+        order = np.argsort(pair, kind="stable")
+        starts = np.r_[True, pair[order][1:] != pair[order][:-1]] if n else np.zeros(0, bool)
+        group_first = np.maximum.accumulate(np.where(starts, np.arange(n), 0)) if n else order
+        first_same = np.empty(n, dtype=np.int64)
+        first_same[order] = order[group_first]
+        kept = first_same == positions
+        # The settled sample: the first written, else by whether the force audited it.
+        given = sample[row]
+        first_given = np.full(cases, n, dtype=np.int64)
+        written = given >= 0
+        np.minimum.at(first_given, case[written], positions[written])
+        has_force = np.zeros(cases, dtype=bool)
+        has_force[case[kept & (assessor == FORCE)]] = True
+        settled = np.where(has_force, SELF, FURTHER)
+        known = first_given < n
+        settled[known] = given[first_given[known]]
+        rejected = np.zeros(cases, dtype=bool)
+        bad_refs = {r.casefold() for r in refs[sheet.row_error].tolist()}
+        if bad_refs:
+            rejected = np.array([k in bad_refs for k in keys], dtype=bool)
+        return cls(row=row, assessor=assessor, grade=grade, case_type=case_type[row],
+                   given_sample=given, refs=refs[row], case=case, head=head, kept=kept,
+                   first_same=first_same, sample=settled, has_force=has_force,
+                   rejected=rejected)
+
+
+def _row_number(sheet: Sheet, drafts: Drafts, k: int) -> int:
+    return int(sheet.rows[drafts.row[k]])
+
+
+def duplicate_audits(sheet: Sheet, drafts: Drafts) -> None:
+    """``duplicate-audit``: a case audited twice by the same assessor."""
+    slot = "assessor" if "assessor" in sheet.columns else "case_ref"
+    for k in np.flatnonzero(~drafts.kept).tolist():
+        assessor = ASSESSORS[drafts.assessor[k]]
+        article = "an" if assessor is Assessor.INSPECTOR else "a"
+        earlier = _row_number(sheet, drafts, int(drafts.first_same[k]))
+        sheet.flag_one("duplicate-audit", int(drafts.row[k]), slot,
+                       f"case {drafts.refs[k]!r} already has {article} {assessor.value} "
+                       f"audit at row {earlier}; each assessor audits a case once",
+                       drafts.refs[k])
+
+
+def case_type_differs(sheet: Sheet, drafts: Drafts) -> None:
+    """``case-type-mismatch``: the audits of a case give it different types."""
+    head = drafts.head[drafts.case]
+    label = sheet.rubric.case_type_labels
+    keys = sheet.rubric.case_type_keys
+    differs = drafts.kept & (np.arange(len(drafts)) != head) & (
+        drafts.case_type != drafts.case_type[head])
+    for k in np.flatnonzero(differs).tolist():
+        h = int(head[k])
+        mine, theirs = label[keys[drafts.case_type[k]]], label[keys[drafts.case_type[h]]]
+        sheet.flag_one("case-type-mismatch", int(drafts.row[k]), "case_type",
+                       f"case {drafts.refs[k]!r} is of type {mine!r} here but {theirs!r} at "
+                       f"row {_row_number(sheet, drafts, h)}; a case has one type", mine)
+
+
+def sample_differs(sheet: Sheet, drafts: Drafts) -> None:
+    """``sample-mismatch``: the audits of a case name different samples."""
+    head = drafts.head[drafts.case]
+    given = drafts.given_sample
+    differs = drafts.kept & (np.arange(len(drafts)) != head) & (given >= 0) & (
+        given[head] >= 0) & (given != given[head])
+    for k in np.flatnonzero(differs).tolist():
+        h = int(head[k])
+        mine, theirs = SAMPLES[given[k]].value, SAMPLES[given[h]].value
+        sheet.flag_one("sample-mismatch", int(drafts.row[k]), "sample",
+                       f"case {drafts.refs[k]!r} is {mine} here but {theirs} at row "
+                       f"{_row_number(sheet, drafts, h)}", mine)
+
+
+def force_audit_of_inspector_case(sheet: Sheet, drafts: Drafts) -> None:
+    """``force-audit-of-inspector-case``: a force audit of an inspector-selected case."""
+    slot = "sample" if "sample" in sheet.columns else "assessor"
+    wrong = drafts.kept & (drafts.assessor == FORCE) & (drafts.sample[drafts.case] == FURTHER)
+    for k in np.flatnonzero(wrong).tolist():
+        ref = drafts.refs[drafts.head[drafts.case[k]]]
+        sheet.flag_one("force-audit-of-inspector-case", int(drafts.row[k]), slot,
+                       f"case {ref!r} is inspector-selected but has a force audit; mark it "
+                       "self-assessed or remove the force audit", "force")
+
+
+def incomplete_cases(sheet: Sheet, drafts: Drafts) -> None:
+    """``incomplete-case`` (warning): a self-assessed case lacking one side's audit (not
+    expected when the file holds one side's audits, nor when a row of the case had an
+    error)."""
+    if sheet.only is not None:
+        return
+    audits = np.bincount(drafts.case[drafts.kept], minlength=len(drafts.head))
+    short = (drafts.sample == SELF) & (audits < 2) & ~drafts.rejected
+    for c in np.flatnonzero(short).tolist():
+        h = int(drafts.head[c])
+        missing = "inspector" if drafts.has_force[c] else "force"
+        sheet.flag_one("incomplete-case", int(drafts.row[h]), "case_ref",
+                       f"self-assessed case {drafts.refs[h]!r} has no {missing} audit",
+                       drafts.refs[h], severity=Severity.WARNING)

@@ -1,0 +1,178 @@
+"""Rule units about the values of one row: each looks at whole columns at once.
+
+A unit parses each *distinct* value of a column once, spreads the verdict over the rows
+with numpy, and reports a located problem only for the rows it flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ...problems import Severity
+from ..format import choice, parse_age, parse_date, possible_date
+from ..sheet import Sheet
+
+Unit = Callable[[Sheet], None]
+
+
+def case_ref_blank(sheet: Sheet) -> None:
+    """``missing-case-ref``: a row with no case reference."""
+    column = sheet.column("case_ref")
+    if column is None:
+        return
+    blank = column.lookup([not r for r in sheet.refs()], True, bool)
+    sheet.flag("missing-case-ref", blank, "case_ref",
+               "the case reference is blank; every row needs one", value="")
+
+
+def case_ref_lookalikes(sheet: Sheet) -> None:
+    """``reference-normalised`` (warning): lookalike or invisible characters folded."""
+    column = sheet.column("case_ref")
+    if column is None:
+        return
+    refs = sheet.refs()
+    folded = [bool(r) and r != " ".join(v.split()) for r, v in zip(refs, column.values,
+                                                                     strict=True)]
+    sheet.flag("reference-normalised", column.lookup(folded, False, bool), "case_ref",
+               lambda i: f"case reference {ascii(column.text(i))} holds lookalike or "
+               f"invisible characters; read as {refs[column.index[i]]!r}",
+               value=lambda i: ascii(column.text(i)), severity=Severity.WARNING)
+
+
+def case_type_blank(sheet: Sheet) -> None:
+    """``missing-case-type``: a row with no case type."""
+    blank = ~sheet.filled("case_type")
+    sheet.flag("missing-case-type", blank, "case_type", "the case type is blank", value="")
+
+
+def unknown_choice(slot: str, code: str, layouts: tuple[str, ...] = ("long", "wide")
+                   ) -> Unit:
+    """A unit flagging values of a choice field that are none of its choices."""
+    def unit(sheet: Sheet) -> None:
+        column = sheet.column(slot)
+        if column is None or sheet.layout not in layouts:
+            return
+        reading = choice(slot, sheet.rubric)
+        bad = column.lookup([p is None for p in sheet.parsed(slot)], False, bool)
+        sheet.flag(code, bad, slot,
+                   lambda i: f"{column.text(i)!r} is not {reading.what}; use {reading.use}",
+                   expected=reading.expected)
+
+    unit.__name__ = unit.__qualname__ = f"unknown_{slot}"
+    unit.__doc__ = f"``{code}``: a {slot.replace('_', ' ')} that is not one of its choices."
+    return unit
+
+
+def dates(sheet: Sheet) -> None:
+    """``bad-date`` (not a date) and ``impossible-date`` (in the future, before 1990)."""
+    column = sheet.column("audit_date")
+    if column is None:
+        return
+    parsed = [parse_date(v) for v in column.values]
+    unreadable = column.lookup([d is None for d in parsed], False, bool)
+    sheet.flag("bad-date", unreadable, "audit_date",
+               lambda i: f"{column.text(i)!r} is not a date; use an Excel date, 2014-07-03 "
+               "or 03/07/2014 (day first)", expected="a date")
+    impossible = column.lookup([d is not None and not possible_date(d) for d in parsed],
+                               False, bool)
+    sheet.flag("impossible-date", impossible, "audit_date",
+               lambda i: f"{parsed[column.index[i]].isoformat()} is not a possible audit "  # type: ignore[union-attr]
+               "date (in the future, or before 1990)", expected="a past date")
+
+
+def ages(sheet: Sheet) -> None:
+    """``bad-age``: not a whole number from 0 to 17."""
+    column = sheet.column("child_age")
+    if column is None:
+        return
+    bad = column.lookup([parse_age(v) is None for v in column.values], False, bool)
+    sheet.flag("bad-age", bad, "child_age",
+               lambda i: f"{column.text(i)!r} is not a child's age; use a whole number from "
+               "0 to 17", expected="0-17")
+
+
+def assessor_blank(sheet: Sheet) -> None:
+    """``missing-assessor``: the long layout's assessor cell left blank (unless the file
+    is declared to hold one side's audits)."""
+    if sheet.layout != "long" or "assessor" not in sheet.columns or sheet.only is not None:
+        return
+    sheet.flag("missing-assessor", ~sheet.filled("assessor"), "assessor",
+               "the assessor is blank; use force or inspector", value="")
+
+
+def assessor_other_side(sheet: Sheet) -> None:
+    """``wrong-assessor``: in a file declared to hold one side's audits, a row by the
+    other side."""
+    only = sheet.only
+    column = sheet.column("assessor")
+    if sheet.layout != "long" or only is None or column is None:
+        return
+    other = column.lookup([p is not None and p is not only for p in sheet.parsed("assessor")],
+                          False, bool)
+    sheet.flag("wrong-assessor", other, "assessor",
+               lambda i: f"this file holds the {only.value} audits, but this row is a "
+               f"{sheet.parsed('assessor')[column.index[i]].value} audit")
+
+
+def answers(sheet: Sheet) -> None:
+    """``unknown-answer``: not yes, partly, no or n/a (or an alias)."""
+    if sheet.layout != "long":
+        return
+    for m in sheet.criteria():
+        column = sheet.data(m.position)
+        bad = column.lookup([sheet.rubric.parse_answer(v) is None for v in column.values],
+                            False, bool)
+        sheet.flag("unknown-answer", bad, m.slot,
+                   lambda i, c=column: f"{c.text(i)!r} is not an answer; use yes, partly, "  # type: ignore[misc]
+                   "no or n/a", expected="yes, partly, no or n/a")
+
+
+def answers_apply(sheet: Sheet) -> None:
+    """``criterion-not-applicable``: a criterion answered (other than n/a) for a case type
+    it does not apply to."""
+    if sheet.layout != "long":
+        return
+    rubric = sheet.rubric
+    case_type = sheet.codes("case_type", rubric.case_type_keys)
+    known = case_type >= 0
+    for m in sheet.criteria():
+        column = sheet.data(m.position)
+        scored = column.lookup([rubric.parse_answer(v) not in (None, "n/a")
+                                for v in column.values], False, bool)
+        applies = np.array([rubric.applies(m.criterion, ct)  # type: ignore[arg-type]
+                            for ct in rubric.case_type_keys] + [True])
+        wrong = scored & known & ~applies[case_type]
+        sheet.flag("criterion-not-applicable", wrong, m.slot,
+                   lambda i, cid=m.criterion: f"criterion {cid!r} does not apply to "  # type: ignore[misc]
+                   f"{rubric.case_type_labels[rubric.case_type_keys[case_type[i]]].lower()} "
+                   "cases; leave it blank or answer n/a")
+
+
+def audit_empty(sheet: Sheet) -> None:
+    """``no-grade-or-answers`` (long layout): an audit with neither an overall grade nor
+    any criterion answer (rows with an unreadable cell excepted)."""
+    if sheet.layout != "long":
+        return
+    empty = ~sheet.filled("grade") & ~sheet.unreadable
+    for m in sheet.criteria():
+        empty &= ~sheet.data(m.position).filled
+    refs = sheet.row_refs()
+    sheet.flag("no-grade-or-answers", empty, "grade",
+               lambda i: f"the audit of case {refs[i]!r} has neither an overall grade nor "
+               "any criterion answer", value="")
+
+
+def case_ungraded(sheet: Sheet) -> None:
+    """``no-grade-or-answers`` (wide layout): a case with neither grade, in a row with no
+    other error. Runs after every other row unit, since it looks at their verdicts."""
+    if sheet.layout != "wide":
+        return
+    typed = sheet.codes("case_type", sheet.rubric.case_type_keys) >= 0
+    empty = (~sheet.filled("self_grade") & ~sheet.filled("inspector_grade") & typed
+             & ~sheet.row_error)
+    refs = sheet.row_refs()
+    sheet.flag("no-grade-or-answers", empty, "inspector_grade",
+               lambda i: f"case {refs[i]!r} has neither a self grade nor an inspector grade",
+               value="")

@@ -1,0 +1,132 @@
+"""Rule units about the header row and the cells a reader could not take at face value."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...problems import Problem, Severity, column_letter
+from ..sheet import Sheet
+
+
+def unknown_columns(sheet: Sheet) -> None:
+    """``unknown-column`` (warning): a header that names no field and no criterion."""
+    rubric = sheet.rubric
+    for u in sheet.unknown:
+        tip = (f"; did you mean criterion {u.hint!r}?" if u.hint else
+               f"; it is not a field of the workbook format or a criterion id of rubric "
+               f"{rubric.name}")
+        sheet.at_header("unknown-column", f"column {u.header!r} is ignored{tip}", u.position,
+                        u.header, u.header, severity=Severity.WARNING)
+
+
+def repeated_columns(sheet: Sheet) -> None:
+    """``duplicate-column``: two headers naming the same field or criterion."""
+    for u in sheet.repeated:
+        sheet.at_header("duplicate-column", f"column {u.header!r} repeats column "
+                        f"{u.repeats!r}; keep one of them", u.position, u.header, u.header)
+
+
+def layout_known(sheet: Sheet) -> None:
+    """``unknown-layout``: neither an assessor column nor self/inspector grade columns."""
+    if sheet.layout is None:
+        sheet.problems.append(Problem(
+            code="unknown-layout", file=sheet.file, sheet=sheet.sheet_name,
+            row=sheet.header_row,
+            message="has neither an assessor column (one row per audit) nor self_grade / "
+            "inspector_grade columns (one row per case); add one of them"))
+
+
+def required_columns(sheet: Sheet) -> None:
+    """``missing-column``: no case reference or case type column."""
+    if sheet.layout is None:
+        return
+    for required in ("case_ref", "case_type"):
+        if required not in sheet.columns:
+            sheet.problems.append(Problem(
+                code="missing-column", file=sheet.file, sheet=sheet.sheet_name,
+                row=sheet.header_row, column=required,
+                message=f"has no {required} column; add one to the header row"))
+
+
+def answers_in_wide_layout(sheet: Sheet) -> None:
+    """``unknown-column`` (warning): criterion answers in the wide layout are ignored."""
+    if sheet.layout != "wide":
+        return
+    for m in sheet.criteria():
+        sheet.at_header("unknown-column", f"column {m.header!r} is ignored: criterion "
+                        "answers need one row per audit with an assessor column", m.position,
+                        m.header, m.header, severity=Severity.WARNING)
+
+
+def values_without_header(sheet: Sheet) -> None:
+    """``value-without-header`` (warning): a value right of the last header."""
+    width = sheet.width
+    for position in range(width, len(sheet.grid.columns)):
+        column = sheet.data(position)
+        number = sheet.grid.column_numbers[position]
+        for i in np.flatnonzero(column.filled).tolist():
+            sheet.problems.append(Problem.at_cell(
+                "value-without-header", "has a value in a column with no header; it is "
+                "ignored (add a header if it matters)", file=sheet.file,
+                sheet=sheet.sheet_name, row=int(sheet.rows[i]), column=None,
+                column_index=number, value=column.text(i), severity=Severity.WARNING))
+
+
+def _header_of(sheet: Sheet, number: int) -> str | None:
+    headers = sheet.headers
+    numbers = sheet.grid.column_numbers
+    if number in numbers:
+        position = numbers.index(number)
+        if position < sheet.width and headers[position]:
+            return headers[position]
+    return None
+
+
+def _in_data(sheet: Sheet, row: int) -> bool:
+    return row > sheet.header_row
+
+
+def error_cells(sheet: Sheet) -> None:
+    """``error-cell``: an Excel error value (``#DIV/0!``) the reader shows as blank."""
+    for (row, col), value in sorted(sheet.grid.error_cells.items()):
+        if _in_data(sheet, row):
+            _hidden(sheet, row, Problem.at_cell(
+                "error-cell", f"holds the Excel error {value}; correct the formula or type "
+                "the value", file=sheet.file, sheet=sheet.sheet_name, row=row,
+                column=_header_of(sheet, col), column_index=col, value=value))
+
+
+def uncached_formulas(sheet: Sheet) -> None:
+    """``formula-without-value``: a formula never calculated, which the reader shows blank."""
+    for row, col in sorted(sheet.grid.uncached):
+        if _in_data(sheet, row):
+            _hidden(sheet, row, Problem.at_cell(
+                "formula-without-value", "holds a formula whose result was never saved; "
+                "open the workbook in Excel, let it calculate and save it, or type the "
+                "value", file=sheet.file, sheet=sheet.sheet_name, row=row,
+                column=_header_of(sheet, col), column_index=col))
+
+
+def merged_cells(sheet: Sheet) -> None:
+    """``merged-cells``: merges in the data area are errors, not filled down.
+
+    A merge usually means rows were grouped by hand, and guessing which rows a value
+    belongs to could attach a grade or an answer to the wrong child's case.
+    """
+    for top, left, bottom, right in sorted(sheet.grid.merged):
+        if bottom > sheet.header_row:
+            span = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+            _hidden(sheet, top, Problem.at_cell(
+                "merged-cells", f"cells {span} are merged; unmerge them and put the value "
+                "in every cell it applies to", file=sheet.file, sheet=sheet.sheet_name,
+                row=top, column=_header_of(sheet, left), column_index=left, value=span),
+                last=bottom)
+
+
+def _hidden(sheet: Sheet, row: int, problem: Problem, last: int | None = None) -> None:
+    """Record a problem about a cell the reader could not read, and mark its rows."""
+    sheet.problems.append(problem)
+    rows = sheet.rows
+    hit = (rows >= row) & (rows <= (last or row))
+    sheet.unreadable[hit] = True
+    sheet.row_error[hit] = True

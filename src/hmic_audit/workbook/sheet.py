@@ -1,0 +1,263 @@
+"""The table under its header, its columns mapped to fields: what the rule units look at.
+
+``locate`` finds the header row in a :class:`~hmic_audit.io.table.Grid` (the first row,
+within the first ``HEADER_SEARCH_ROWS``, with a case-reference column), keeps the rows
+below it that hold anything, and maps each header to a field of the format or a
+criterion id of the rubric. A :class:`Sheet` then gives the rule units whole columns,
+each column's distinct values parsed once, and one way to report a located problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..io.table import Grid, TextColumn
+from ..problems import Problem, Severity, WorkbookError
+from ..rubric import Rubric
+from ..text import clean_reference, header_key
+from .format import CASE_REF_HEADERS, HEADER_SEARCH_ROWS, HEADER_TO_FIELD, Assessor, choice
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A column whose header names a field or a criterion."""
+
+    slot: str
+    """The field name, or ``criterion:<id>``."""
+    position: int
+    """Index among the table's columns."""
+    header: str
+    """The header as the user wrote it."""
+    number: int
+    """1-based spreadsheet column (for cell references)."""
+    field: str | None = None
+    criterion: str | None = None
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A header that names nothing the tool knows, or repeats one already mapped."""
+
+    position: int
+    header: str
+    number: int
+    hint: str | None = None
+    """A criterion id the header probably meant."""
+    repeats: str | None = None
+    """For a repeated column: the header of the column it repeats."""
+
+
+def find_header(grid: Grid) -> int | None:
+    """Grid row of the header: the first (within ``HEADER_SEARCH_ROWS``) naming a case
+    reference column."""
+    if grid.header_at is not None:
+        return grid.header_at
+    for i in range(min(grid.height, HEADER_SEARCH_ROWS)):
+        if any(header_key(c.text(i)) in CASE_REF_HEADERS for c in grid.columns):
+            return i
+    return None
+
+
+@dataclass
+class Sheet:
+    """One table being checked: its columns, mapped headers, and the problems found."""
+
+    grid: Grid
+    rubric: Rubric
+    header_at: int
+    """Grid row of the header."""
+    keep: np.ndarray
+    """Grid rows below the header that hold anything (the data rows)."""
+    only: Assessor | None = None
+    """The one assessor whose audits this file holds, when declared (two-file compare)."""
+    columns: dict[str, Mapped] = field(default_factory=dict)
+    unknown: list[Unmapped] = field(default_factory=list)
+    repeated: list[Unmapped] = field(default_factory=list)
+    layout: str | None = None
+    """``long`` or ``wide`` once known."""
+    problems: list[Problem] = field(default_factory=list)
+    row_error: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per data row: has a rule flagged an error in it?"""
+    unreadable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per data row: does it hold a cell the reader could not read (errors, merges)?"""
+    _parsed: dict[str, list[Any]] = field(default_factory=dict)
+    _data: dict[int, TextColumn] = field(default_factory=dict)
+
+    # The table ---------------------------------------------------------------------
+
+    @property
+    def file(self) -> str:
+        return self.grid.file
+
+    @property
+    def sheet_name(self) -> str | None:
+        return self.grid.sheet
+
+    @property
+    def header_row(self) -> int:
+        return int(self.grid.rows[self.header_at])
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.text(self.header_at) for c in self.grid.columns]
+
+    @property
+    def width(self) -> int:
+        """How many columns the header row names (trailing blank headers left out)."""
+        headers = self.headers
+        width = len(headers)
+        while width and not headers[width - 1]:
+            width -= 1
+        return width
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Row number as shown of each data row."""
+        return self.grid.rows[self.keep]
+
+    def __len__(self) -> int:
+        return len(self.keep)
+
+    def column(self, slot: str) -> TextColumn | None:
+        """A mapped column's cells in the data rows (None when the file has no such column)."""
+        mapped = self.columns.get(slot)
+        return None if mapped is None else self.data(mapped.position)
+
+    def data(self, position: int) -> TextColumn:
+        """The cells of a table column in the data rows."""
+        if position not in self._data:
+            self._data[position] = self.grid.columns[position].take(self.keep)
+        return self._data[position]
+
+    def filled(self, slot: str) -> np.ndarray:
+        """Per data row: does the column hold anything? (all False without the column)"""
+        column = self.column(slot)
+        return np.zeros(len(self), dtype=bool) if column is None else column.filled
+
+    def criteria(self) -> list[Mapped]:
+        return [m for m in self.columns.values() if m.criterion]
+
+    # Parsing -----------------------------------------------------------------------
+
+    def parsed(self, slot: str) -> list[Any]:
+        """Each distinct value of a choice field parsed once (None where it does not parse)."""
+        if slot not in self._parsed:
+            column = self.column(slot)
+            parse = choice(slot, self.rubric).parse
+            self._parsed[slot] = [] if column is None else [parse(v) for v in column.values]
+        return self._parsed[slot]
+
+    def codes(self, slot: str, order: list[Any]) -> np.ndarray:
+        """Per data row, the position in ``order`` of the parsed value (-1 when blank or
+        unknown)."""
+        column = self.column(slot)
+        if column is None:
+            return np.full(len(self), -1, dtype=np.int64)
+        position = {v: i for i, v in enumerate(order)}
+        return column.lookup([position.get(p, -1) if p is not None else -1
+                              for p in self.parsed(slot)], -1, np.int64)
+
+    def refs(self) -> list[str]:
+        """Each distinct case reference cleaned (lookalike characters folded)."""
+        if "case_ref" not in self._parsed:
+            column = self.column("case_ref")
+            values = [] if column is None else column.values
+            if all(v.isascii() and v.isprintable() for v in values):
+                cleaned = [" ".join(v.split()) for v in values]  # NFKC leaves these be
+            else:
+                cleaned = [clean_reference(v) for v in values]
+            self._parsed["case_ref"] = cleaned
+        return self._parsed["case_ref"]
+
+    def row_refs(self) -> np.ndarray:
+        """Per data row, the cleaned case reference ('' when blank)."""
+        column = self.column("case_ref")
+        if column is None:
+            return np.full(len(self), "", dtype=object)
+        return column.lookup(self.refs(), "")
+
+    # Problems ----------------------------------------------------------------------
+
+    def at_header(self, code: str, message: str, position: int | None, header: str | None,
+                  value: object = None, severity: Severity = Severity.ERROR) -> None:
+        """A problem located at a header cell (or at the header row)."""
+        number = self.grid.column_numbers[position] if position is not None else None
+        self.problems.append(Problem.at_cell(
+            code, message, file=self.file, sheet=self.sheet_name, row=self.header_row,
+            column=header, column_index=number, value=value, severity=severity))
+
+    def flag(self, code: str, rows: np.ndarray, slot: str | None, message: Any,
+             value: Any = None, expected: str | None = None,
+             severity: Severity = Severity.ERROR) -> None:
+        """Problems at data rows ``rows`` (positions, or a boolean mask) in one column.
+
+        ``message`` and ``value`` are text, or functions of the row position giving text;
+        ``value`` defaults to the cell's text. Errors mark their rows as in error.
+        """
+        positions = np.flatnonzero(rows) if rows.dtype == bool else np.asarray(rows)
+        for i in positions.tolist():
+            self.flag_one(code, i, slot, message(i) if callable(message) else message,
+                          value(i) if callable(value) else value, expected, severity)
+
+    def flag_one(self, code: str, i: int, slot: str | None, message: str,
+                 value: object = None, expected: str | None = None,
+                 severity: Severity = Severity.ERROR) -> None:
+        """One problem at data row ``i`` in one column (``value`` defaults to the cell's
+        text); an error marks the row as in error."""
+        mapped = self.columns.get(slot) if slot else None
+        if value is None and mapped is not None:
+            value = self.data(mapped.position).text(i)
+        self.problems.append(Problem.at_cell(
+            code, message, file=self.file, sheet=self.sheet_name, row=int(self.rows[i]),
+            column=mapped.header if mapped else None,
+            column_index=mapped.number if mapped else None, value=value,
+            expected=expected, severity=severity))
+        if severity is Severity.ERROR:
+            self.row_error[i] = True
+
+
+def locate(grid: Grid, rubric: Rubric, only: Assessor | None = None) -> Sheet:
+    """The sheet's data rows under its header, with headers mapped; ``WorkbookError``
+    when no header row can be found."""
+    header_at = find_header(grid)
+    if header_at is None:
+        raise WorkbookError(f"{grid.file}: no header row", [
+            Problem(code="missing-header", file=grid.file, sheet=grid.sheet,
+                    message=f"has no header row with a case reference column (case_ref) in "
+                    f"its first {HEADER_SEARCH_ROWS} rows; add one above the data")])
+    below = np.arange(header_at + 1, grid.height)
+    filled = np.zeros(len(below), dtype=bool)
+    for column in grid.columns:
+        filled |= column.index[below] >= 0
+    sheet = Sheet(grid=grid, rubric=rubric, header_at=header_at, keep=below[filled],
+                  only=only)
+    sheet.row_error = np.zeros(len(sheet), dtype=bool)
+    sheet.unreadable = np.zeros(len(sheet), dtype=bool)
+    _map_columns(sheet)
+    return sheet
+
+
+def _map_columns(sheet: Sheet) -> None:
+    criteria = {header_key(cid): cid for cid in sheet.rubric.criterion_ids}
+    numbers = sheet.grid.column_numbers
+    for position, header in enumerate(sheet.headers[:sheet.width]):
+        key = header_key(header)
+        name = HEADER_TO_FIELD.get(key)
+        criterion = criteria.get(key)
+        if name is None and criterion is None:
+            if header:
+                hint = difflib.get_close_matches(key, list(criteria), n=1, cutoff=0.75)
+                sheet.unknown.append(Unmapped(position, header, numbers[position],
+                                              hint=criteria[hint[0]] if hint else None))
+            continue
+        slot = name or f"criterion:{criterion}"
+        if slot in sheet.columns:
+            sheet.repeated.append(Unmapped(position, header, numbers[position],
+                                           repeats=sheet.columns[slot].header))
+            continue
+        sheet.columns[slot] = Mapped(slot, position, header, numbers[position], field=name,
+                                     criterion=criterion)
