@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console, RenderableType
 
-from ..problems import HmicAuditError, Problem
 from .options import OutputFormat
 
 if TYPE_CHECKING:
+    from ..problems import HmicAuditError, Problem
     from ..workbook.frame import AuditFrame
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,6 +73,8 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..problems import HmicAuditError  # imported late: --help stays fast
+
         try:
             return fn(*args, **kwargs)
         except HmicAuditError as exc:
