@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 
 from hmic_audit import grade, read_workbook
-from hmic_audit.render.template_xlsx import IDENTITY
+from hmic_audit.workbook.format import FIELDS
 
 from ..conftest import invoke
 
@@ -69,7 +69,7 @@ def test_filled_template_with_a_bad_answer_gets_a_located_error(runner, tmp_path
     _fill(out, "maybe", rubric)
     result = invoke(runner, "grade", out)
     assert result.exit_code == 2
-    first = 1 + len(IDENTITY)
+    first = 1 + sum(f.in_form for f in FIELDS)
     cell = f"Cases!{openpyxl.utils.get_column_letter(first)}2"
     assert cell in result.stderr and "'maybe' is not an answer" in result.stderr
 

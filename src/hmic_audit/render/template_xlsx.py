@@ -1,6 +1,6 @@
 """A blank audit workbook built from a rubric (``hmic-audit template``).
 
-Sheet ``Cases``: identity columns, then one column per criterion (header = criterion id,
+Sheet ``Cases``: the long layout's fields (``workbook.format.FIELDS``), then one column per criterion (header = criterion id,
 cell comment = its question and the case types it applies to), with drop-down lists for
 case type, sample, assessor, grade, example tag and every answer column, and frozen
 panes. Sheet ``Instructions``: the criteria by theme with their questions and case
@@ -17,20 +17,9 @@ import xlsxwriter
 import xlsxwriter.utility
 
 from ..rubric import Rubric
+from ..workbook.format import FIELDS, OLDEST_AUDIT_DATE
 from .xlsx import FIXED_CREATED
 
-IDENTITY = [("Case ref", "The case reference (never a name).", 14),
-            ("Sample", "Self-assessed or inspector-selected.", 18),
-            ("Case type", "The type of case.", 34),
-            ("Area", "Local authority or division.", 14),
-            ("Assessor", "Force (self-assessor) or inspector.", 11),
-            ("Audit date", "Date of the audit (dd/mm/yyyy).", 12),
-            ("Child age", "The child's age in years, 0 to 17 (optional).", 9),
-            ("Child gender", "Female, male or other (optional).", 11),
-            ("Grade", "Your overall judgement (optional: the rubric computes one).", 20),
-            ("Example", "Good practice or concern, to use the case as a report example.", 14),
-            ("Example theme", "The theme the example illustrates.", 22),
-            ("Notes", "Free text about the case; reaches a report only as an example.", 40)]
 ROWS = 1000
 """Rows prepared with drop-down lists."""
 
@@ -71,23 +60,27 @@ def template_xlsx(rubric: Rubric) -> bytes:
         ranges[name] = f"=Lists!${col}$2:${col}${len(items) + 1}"
 
     last = ROWS
-    for c, (name, help_text, width) in enumerate(IDENTITY):
+    identity = [f for f in FIELDS if f.in_form]
+    for c, f in enumerate(identity):
+        name = f.title
         cases.write_string(0, c, name, head)
-        cases.write_comment(0, c, help_text, {"x_scale": 2})
-        cases.set_column(c, c, width, date if name == "Audit date" else
-                         text if name == "Case ref" else None)
+        cases.write_comment(0, c, f.help, {"x_scale": 2})
+        cases.set_column(c, c, f.width, date if f.kind == "date" else
+                         text if f.kind == "reference" else None)
         if name in ranges:
             cases.data_validation(1, c, last, c, {
                 "validate": "list", "source": ranges[name],
                 "error_title": name, "error_message": f"Choose a {name.lower()} from the list."})
-    cases.data_validation(1, 5, last, 5, {
-        "validate": "date", "criteria": "between", "minimum": dt.date(1990, 1, 1),
-        "maximum": dt.date(2100, 12, 31),
-        "error_message": "Enter a date (dd/mm/yyyy)."})
-    cases.data_validation(1, 6, last, 6, {
-        "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 17,
-        "error_message": "Enter the child's age in whole years, 0 to 17."})
-    start = len(IDENTITY)
+        elif f.kind == "date":
+            cases.data_validation(1, c, last, c, {
+                "validate": "date", "criteria": "between", "minimum": OLDEST_AUDIT_DATE,
+                "maximum": dt.date(2100, 12, 31),
+                "error_message": "Enter a date (dd/mm/yyyy)."})
+        elif f.kind == "age":
+            cases.data_validation(1, c, last, c, {
+                "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 17,
+                "error_message": "Enter the child's age in whole years, 0 to 17."})
+    start = len(identity)
     for j, criterion in enumerate(rubric.criteria):
         c = start + j
         applies = ("all case types" if criterion.applies_to is None else

@@ -135,6 +135,8 @@ class Field:
     required: bool = False
     width: int = 14
     """Column width in the audit form."""
+    in_form: bool = True
+    """Whether the audit form (``template``) has a column for it."""
 
     @property
     def header_keys(self) -> set[str]:
@@ -156,7 +158,7 @@ FIELDS: tuple[Field, ...] = (
     Field("area", "Area", "Local authority or division.",
           ("local authority", "la", "division", "district", "borough"), "text"),
     Field("force", "Force", "The police force, in a workbook holding several forces.",
-          ("force name", "police force"), "text"),
+          ("force name", "police force"), "text", in_form=False),
     Field("assessor", "Assessor", "Force (self-assessor) or inspector; its presence marks "
           "the long layout.", ("audited by", "auditor", "reviewer", "assessed by"), "choice",
           layout="long", width=11),
@@ -180,12 +182,19 @@ FIELDS: tuple[Field, ...] = (
     Field("self_grade", "Self grade", "The force's grade of the case; with inspector_grade, "
           "marks the wide layout (one row per case, grades only).",
           ("force grade", "self assessed grade", "self assessment grade", "force judgement",
-           "force judgment"), "choice", layout="wide", width=20),
+           "force judgment"), "choice", layout="wide", width=20, in_form=False),
     Field("inspector_grade", "Inspector grade", "The inspectors' grade of the case (wide "
           "layout).", ("hmic grade", "inspector judgement", "inspector judgment"), "choice",
-          layout="wide", width=20),
+          layout="wide", width=20, in_form=False),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
+
+def field_rows() -> list[list[str]]:
+    """The format as a table for people (the README's "Columns" table is this, and a test
+    holds the two together): field, header in the form, other headers, layout, contents."""
+    return [[f"`{f.name}`" + (" (required)" if f.required else ""), f.title,
+             ", ".join(f.headers), f.layout, f.help] for f in FIELDS]
 HEADER_TO_FIELD = {key: f.name for f in FIELDS for key in f.header_keys}
 CASE_REF_HEADERS = FIELDS_BY_NAME["case_ref"].header_keys
 """Header spellings that mark the header row (the first row with a case reference)."""
