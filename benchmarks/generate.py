@@ -21,6 +21,24 @@ AREAS = ["Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stock
          "Tameside", "Trafford", "Wigan"]
 
 
+def wide_rows(n_audits: int, seed: int = 7):  # type: ignore[no-untyped-def]
+    """Yield (header, then) case rows of the wide layout: grades only, two audits per
+    self-assessed case (a third of them), one otherwise."""
+    rubric = load_rubric()
+    rng = random.Random(seed)
+    labels = rubric.case_type_labels
+    grades = [g.label for g in rubric.scale]
+    yield ["Case ref", "Sample", "Case type", "Area", "Self grade", "Inspector grade"]
+    made = case = 0
+    while made < n_audits:
+        case += 1
+        self_assessed = rng.random() < 1 / 3 and made + 2 <= n_audits
+        yield [f"C{case:07d}", "self-assessed" if self_assessed else "inspector-selected",
+               labels[rng.choice(rubric.case_type_keys)], rng.choice(AREAS),
+               rng.choice(grades) if self_assessed else "", rng.choice(grades)]
+        made += 2 if self_assessed else 1
+
+
 def rows(n_audits: int, seed: int = 7):  # type: ignore[no-untyped-def]
     """Yield (header, then) audit rows as lists of strings/numbers."""
     rubric = load_rubric()
@@ -46,11 +64,12 @@ def rows(n_audits: int, seed: int = 7):  # type: ignore[no-untyped-def]
             made += 1
 
 
-def write(n_audits: int, out: Path) -> None:
+def write(n_audits: int, out: Path, layout: str = "long") -> None:
+    made = wide_rows(n_audits) if layout == "wide" else rows(n_audits)
     if out.suffix == ".csv":
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            for r in rows(n_audits):
+            for r in made:
                 writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in r])
         return
     import xlsxwriter
@@ -59,7 +78,7 @@ def write(n_audits: int, out: Path) -> None:
     wb.set_properties({"created": dt.datetime(2020, 1, 1)})
     ws = wb.add_worksheet("Cases")
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
-    for i, r in enumerate(rows(n_audits)):
+    for i, r in enumerate(made):
         for j, v in enumerate(r):
             if isinstance(v, dt.date):
                 ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), date_fmt)
@@ -72,8 +91,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("audits", type=int)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--layout", choices=["long", "wide"], default="long",
+                        help="long: one row per audit with answers; wide: one row per case, "
+                        "grades only")
     args = parser.parse_args()
-    write(args.audits, args.out)
+    write(args.audits, args.out, args.layout)
 
 
 if __name__ == "__main__":

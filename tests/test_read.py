@@ -14,6 +14,7 @@ from hmic_audit.workbook.sheet import locate
 
 from .conftest import LONG_HEADERS, write_xlsx
 
+
 class Table:
     """What a reader gave, under its header: row numbers with their cells as text."""
 

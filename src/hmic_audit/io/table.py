@@ -75,20 +75,24 @@ class TextColumn:
 
     @classmethod
     def from_arrow(cls, array: Any) -> TextColumn:
-        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader)."""
+        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader): trimmed
+        and dictionary-encoded by Arrow, so Python sees each distinct text once."""
         import pyarrow.compute as pc
 
         if hasattr(array, "combine_chunks"):  # a table's columns come in chunks
             array = array.combine_chunks()
-        encoded = pc.dictionary_encode(array)
+        encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(array))
         raw = encoded.dictionary.to_pylist()
         index = _indices(encoded.indices)
+        texts = [cell_text(v) if len(v) == 19 else v for v in raw]
+        if texts == raw and "" not in raw:
+            return cls(raw, index)
+        # Blanks, and dates written two ways, need their positions remapped.
         values: list[str] = []
         position: dict[str, int] = {}
         remap = np.empty(len(raw) + 1, dtype=np.int64)
         remap[-1] = -1
-        for k, value in enumerate(raw):
-            text = cell_text(value)
+        for k, text in enumerate(texts):
             remap[k] = position.setdefault(text, len(position)) if text else -1
             if len(values) < len(position):
                 values.append(text)

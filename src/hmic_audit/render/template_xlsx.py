@@ -1,7 +1,8 @@
 """A blank audit workbook built from a rubric (``hmic-audit template``).
 
-Sheet ``Cases``: the long layout's fields (``workbook.format.FIELDS``), then one column per criterion (header = criterion id,
-cell comment = its question and the case types it applies to), with drop-down lists for
+Sheet ``Cases``: the long layout's fields (``workbook.format.FIELDS``), then one column
+per criterion (header = criterion id, cell comment = its question and the case types it
+applies to), with drop-down lists for
 case type, sample, assessor, grade, example tag and every answer column, and frozen
 panes. Sheet ``Instructions``: the criteria by theme with their questions and case
 types. Sheet ``Lists`` (hidden) holds the drop-down values. A filled-in copy is valid

@@ -124,7 +124,8 @@ class GradeResult:
     @cached_property
     def reasons(self) -> list[list[ReasonData]]:
         """Per audit, why it got its computed grade."""
-        return all_reasons(self.arrays, self.frame.answers, self._rubric)
+        return all_reasons(self.arrays, self.frame.answers, self.frame.case_type,
+                           self._rubric)
 
     @cached_property
     def caps(self) -> list[list[str]]:

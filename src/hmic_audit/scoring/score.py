@@ -33,7 +33,7 @@ class ScoreArrays:
     cap_level: np.ndarray  # int, 0 when no cap
     level: np.ndarray  # int, -1 when not gradable
     theme_scores: dict[str, np.ndarray]
-    lost: np.ndarray  # float (audits x criteria): score points each answer cost
+    possible: np.ndarray  # float: the weight the audit's scored answers could earn
     fired: np.ndarray  # bool (audits x rules): which limiting rules fired
 
 
@@ -46,6 +46,8 @@ def applicability(rubric: Rubric) -> np.ndarray:
 def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreArrays:
     """Score a matrix of answer codes; ``type_index`` gives each audit's case type position."""
     n, k = codes.shape
+    if n and not codes.any():  # grades only (the wide layout): nothing to score
+        return _unscored(n, k, rubric)
     points = np.array([0.0, rubric.answer_scores["yes"], rubric.answer_scores["partly"],
                        rubric.answer_scores["no"], 0.0])
     weights = np.array([c.weight for c in rubric.criteria], dtype=float)
@@ -59,8 +61,6 @@ def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> Sc
     gradable = (answered >= rubric.min_answered) & (possible > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(gradable, np.round(100.0 * earned / possible, SCORE_DECIMALS), np.nan)
-        lost = np.where(possible[:, None] > 0,
-                        100.0 * (possible_each - earned_each) / possible[:, None], 0.0)
 
     # Bands are strictly decreasing, best first: the level is how many bands lie above.
     lower_bounds = np.array([rubric.bands[g] for g in rubric.grade_keys[:-1]])
@@ -87,7 +87,32 @@ def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> Sc
     theme_scores = {t: t_scores[:, j] for j, t in enumerate(rubric.theme_keys)}
     return ScoreArrays(score=score, answered=answered, gradable=gradable,
                        band_level=band_level, cap_level=cap_level, level=level,
-                       theme_scores=theme_scores, lost=lost, fired=fired)
+                       theme_scores=theme_scores, possible=possible, fired=fired)
+
+
+def _unscored(n: int, k: int, rubric: Rubric) -> ScoreArrays:
+    """The scores of audits without a single answer: none of them gradable."""
+    none = np.full(n, np.nan)
+    return ScoreArrays(score=none, answered=np.zeros(n, dtype=np.int64),
+                       gradable=np.zeros(n, dtype=bool), band_level=np.full(n, -1),
+                       cap_level=np.zeros(n, dtype=int), level=np.full(n, -1),
+                       theme_scores=dict.fromkeys(rubric.theme_keys, none),
+                       possible=np.zeros(n), fired=np.zeros((n, len(rubric.limiting)),
+                                                             dtype=bool))
+
+
+def points_lost(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
+                rubric: Rubric) -> np.ndarray:
+    """Audits x criteria: the share of the 0-100 score each answer cost (0 for answers
+    that do not count, and for audits that are not gradable)."""
+    points = np.array([0.0, rubric.answer_scores["yes"], rubric.answer_scores["partly"],
+                       rubric.answer_scores["no"], 0.0])
+    weights = np.array([c.weight for c in rubric.criteria], dtype=float)
+    applies = applicability(rubric)[type_index]
+    scored = applies & (codes >= 1) & (codes <= 3) & arrays.gradable[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lost = (1.0 - points[codes]) * weights * 100.0 / arrays.possible[:, None]
+    return np.where(scored, lost, 0.0)
 
 
 ReasonData = tuple[str, str | None, str | None, float, str | None, str]
@@ -96,7 +121,8 @@ ReasonData = tuple[str, str | None, str | None, float, str | None, str]
 for) or a line of the graded table."""
 
 
-def reasons(arrays: ScoreArrays, codes: np.ndarray, rubric: Rubric) -> list[list[ReasonData]]:
+def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
+            rubric: Rubric) -> list[list[ReasonData]]:
     """Why every audit got its computed grade: the limiting rules that fired first (in
     rubric order), then the points each answer cost, largest first; or why it could not be
     graded. Built for all audits at once."""
@@ -111,7 +137,7 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, rubric: Rubric) -> list[list
             parts[i].append(("cap", rule.criterion, rule.when, 0.0, rule.cap,
                              f"{rule.criterion} answered {rule.when}: {effect} at {label} - "
                              f"{rule.reason}"))
-    lost = np.where(arrays.gradable[:, None], arrays.lost, 0.0)
+    lost = points_lost(arrays, codes, type_index, rubric)
     rows, cols = np.nonzero(lost > 1e-9)
     values = lost[rows, cols]
     order = np.lexsort((cols, -np.round(values, 9), rows))

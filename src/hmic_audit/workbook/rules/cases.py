@@ -83,9 +83,7 @@ class Drafts:
                 row = row[assessor_all[row] == ASSESSORS.index(sheet.only)]
             assessor, grade = assessor_all[row], grade_all[row]
         n = len(row)
-        keys: dict[str, int] = {}
-        case_of_ref = [keys.setdefault(r.casefold(), len(keys)) for r in refs[row].tolist()]
-        case = np.asarray(case_of_ref, dtype=np.int64)
+        case, keys = _case_ids(sheet, row)
         cases = len(keys)
         positions = np.arange(n)
         head = np.full(cases, n, dtype=np.int64)
@@ -111,11 +109,28 @@ class Drafts:
         rejected = np.zeros(cases, dtype=bool)
         bad_refs = {r.casefold() for r in refs[sheet.row_error].tolist()}
         if bad_refs:
-            rejected = np.array([k in bad_refs for k in keys], dtype=bool)
+            rejected = np.array([k.casefold() in bad_refs for k in keys], dtype=bool)
         return cls(row=row, assessor=assessor, grade=grade, case_type=case_type[row],
                    given_sample=given, refs=refs[row], case=case, head=head, kept=kept,
                    first_same=first_same, sample=settled, has_force=has_force,
                    rejected=rejected)
+
+
+def _case_ids(sheet: Sheet, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Per audit row, a case id (references equal ignoring case share one), numbered in
+    the order cases first appear; and each case's first reference."""
+    column = sheet.column("case_ref")
+    refs = sheet.refs()
+    if column is None or not len(rows):
+        return np.zeros(0, dtype=np.int64), []
+    folded: dict[str, int] = {}
+    of_value = np.array([folded.setdefault(r.casefold(), len(folded)) for r in refs] + [-1])
+    ids = of_value[column.index[rows]]
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    heads = np.sort(first)
+    return rank[inverse], [refs[column.index[rows[h]]] for h in heads.tolist()]
 
 
 def _row_number(sheet: Sheet, drafts: Drafts, k: int) -> int:
