@@ -85,3 +85,45 @@ def test_cli_writes_what_the_library_renders(runner, rubric, generated, tmp_path
     assert invoke(runner, "grade", xlsx, "--out", out).exit_code == 0
     result = grade(read_audits(xlsx, rubric)[0], rubric)
     assert out.read_bytes() == render_graded(".csv", result, rubric, [])
+
+
+def test_one_bad_cell_in_a_large_file_reads_once_and_reads_as_in_a_small_one(
+        rubric, generated, tmp_path, monkeypatch):
+    """The file is pre-flighted and read once, and the message is the one a small file
+    gets for the same cell."""
+    import fastexcel
+    import openpyxl
+
+    import hmic_audit.io.sheets as sheets
+    from hmic_audit import WorkbookError
+
+    xlsx, _ = generated
+    book = openpyxl.load_workbook(xlsx)
+    rows = list(book["Cases"].iter_rows(values_only=True))
+    grade_col = rows[0].index("Grade")
+    for name, keep in (("large", len(rows)), ("small", 12)):
+        small = openpyxl.Workbook()
+        sheet = small.active
+        sheet.title = "Cases"
+        for r in rows[:keep]:
+            sheet.append(list(r))
+        sheet.cell(row=9, column=grade_col + 1, value="Goodish")
+        small.save(tmp_path / f"{name}.xlsx")
+    reads, scans = [], []
+    real_read, real_scan = fastexcel.read_excel, sheets.check_xlsx
+    monkeypatch.setattr(fastexcel, "read_excel", lambda *a, **k: reads.append(1)
+                        or real_read(*a, **k))
+    monkeypatch.setattr(sheets, "check_xlsx", lambda *a, **k: scans.append(1)
+                        or real_scan(*a, **k))
+    found = {}
+    for name in ("large", "small"):
+        reads.clear()
+        scans.clear()
+        with pytest.raises(WorkbookError) as info:
+            read_audits(tmp_path / f"{name}.xlsx", rubric)
+        assert (len(reads), len(scans)) == (1, 1), name
+        found[name] = [(p.code, p.cell, p.column, p.value, p.message)
+                       for p in info.value.problems if p.is_error]
+    assert found["large"] == found["small"]
+    assert [f[:2] for f in found["large"]] == [("unknown-grade",
+                                                f"{chr(65 + grade_col)}9")]
