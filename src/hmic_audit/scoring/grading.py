@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import orjson
 from pydantic import BaseModel, ConfigDict
 
 from ..rubric import Rubric
@@ -164,7 +165,7 @@ class GradeResult:
             "given_grade": [keys[x] for x in f.grade.tolist()],
             "final_grade": [keys[x] for x in self.final.tolist()],
             "override": self.override.tolist(), "caps": self.caps,
-            "reasons": self.reasons, "example": f.extra("example").tolist(),
+            "reasons": _reason_records(self.reasons), "example": f.extra("example").tolist(),
             "row": f.row.tolist(),
         }
 
@@ -180,9 +181,7 @@ class GradeResult:
             "band_grade": c["band_grade"][i], "computed_grade": c["computed_grade"][i],
             "given_grade": c["given_grade"][i], "final_grade": c["final_grade"][i],
             "override": c["override"][i], "caps": c["caps"][i],
-            "reasons": [{"kind": k, "criterion": cr, "answer": ans, "points_lost": lost,
-                         "cap": cap, "message": m}
-                        for k, cr, ans, lost, cap, m in c["reasons"][i]],
+            "reasons": c["reasons"][i],
             "example": c["example"][i],
             "source": {"file": self.frame.file, "sheet": self.frame.sheet,
                        "row": c["row"][i]},
@@ -199,9 +198,8 @@ class GradeResult:
         n = len(self)
         yield text[:-2] + ',\n  "audits": [' + ("\n" if n else "")
         columns = self._columns()
-        dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
         for start in range(0, n, batch):
-            yield "".join("    " + dumps(self._plain(i, columns))
+            yield "".join("    " + orjson.dumps(self._plain(i, columns)).decode("utf-8")
                           + (",\n" if i < n - 1 else "\n")
                           for i in range(start, min(start + batch, n)))
         yield ("  " if n else "") + "]\n}\n"
@@ -240,6 +238,17 @@ class GradeResult:
         frame["caps"] = [", ".join(c) for c in self.caps]
         frame["reasons"] = ["; ".join(r[-1] for r in rs) for rs in self.reasons]
         return frame.rename(columns={"grade": "given_grade"})
+
+
+REASON_KEYS = ("kind", "criterion", "answer", "points_lost", "cap", "message")
+
+
+def _reason_records(reasons: list[list[ReasonData]]) -> list[list[dict[str, Any]]]:
+    """Reasons as the JSON records ``Reason`` dumps; equal reasons share one record (they
+    are read, never changed)."""
+    made: dict[ReasonData, dict[str, Any]] = {}
+    return [[made.get(r) or made.setdefault(r, dict(zip(REASON_KEYS, r, strict=True)))
+             for r in rs] for rs in reasons]
 
 
 def _summarise(result: GradeResult) -> GradeSummary:

@@ -143,11 +143,15 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     order = np.lexsort((cols, -np.round(values, 9), rows))
     rows, cols, values = rows[order], cols[order], values[order]
     ids = rubric.criterion_ids
+    made: dict[tuple[int, int, float], ReasonData] = {}  # the same few reasons recur
     for i, j, a, v in zip(rows.tolist(), cols.tolist(), codes[rows, cols].tolist(),
                           values.tolist(), strict=True):
-        answer = CODE_ANSWERS[a]
-        parts[i].append(("points", ids[j], answer, round(v, 2), None,
-                         f"{ids[j]} answered {answer}: -{v:.1f} points"))
+        reason = made.get((j, a, v))
+        if reason is None:
+            answer = CODE_ANSWERS[a]
+            reason = made[(j, a, v)] = ("points", ids[j], answer, round(v, 2), None,
+                                        f"{ids[j]} answered {answer}: -{v:.1f} points")
+        parts[i].append(reason)
     minimum = rubric.min_answered
     for i in np.flatnonzero(~arrays.gradable).tolist():
         parts[i] = [("not-gradable", None, None, 0.0, None,
