@@ -127,3 +127,24 @@ def test_one_bad_cell_in_a_large_file_reads_once_and_reads_as_in_a_small_one(
     assert found["large"] == found["small"]
     assert [f[:2] for f in found["large"]] == [("unknown-grade",
                                                 f"{chr(65 + grade_col)}9")]
+
+
+@pytest.mark.parametrize("where", ["fastexcel.read_excel", "pyarrow.csv.read_csv"])
+def test_a_reading_library_failing_is_a_located_message_not_a_traceback(
+        runner, generated, tmp_path, monkeypatch, where):
+    """Seen in the field: pyarrow built for NumPy 2 beside NumPy 1.26 fails on import."""
+    import importlib
+
+    module, name = where.rsplit(".", 1)
+
+    def broken(*args, **kwargs):
+        raise ImportError("pyarrow requires NumPy 2.0 or newer")
+
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    xlsx, text = generated
+    path = xlsx if module == "fastexcel" else text
+    result = invoke(runner, "grade", path, "--out", tmp_path / "g.csv")
+    assert result.exit_code == 2
+    assert path.name in result.stderr and "NumPy 2.0" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "g.csv").exists()
