@@ -19,6 +19,7 @@ with :mod:`zipfile` first:
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -37,25 +38,74 @@ MAX_CELLS = 30_000_000
 columns, and about a gigabyte of cells in the reader."""
 
 # The used range is rows x columns, and a reader allocates all of it. Only references
-# that could make it large are captured: rows of six or seven digits (100,000 and more)
+# that could make it large are captured: rows of six or more digits (100,000 and more)
 # and columns from BA (53) on. Ordinary tables produce few or no matches, so scanning
 # stays near the speed of unzipping.
-_BIG_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{6,7})"')
+_BIG_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{6,})"')
 _WIDE_COL = re.compile(rb' r="([A-Z]{3}|[B-Z][A-Z])[0-9]')
-_ANY_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,7})"')
-_FIRST_VALUE = re.compile(rb'<(?:\w+:)?c r="[A-Z]{1,3}([0-9]{1,7})"[^>]*>(?:<f[^>]*>[^<]*</f>)?'
-                          rb"<(?:v|is)>")
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?\bt="e"[^>]*>'
-                         rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>")
-_UNCACHED = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)'
-                       rb"(?:<v\s*/>|<v></v>)?</c>")
+_ANY_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]+)"')
+_F = rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f\s*>)"
+"""A formula element, written out or shared (``<f t="shared" si="0"/>``)."""
+_FIRST_VALUE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*>\s*(?:' + _F
+                          + rb"\s*)?<(?:v\s*>|is[\s>/])")
+_CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*>\s*')
+"""A cell's start tag (then any blanks), its reference captured."""
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*?\bt="e"[^>]*>\s*(?:' + _F
+                         + rb"\s*)?<v\s*>([^<]*)</v")
+_UNCACHED = re.compile(_F + rb"(?:\s*<v\s*/>|\s*<v></v>)?\s*</c\s*>")
+"""The end of a cell whose formula has no value after it (searched from the formula:
+only cells with formulas are looked at)."""
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _ROOT = re.compile(rb"<[A-Za-z_]")
 """The start of the root element: a DTD can only come before it."""
 _HAS_ERROR = re.compile(rb't="e"')
-_HAS_FORMULA = re.compile(rb"<f[ >/]")
 _CHUNK = 1 << 20
 _OVERLAP = 4096
+"""Bytes of the previous chunk searched again for a DTD split across two chunks."""
+
+# The fast regexes above assume the shape every spreadsheet program writes: each cell
+# starts ``<c r="B12"`` (reference first, double quotes, capital letters), row tags
+# carry ``r``, and no element has a namespace prefix. A stretch of sheet data in any
+# other shape (cells without ``r``, lowercase references, attributes in another order,
+# prefixed elements) is read by the slower general parser below instead, which
+# reads every cell and row tag. _ODD_CELL finds, in one pass, any cell that is not
+# plainly small and ordinary (columns past AZ, rows of 100,000 and more, or another
+# shape); only then is the chunk looked at more closely. Once a sheet is known to reach
+# past column AZ (or row 100,000), its columns (rows) are measured by _WIDE_COL
+# (_BIG_ROW) in every chunk, as before, and _ODD_CELL lets them pass.
+_ODD_CELL = rb'<c(?! r="%s%s%s)[\s>/]'
+_NARROW, _WIDE = rb"A?[A-Z]", rb"[A-Z]{1,3}"
+_SHORT, _TALL = rb'[1-9][0-9]{0,4}"', rb'[0-9]+"'
+_IRREGULAR_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]+")[\s>/]')
+_PREFIXED = re.compile(rb":(?:[cfv]|is|row)[\s/>]")
+"""A prefixed cell, value, formula, inline string or row element (``<x:c ...>``):
+readers ignore the prefix, so such sheets take the general parser."""
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+"""An optional namespace prefix, which readers ignore."""
+_TOKEN = re.compile(rb"<" + _P + rb"(?:(row)(\s[^>]*?)?/?>|c(\s[^>]*?)?(/>|>(.*?)</" + _P
+                    + rb"c\s*>))", re.S)
+"""A row's start tag, or a whole cell element (general parser)."""
+_ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"\s*([A-Za-z]+)([0-9]+)\s*")
+_G_FORMULA = re.compile(rb"<" + _P + rb"f[\s/>]")
+_G_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _P + rb"v\s*>)", re.S)
+_G_INLINE = re.compile(rb"<" + _P + rb"is[\s/>]")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_LAST_ROW = re.compile(rb"(?s:.*)<row(?=[\s/>])([^>]*)>")
+_LAST_ROW_END = re.compile(rb"(?s:.*)</" + _P + rb"row\s*>")
+_DATA_CUT = re.compile(rb"(?s:.*)<(?:/" + _P + rb"(?:row|c|sheetData|mergeCells)\s*>|" + _P
+                       + rb"(?:c|row|mergeCell)\b[^<>]*/>)")
+"""The end of the last complete row or cell (or of the sheet data, or of a merge)."""
+_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData\b[^>]*?(/?)>")
+_MERGE = re.compile(rb"<" + _P + rb"mergeCell\b([^>]*)>")
+_MERGE_REF = re.compile(rb"\s*([A-Za-z]+)([0-9]+)(?::([A-Za-z]+)([0-9]+))?\s*")
+MAX_MERGES = 100_000
+"""Merged ranges kept per sheet (duplicates dropped); a sheet with more is hostile, and
+the reader reports merges in the data area long before this many."""
+
+_PRE, _DATA, _POST = 0, 1, 2
+"""Where in a worksheet part the scan is: before, in and after ``<sheetData>``."""
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -71,7 +121,16 @@ class SheetFacts:
     uncached: set[str] = field(default_factory=set)
     """Cells holding a formula with no cached value."""
     first_row: int | None = None
-    """Row of the first cell holding a value (where the reader's grid starts)."""
+    """Smallest row number of any cell holding a value (``<v>`` or ``<is>``), from the
+    cells' own references, whatever order the rows are written in: where the reader's
+    grid starts. A cell without a reference sits where its order puts it (the column
+    after the previous cell of its row tag, whose own number is implied by order when it
+    has none), as readers place it. None when no cell holds a value."""
+    first_column: int | None = None
+    """Smallest 1-based column number of any cell holding a value (the grid's first
+    column)."""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Merged ranges as (top row, left column, bottom row, right column), 1-based."""
 
 
 @dataclass
@@ -210,7 +269,7 @@ def _too_big(display: str, size: int) -> Problem:
 def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool
             ) -> tuple[SheetFacts, int, bool]:
     """Decompress one part in chunks: its size, DTD presence and (sheets) cell facts."""
-    facts = SheetFacts()
+    scanner = _SheetScan() if is_sheet else None
     size = 0
     tail = b""
     prolog = True
@@ -219,51 +278,389 @@ def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool
             size += len(chunk)
             if size > MAX_UNCOMPRESSED_BYTES:
                 break
-            data = tail + chunk
             if prolog:
+                data = tail + chunk
                 root = _ROOT.search(data)
                 if _DTD.search(data, 0, root.start() if root else len(data)):
-                    return facts, size, True
+                    return SheetFacts(), size, True
                 prolog = root is None
-            if is_sheet:
-                _sheet_facts(data, facts)
-            tail = data[-_OVERLAP:]
-    return facts, size, False
+                tail = data[-_OVERLAP:]
+            if scanner is not None:
+                scanner.feed(chunk)
+    return (scanner.finish() if scanner is not None else SheetFacts()), size, False
 
 
-def _sheet_facts(data: bytes, facts: SheetFacts) -> None:
-    """Update a worksheet's facts from one chunk of its XML (chunks overlap a little).
+class _SheetScan:
+    """Facts of one worksheet part, fed its XML chunk by chunk.
+
+    Chunks are cut only between elements: the sheet data is handed on up to the end of
+    the last complete row (or cell) and the rest, however long, is carried into the next
+    chunk, so every cell is searched exactly once and whole. Before and after the sheet
+    data, chunks are cut before the last ``<``.
 
     Rows of 100,000 and more and columns past AZ are found exactly; below those bounds
     (columns up to AZ, rows under 100,000) no table can reach the cell cap, so the last
-    row of each chunk is enough. Only a sheet with columns past KN (300) has every row
-    reference read, since 100,000 rows of it could exceed the cap.
+    row tag of each chunk is enough. Only a sheet with columns past KN (300) has every
+    row reference read, since 100,000 rows of it could exceed the cap.
     """
-    facts.columns = max(facts.columns, 52 if b'<c r="A' in data else 26)
-    for letters in set(_WIDE_COL.findall(data)):
-        facts.columns = max(facts.columns, _column_number(letters))
-    big = _BIG_ROW.findall(data)
-    if big:
-        facts.rows = max(facts.rows, max(map(int, big)))
-    last = data.rfind(b'row r="')
-    if last >= 0:
-        digits = re.match(rb'row r="([0-9]{1,7})"', data[last:last + 20])
-        if digits:
-            facts.rows = max(facts.rows, int(digits.group(1)))
-    if facts.columns > MAX_CELLS // 100_000:
-        rows = _ANY_ROW.findall(data)
-        if rows:
-            facts.rows = max(facts.rows, max(map(int, rows)))
-    if facts.first_row is None:
-        first = _FIRST_VALUE.search(data)
-        if first:
-            facts.first_row = int(first.group(1))
-    if _HAS_ERROR.search(data):
-        for ref, value in _ERROR_CELL.findall(data):
-            facts.errors[ref.decode()] = value.decode(errors="replace")
-    if _HAS_FORMULA.search(data):
-        for ref in _UNCACHED.findall(data):
-            facts.uncached.add(ref.decode())
+
+    def __init__(self) -> None:
+        self.facts = SheetFacts()
+        self.pieces: list[bytes] = []
+        self.phase = _PRE
+        self.row = 0
+        """Number of the current row tag (a row tag without ``r`` takes the next)."""
+        self.col = 0
+        """Column of the previous cell in the current row (for cells without ``r``)."""
+        self.big = False
+        """The sheet reaches row 100,000: its rows are measured by _BIG_ROW."""
+        self.wide = False
+        """The sheet reaches past column AZ: its columns are measured by _WIDE_COL."""
+        self.merges: dict[tuple[int, int, int, int], None] = {}
+
+    def feed(self, chunk: bytes) -> None:
+        self.pieces.append(chunk)
+        if self.phase != _DATA:
+            self._outside(final=False)
+            if self.phase != _DATA or not self.pieces:
+                return
+            chunk = self.pieces[-1]
+        cut = _DATA_CUT.match(chunk)
+        if cut is None:
+            return  # no element ends in this chunk: carry it whole
+        end = cut.end()
+        if len(self.pieces) == 1:
+            data = chunk[:end]
+        else:
+            data = b"".join([*self.pieces[:-1], memoryview(chunk)[:end]])
+        self.pieces = [chunk[end:]] if end < len(chunk) else []
+        self._data_region(data)
+
+    def finish(self) -> SheetFacts:
+        if self.phase != _DATA:
+            self._outside(final=True)
+        if self.pieces:
+            data = b"".join(self.pieces)
+            self.pieces = []
+            if self.phase == _DATA:
+                self._data_region(data)
+            else:
+                self._merges(data)
+        self.facts.merged = list(self.merges)
+        return self.facts
+
+    def _outside(self, final: bool) -> None:
+        """Before or after the sheet data: collect merges; find where the data starts."""
+        if not final and b"<" not in self.pieces[-1]:
+            return  # nothing ends here: carry it (joined once, when a tag comes)
+        data = b"".join(self.pieces)
+        self.pieces = []
+        if self.phase == _PRE:
+            start = _SHEET_DATA.search(data)
+            if start:
+                self._merges(data[:start.start()])
+                data = data[start.end():]
+                if not start.group(1):
+                    self.phase = _DATA
+                    if data:
+                        self.pieces = [data]
+                    return
+                self.phase = _POST  # <sheetData/>: no cells at all
+        cut = len(data) if final else data.rfind(b"<")
+        if cut > 0:
+            self._merges(data[:cut])
+            data = data[cut:]
+        if data:
+            self.pieces = [data]
+
+    def _data_region(self, data: bytes) -> None:
+        """Complete rows (or cells) of sheet data, possibly followed by its end."""
+        end = -1
+        if not data.endswith(b"row>"):
+            last = _LAST_ROW_END.match(data)
+            found = data.find(b"sheetData", last.end() if last else 0)
+            if found >= 0:
+                tag = data.rfind(b"<", 0, found)
+                if tag >= 0 and data[tag + 1:tag + 2] == b"/":
+                    end = tag
+        if end >= 0:
+            self._cells(data[:end])
+            self.phase = _POST
+            self._merges(data[end:])
+        else:
+            self._cells(data)
+
+    def _merges(self, data: bytes) -> None:
+        if b"mergeCell" not in data:
+            return
+        for tag in _MERGE.finditer(data):
+            if len(self.merges) >= MAX_MERGES:
+                return
+            ref = _attrs(tag.group(1)).get(b"ref")
+            span = _MERGE_REF.fullmatch(ref) if ref else None
+            if span is None:
+                continue
+            row1, col1 = int(span.group(2)), _column_number(span.group(1).upper())
+            row2 = int(span.group(4)) if span.group(4) else row1
+            col2 = _column_number(span.group(3).upper()) if span.group(3) else col1
+            self.merges[(min(row1, row2), min(col1, col2), max(row1, row2),
+                         max(col1, col2))] = None
+
+    def _cells(self, data: bytes) -> None:
+        """Facts from complete rows or cells, by the fast regexes where the XML has the
+        usual shape, else by the general parser."""
+        if _PREFIXED.search(data):
+            self._general(data)
+            return
+        facts = self.facts
+        low_row, low_col = facts.first_row or 1, facts.first_column or 1
+        odd = _odd_cell(self.wide, self.big, low_row, low_col).search(data)
+        if odd and _IRREGULAR_CELL.search(data, odd.start()):
+            self._general(data)
+            return
+        last_row = _LAST_ROW.match(data)
+        row_number = _row_number(last_row.group(1)) if last_row else None
+        if last_row and row_number is None:
+            self._general(data)  # a row tag without r: its number is implied by order
+            return
+        facts.columns = max(facts.columns, 52 if b'<c r="A' in data else 26)
+        if odd or self.wide:
+            for letters in set(_WIDE_COL.findall(data, odd.start() if odd else 0)):
+                facts.columns = max(facts.columns, _column_number(letters))
+            self.wide = facts.columns > 52
+        if odd or self.big:
+            big = _BIG_ROW.findall(data)
+            if big:
+                facts.rows = max(facts.rows, max(map(int, big)))
+                self.big = facts.rows >= 100_000
+        if row_number is not None:
+            facts.rows = max(facts.rows, row_number)
+            self.row, self.col = row_number, 0
+        if facts.columns > MAX_CELLS // 100_000:
+            rows = _ANY_ROW.findall(data)
+            if rows:
+                facts.rows = max(facts.rows, max(map(int, rows)))
+        cell = data.rfind(b'<c r="', last_row.end() if last_row else 0)
+        if cell >= 0:
+            letters = re.match(rb"[A-Z]+", data[cell + 6:cell + 10])
+            if letters:
+                self.col = _column_number(letters.group(0))
+        if facts.first_row is None:
+            self._first_value(data)
+        elif odd and (low_row > 1 or low_col > 1):
+            self._lower_values(data, odd.start())
+        found = _HAS_ERROR.search(data)
+        while found:
+            start = data.rfind(b'<c r="', 0, found.start())
+            cell = _ERROR_CELL.match(data, start) if start >= 0 else None
+            if cell and data.find(b">", start) > found.start():
+                facts.errors[cell.group(1).decode()] = cell.group(2).decode(errors="replace")
+            found = _HAS_ERROR.search(data, found.end())
+        for formula in _UNCACHED.finditer(data):
+            start = data.rfind(b'<c r="', 0, formula.start())
+            head = _CELL_HEAD.match(data, start) if start >= 0 else None
+            if head and head.end() == formula.start():
+                facts.uncached.add(head.group(1).decode())
+
+    def _first_value(self, data: bytes) -> None:
+        """The first cell holding a value, then any lower or further left after it."""
+        for found in _FIRST_VALUE.finditer(data):
+            cell = _TOKEN.match(data, found.start())
+            if cell and _cell_holds_value(cell):
+                self.facts.first_row = int(found.group(2))
+                self.facts.first_column = _column_number(found.group(1))
+                if self.facts.first_row > 1 or self.facts.first_column > 1:
+                    self._lower_values(data, 0)
+                return
+
+    def _lower_values(self, data: bytes, start: int) -> None:
+        """Lower the first row and column to any value cell above or left of them."""
+        facts = self.facts
+        below = _below(facts.first_row or 1, facts.first_column or 1)
+        for found in below.finditer(data, start):
+            cell = _TOKEN.match(data, found.start())
+            if cell is None:
+                continue
+            where = _position(_attrs(cell.group(3) or b"").get(b"r"))
+            if where and _cell_holds_value(cell):
+                facts.first_row = min(facts.first_row or where[0], where[0])
+                facts.first_column = min(facts.first_column or where[1], where[1])
+
+    def _general(self, data: bytes) -> None:
+        """Every row tag and cell, whatever the shape of the XML (slower)."""
+        facts = self.facts
+        if b"<!--" in data:
+            data = _COMMENT.sub(b"", data)
+        rows, columns = facts.rows, facts.columns
+        first_row, first_col = facts.first_row, facts.first_column
+        row, col = self.row, self.col
+        for token in _TOKEN.finditer(data):
+            is_row, row_attrs, cell_attrs, _, body = token.groups()
+            if is_row:
+                number = _row_number(row_attrs or b"")
+                row = number if number is not None else row + 1
+                col = 0
+                rows = max(rows, row)
+                continue
+            attrs = _attrs(cell_attrs) if cell_attrs else {}
+            where = _position(attrs.get(b"r"))
+            at_row, col = where if where else (max(row, 1), col + 1)
+            rows = max(rows, at_row)
+            columns = max(columns, col)
+            if body is None:
+                continue  # <c .../>: no content
+            kind = attrs.get(b"t", b"n")
+            lower = first_row is None or at_row < first_row or col < first_col
+            if not (lower or kind == b"e" or b"f" in body):
+                continue
+            holds, error, uncached = _content(body, kind)
+            if holds and lower:
+                first_row = at_row if first_row is None else min(first_row, at_row)
+                first_col = col if first_col is None else min(first_col, col)
+            if error is not None or uncached:
+                ref = f"{column_letter(col)}{at_row}"
+                if error is not None:
+                    facts.errors[ref] = error
+                if uncached:
+                    facts.uncached.add(ref)
+        facts.rows, facts.columns = rows, columns
+        facts.first_row, facts.first_column = first_row, first_col
+        self.row, self.col = row, col
+        self.big = self.big or rows >= 100_000
+        self.wide = self.wide or columns > 52
+
+
+def _content(body: bytes, kind: bytes) -> tuple[bool, str | None, bool]:
+    """(holds a value, error value or None, formula without a cached value) of a cell's
+    content, given its type. An empty ``<v></v>`` is a value only for text types, as
+    readers take it (``<v/>`` is none at all); an error cell with a ``<v>`` and a
+    formula with none or an empty one are reported, as the fast regexes report them."""
+    found = _G_VALUE.search(body) if b"v" in body else None
+    value = None if found is None else found.group(1)  # <v/> counts as no value
+    inline = _G_INLINE.search(body) is not None
+    holds = inline or (value is not None and (value != b"" or kind in (b"str", b"inlineStr")))
+    error = value.decode(errors="replace") if kind == b"e" and value is not None else None
+    uncached = not value and not inline and _G_FORMULA.search(body) is not None
+    return holds, error, uncached
+
+
+def _cell_holds_value(cell: re.Match[bytes]) -> bool:
+    """Whether a cell matched by _TOKEN holds a value."""
+    body = cell.group(5)
+    if body is None:
+        return False
+    return _content(body, _attrs(cell.group(3) or b"").get(b"t", b"n"))[0]
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    return {name: double or single for name, double, single in _ATTR.findall(text)}
+
+
+def _row_number(attrs: bytes) -> int | None:
+    """A row tag's ``r`` (from the text of its attributes), None without a valid one."""
+    if attrs.startswith(b' r="'):
+        end = attrs.find(b'"', 4)
+        if 4 < end <= 14 and attrs[4:end].isdigit():
+            return int(attrs[4:end])
+    value = _attrs(attrs).get(b"r")
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+def _position(ref: bytes | None) -> tuple[int, int] | None:
+    """(row, column) of a cell reference such as ``B12`` (readers accept lowercase)."""
+    found = _REF.fullmatch(ref) if ref else None
+    if found is None:
+        return None
+    return int(found.group(2)), _column_number(found.group(1).upper())
+
+
+@functools.lru_cache(maxsize=64)
+def _odd_cell(wide: bool, big: bool, low_row: int, low_col: int) -> re.Pattern[bytes]:
+    """_ODD_CELL for a sheet known to be wide or big (or neither), also finding any cell
+    above or left of the first value found so far."""
+    if wide and low_col > 1:
+        lower = _lower_ref(low_row, low_col)
+        return re.compile(_ODD_CELL % (b"(?!" + lower + b")", _WIDE, _TALL if big else _SHORT))
+    letters = _WIDE if wide else _letters_from(low_col)
+    number = (_TALL if big else _SHORT) if low_row == 1 else (
+        b"(?:" + _number_from(low_row, None if big else 5) + b')"')
+    return re.compile(_ODD_CELL % (b"", letters, number))
+
+
+def _letters_from(low_col: int) -> bytes:
+    """A pattern for the column letters A to AZ of columns from low_col on."""
+    if low_col <= 1:
+        return _NARROW
+    if low_col <= 26:
+        return f"(?:[{chr(64 + low_col)}-Z]|A[A-Z])".encode()
+    if low_col <= 52:
+        return f"A[{chr(38 + low_col)}-Z]".encode()
+    return b"(?!)"
+
+
+def _number_from(low: int, digits: int | None) -> bytes:
+    """A pattern for the decimal numbers from low on (up to digits digits, if given)."""
+    text = str(low)
+    width = len(text)
+    if digits is not None and width > digits:
+        return b"(?!)"
+    parts = []
+    if digits is None:
+        parts.append(f"[1-9][0-9]{{{width},}}")
+    elif width < digits:
+        parts.append(f"[1-9][0-9]{{{width},{digits - 1}}}")
+    for i, ch in enumerate(text):
+        if ch != "9":
+            rest = f"[0-9]{{{width - i - 1}}}" if width - i - 1 else ""
+            parts.append(f"{text[:i]}[{int(ch) + 1}-9]{rest}")
+    parts.append(text)
+    return "|".join(parts).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def _below(low_row: int, low_col: int) -> re.Pattern[bytes]:
+    """Cells (of the usual shape) in a row above low_row or a column left of low_col."""
+    lower = _lower_ref(low_row, low_col)
+    return re.compile(b'<c r="(?:' + (lower or b"(?!)") + b")")
+
+
+def _lower_ref(low_row: int, low_col: int) -> bytes:
+    """A pattern for a reference above row low_row or left of column low_col."""
+    parts = []
+    if low_col > 1:
+        parts.append(b"(?:" + _letters_below(low_col) + b")[0-9]")
+    if low_row > 1:
+        parts.append(b"[A-Z]{1,3}0*(?:" + _number_below(low_row) + b')"')
+    return b"|".join(parts)
+
+
+def _number_below(limit: int) -> bytes:
+    """A pattern for the decimal numbers 1 to limit - 1 (limit > 1)."""
+    top = str(limit - 1)
+    width = len(top)
+    parts = [f"[1-9][0-9]{{0,{width - 2}}}"] if width > 1 else []
+    for i, ch in enumerate(top):
+        low = 1 if i == 0 else 0
+        if int(ch) > low:
+            rest = f"[0-9]{{{width - i - 1}}}" if width - i - 1 else ""
+            parts.append(f"{top[:i]}[{low}-{int(ch) - 1}]{rest}")
+    parts.append(top)
+    return "|".join(parts).encode()
+
+
+def _letters_below(limit: int) -> bytes:
+    """A pattern for the column letters of columns 1 to limit - 1 (limit > 1)."""
+    if limit > 703:  # three letters: any column of one or two letters, and the rest
+        return b"[A-Z]{1,2}(?=[0-9])|[A-Z]{3}"
+    top = limit - 1
+    if top <= 26:
+        return f"[A-{chr(64 + top)}]".encode()
+    first, second = divmod(top - 1, 26)
+    parts = ["[A-Z](?=[0-9])"]
+    if first > 1:
+        parts.append(f"[A-{chr(64 + first - 1)}][A-Z]")
+    parts.append(f"{chr(64 + first)}[A-{chr(65 + second)}]")
+    return "|".join(parts).encode()
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -192,37 +192,61 @@ def _read_csv(path: Path, display: str, encoding: str | None) -> Grid:
         delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    columns = _csv_arrow(text, delimiter) or _csv_rows(text, delimiter)
+    # pyarrow reads UTF-8: the file's own bytes when it is UTF-8, else the decoded text.
+    utf8 = raw.removeprefix(b"\xef\xbb\xbf") if encoding is None and not warnings \
+        else text.encode("utf-8")
+    columns = _csv_arrow(utf8, delimiter) or _csv_rows(text, delimiter)
     height = len(columns[0]) if columns else 0
     return Grid(file=display, path=path, format="csv", sheet=None, sha256=_sha256(raw),
                 rows=np.arange(1, height + 1, dtype=np.int64), columns=columns,
                 column_numbers=list(range(1, len(columns) + 1)), problems=warnings)
 
 
-def _csv_arrow(text: str, delimiter: str) -> list[TextColumn] | None:
-    """Columns parsed by pyarrow, or None when the file is not a clean rectangle (pyarrow
-    would drop empty lines, and refuses rows of another width)."""
-    if not text or "\n\n" in text or "\r\n\r\n" in text or "\r\r" in text \
-            or text.startswith(("\n", "\r")):
+HEAD_LINES = 31
+"""Lines parsed by Python's csv module before pyarrow takes over: the title rows and the
+header, which may be narrower than the table."""
+
+
+def _csv_arrow(data: bytes, delimiter: str) -> list[TextColumn] | None:
+    """Columns parsed by pyarrow, or None when the file is not a clean rectangle below
+    its first lines (pyarrow drops empty lines, losing row numbers, and refuses rows of
+    another width)."""
+    if not data or b"\n\n" in data or b"\r\n\r\n" in data or b"\r\r" in data \
+            or data.startswith((b"\n", b"\r")):
         return None
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first_line = text.splitlines()[0]
-    width = len(next(csv.reader([first_line], delimiter=delimiter), []))
+    # The first lines by hand: title rows are often narrower than the table.
+    ends = [-1]
+    while len(ends) <= HEAD_LINES:
+        at = data.find(b"\n", ends[-1] + 1)
+        if at < 0:
+            break
+        ends.append(at)
+    head_text = data[:ends[-1] + 1].decode("utf-8")
+    if '"' in head_text:
+        return None  # a quoted value could span lines: leave it to the csv module
+    head = list(csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter))
+    width = max((len(r) for r in head), default=0)
+    top = next((i for i, r in enumerate(head) if len(r) == width), 0)
+    body = data[ends[top] + 1:]
     names = [f"f{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter,
-                                             newlines_in_values='"' in text),
+                                             newlines_in_values=b'"' in body),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
         return None
-    return [TextColumn.from_arrow(c) for c in table.columns]
+    above = [TextColumn.from_texts(r[j] if j < len(r) else "" for r in head[:top])
+             for j in range(width)]
+    return [a.then(TextColumn.from_arrow(c)) for a, c in zip(above, table.columns,
+                                                              strict=True)]
 
 
 def _csv_rows(text: str, delimiter: str) -> list[TextColumn]:

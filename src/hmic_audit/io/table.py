@@ -38,7 +38,7 @@ class TextColumn:
 
     values: list[str]
     index: np.ndarray
-    """int64 per row: position in ``values``, or -1 for a blank cell."""
+    """int32 per row: position in ``values``, or -1 for a blank cell."""
 
     def __len__(self) -> int:
         return len(self.index)
@@ -53,9 +53,23 @@ class TextColumn:
         k = int(self.index[row])
         return "" if k < 0 else self.values[k]
 
-    def take(self, rows: np.ndarray) -> TextColumn:
-        """The column restricted to some rows."""
+    def take(self, rows: np.ndarray | slice) -> TextColumn:
+        """The column restricted to some rows (positions, or a slice: a view, no copy)."""
         return TextColumn(self.values, self.index[rows])
+
+    def then(self, below: TextColumn) -> TextColumn:
+        """This column with another's rows appended below."""
+        if not len(self):
+            return below
+        position = {v: k for k, v in enumerate(self.values)}
+        values = list(self.values)
+        remap = np.empty(len(below.values) + 1, dtype=np.int32)
+        remap[-1] = -1
+        for k, v in enumerate(below.values):
+            remap[k] = position.setdefault(v, len(position))
+            if len(values) < len(position):
+                values.append(v)
+        return TextColumn(values, np.concatenate([self.index, remap[below.index]]))
 
     def lookup(self, per_value: Sequence[Any], blank: Any, dtype: Any = object
                ) -> np.ndarray:
@@ -71,26 +85,24 @@ class TextColumn:
         position: dict[str, int] = {}
         index = [position.setdefault(t, len(position)) if t else -1
                  for t in (cell_text(t) for t in texts)]
-        return cls(list(position), np.asarray(index, dtype=np.int64))
+        return cls(list(position), np.asarray(index, dtype=np.int32))
 
     @classmethod
     def from_arrow(cls, array: Any) -> TextColumn:
-        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader): trimmed
-        and dictionary-encoded by Arrow, so Python sees each distinct text once."""
-        import pyarrow.compute as pc
-
+        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader): Arrow
+        dictionary-encodes it, so Python sees each distinct text once."""
         if hasattr(array, "combine_chunks"):  # a table's columns come in chunks
             array = array.combine_chunks()
-        encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(array))
+        encoded = array.dictionary_encode()
         raw = encoded.dictionary.to_pylist()
         index = _indices(encoded.indices)
-        texts = [cell_text(v) if len(v) == 19 else v for v in raw]
+        texts = [cell_text(v) for v in raw]
         if texts == raw and "" not in raw:
             return cls(raw, index)
-        # Blanks, and dates written two ways, need their positions remapped.
+        # Blanks, and texts equal once trimmed, need their positions remapped.
         values: list[str] = []
         position: dict[str, int] = {}
-        remap = np.empty(len(raw) + 1, dtype=np.int64)
+        remap = np.empty(len(raw) + 1, dtype=np.int32)
         remap[-1] = -1
         for k, text in enumerate(texts):
             remap[k] = position.setdefault(text, len(position)) if text else -1
@@ -100,11 +112,11 @@ class TextColumn:
 
 
 def _indices(indices: Any) -> np.ndarray:
-    """Dictionary indices as int64, nulls as -1, read straight from the Arrow buffers
+    """Dictionary indices as int32, nulls as -1, read straight from the Arrow buffers
     (pyarrow's own conversion imports pandas just to look for pandas objects)."""
     n, offset = len(indices), indices.offset
     validity, data = indices.buffers()[:2]
-    values = np.frombuffer(data, dtype=np.int32)[offset:offset + n].astype(np.int64)
+    values = np.frombuffer(data, dtype=np.int32)[offset:offset + n].copy()
     if indices.null_count and validity is not None:
         bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
         values[~bits[offset:offset + n].astype(bool)] = -1

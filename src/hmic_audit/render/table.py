@@ -39,7 +39,7 @@ def graded_rows(result: GradeResult, rubric: Rubric) -> list[list[object]]:
             *(None if np.isnan(v) else float(v) for v in themes[i]),
             labels[a.band_level[i]], labels[result.computed[i]], labels[f.grade[i]],
             labels[result.final[i]], "yes" if result.override[i] else "no",
-            ", ".join(caps[i]), "; ".join(r[-1] for r in reasons[i]),
+            ", ".join(caps[i]), "; ".join(r["message"] for r in reasons[i]),
         ])
     return rows
 

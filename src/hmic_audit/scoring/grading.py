@@ -135,80 +135,67 @@ class GradeResult:
     @cached_property
     def audits(self) -> list[GradedAudit]:
         """Per-audit results as models (for the library API and ``--explain``)."""
-        columns = self._columns()
-        return [GradedAudit.model_validate(self._plain(i, columns))
-                for i in range(len(self))]
+        return [GradedAudit.model_validate(r) for r in self.records(slice(0, len(self)))]
 
     def graded(self, i: int) -> GradedAudit:
         """One audit's result as a model."""
-        return GradedAudit.model_validate(self._plain(i, self._columns()))
+        return GradedAudit.model_validate(self.records(slice(i, i + 1))[0])
 
-    def _columns(self) -> dict[str, Any]:
-        """Per-audit values as Python lists, for building many plain records fast."""
-        f, a = self.frame, self.arrays
-        keys = [*self._rubric.grade_keys, None]  # position -1 reads as None
-        themes = {t: [None if v != v else v for v in s.tolist()]  # NaN -> None
-                  for t, s in a.theme_scores.items()}
+    def records(self, rows: slice) -> list[dict[str, Any]]:
+        """Some audits' results as plain JSON data, key for key what ``GradedAudit``
+        dumps (a test holds the two together); computed for those audits only."""
+        f, rubric = self.frame, self._rubric
+        a = self.arrays.part(rows)
+        keys = [*rubric.grade_keys, None]  # position -1 reads as None
+        theme_keys = list(a.theme_scores)
+        themes = [dict(zip(theme_keys, row, strict=True)) for row in zip(
+            *(np.where(np.isnan(s), None, s).tolist() for s in a.theme_scores.values()),
+            strict=True)] if theme_keys else [{} for _ in range(len(a.score))]
         gradable = a.gradable.tolist()
-        return {
-            "case_ref": f.case_ref.tolist(),
-            "sample": [SAMPLES[s].value for s in f.sample.tolist()],
-            "case_type": [self._rubric.case_type_keys[t] for t in f.case_type.tolist()],
-            "assessor": [ASSESSORS[x].value for x in f.assessor.tolist()],
-            "area": f.extra("area").tolist(), "force": f.extra("force").tolist(),
-            "answered": a.answered.tolist(), "gradable": gradable,
-            "score": [s if g else None for s, g in zip(a.score.tolist(), gradable,
-                                                        strict=True)],
-            "themes": themes,
-            "band_grade": [keys[x] for x in a.band_level.tolist()],
-            "computed_grade": [keys[x] for x in self.computed.tolist()],
-            "given_grade": [keys[x] for x in f.grade.tolist()],
-            "final_grade": [keys[x] for x in self.final.tolist()],
-            "override": self.override.tolist(), "caps": self.caps,
-            "reasons": _reason_records(self.reasons), "example": f.extra("example").tolist(),
-            "row": f.row.tolist(),
-        }
+        scores = [s if g else None for s, g in zip(a.score.tolist(), gradable, strict=True)]
+        reasons = all_reasons(a, f.answers[rows], f.case_type[rows], rubric)
+        caps = caps_applied(a, rubric)
+        file, sheet = f.file, f.sheet
+        return [{
+            "case_ref": ref, "sample": SAMPLES[sample].value,
+            "case_type": rubric.case_type_keys[case_type], "assessor": ASSESSORS[who].value,
+            "area": area, "force": force, "answered": answered, "gradable": ok,
+            "score": score, "theme_scores": themes[i],
+            "band_grade": keys[band], "computed_grade": keys[computed],
+            "given_grade": keys[given], "final_grade": keys[final], "override": override,
+            "caps": caps[i], "reasons": reasons[i], "example": example,
+            "source": {"file": file, "sheet": sheet, "row": row},
+        } for i, (ref, sample, case_type, who, area, force, answered, ok, score, band,
+                  computed, given, final, override, example, row) in enumerate(zip(
+            f.case_ref[rows].tolist(), f.sample[rows].tolist(), f.case_type[rows].tolist(),
+            f.assessor[rows].tolist(), f.extra("area")[rows].tolist(),
+            f.extra("force")[rows].tolist(), a.answered.tolist(), gradable, scores,
+            a.band_level.tolist(), self.computed[rows].tolist(), f.grade[rows].tolist(),
+            self.final[rows].tolist(), self.override[rows].tolist(),
+            f.extra("example")[rows].tolist(), f.row[rows].tolist(), strict=True))]
 
-    def _plain(self, i: int, c: dict[str, Any]) -> dict[str, Any]:
-        """Audit ``i`` as plain JSON data, key for key what ``GradedAudit`` dumps (a test
-        holds the two together)."""
-        return {
-            "case_ref": c["case_ref"][i], "sample": c["sample"][i],
-            "case_type": c["case_type"][i], "assessor": c["assessor"][i],
-            "area": c["area"][i], "force": c["force"][i], "answered": c["answered"][i],
-            "gradable": c["gradable"][i], "score": c["score"][i],
-            "theme_scores": {t: v[i] for t, v in c["themes"].items()},
-            "band_grade": c["band_grade"][i], "computed_grade": c["computed_grade"][i],
-            "given_grade": c["given_grade"][i], "final_grade": c["final_grade"][i],
-            "override": c["override"][i], "caps": c["caps"][i],
-            "reasons": c["reasons"][i],
-            "example": c["example"][i],
-            "source": {"file": self.frame.file, "sheet": self.frame.sheet,
-                       "row": c["row"][i]},
-        }
-
-    def json_parts(self, batch: int = 2000) -> Iterator[str]:
+    def json_parts(self, batch: int = 5000) -> Iterator[str]:
         """The whole result as one JSON document, in parts: ``rubric``, ``input`` and
-        ``summary`` indented, then ``audits`` one per line (so a large result streams,
-        and each audit can be found with grep)."""
+        ``summary`` indented, then ``audits`` one per line (so a large result streams a
+        batch at a time, and each audit can be found with grep)."""
         head = {"rubric": self.rubric.model_dump(mode="json"),
                 "input": self.input.model_dump(mode="json"),
                 "summary": self.summary.model_dump(mode="json")}
         text = json.dumps(head, indent=2, ensure_ascii=False)
         n = len(self)
         yield text[:-2] + ',\n  "audits": [' + ("\n" if n else "")
-        columns = self._columns()
         for start in range(0, n, batch):
-            yield "".join("    " + orjson.dumps(self._plain(i, columns)).decode("utf-8")
-                          + (",\n" if i < n - 1 else "\n")
-                          for i in range(start, min(start + batch, n)))
+            lines = [orjson.dumps(r).decode("utf-8")
+                     for r in self.records(slice(start, min(start + batch, n)))]
+            last = start + len(lines) >= n
+            yield "    " + ",\n    ".join(lines) + ("\n" if last else ",\n")
         yield ("  " if n else "") + "]\n}\n"
 
     def case(self, case_ref: str) -> list[GradedAudit]:
         """The graded audits of one case (reference matched ignoring case and spaces)."""
         key = " ".join(case_ref.split()).casefold()
-        return [self.graded(i) for i in range(len(self))
-                if str(self.frame.case_ref[i]).casefold() == key]
+        return [self.graded(i) for i, ref in enumerate(self.frame.case_ref.tolist())
+                if ref.casefold() == key]
 
     def document(self) -> dict[str, Any]:
         """The whole result as plain JSON data (what ``--format json`` prints)."""
@@ -236,19 +223,8 @@ class GradeResult:
         frame["final_grade"] = grades(self.final)
         frame["override"] = self.override
         frame["caps"] = [", ".join(c) for c in self.caps]
-        frame["reasons"] = ["; ".join(r[-1] for r in rs) for rs in self.reasons]
+        frame["reasons"] = ["; ".join(r["message"] for r in rs) for rs in self.reasons]
         return frame.rename(columns={"grade": "given_grade"})
-
-
-REASON_KEYS = ("kind", "criterion", "answer", "points_lost", "cap", "message")
-
-
-def _reason_records(reasons: list[list[ReasonData]]) -> list[list[dict[str, Any]]]:
-    """Reasons as the JSON records ``Reason`` dumps; equal reasons share one record (they
-    are read, never changed)."""
-    made: dict[ReasonData, dict[str, Any]] = {}
-    return [[made.get(r) or made.setdefault(r, dict(zip(REASON_KEYS, r, strict=True)))
-             for r in rs] for rs in reasons]
 
 
 def _summarise(result: GradeResult) -> GradeSummary:
@@ -269,8 +245,12 @@ def _summarise(result: GradeResult) -> GradeSummary:
                 ungraded=int((final < 0).sum()),
                 overrides=int(result.override[mask].sum())))
 
+    names = [a.value for a in ASSESSORS]
+
     def listed(mask: np.ndarray) -> list[str]:
-        return [result.key(i) for i in np.flatnonzero(mask).tolist()]
+        picked = np.flatnonzero(mask)
+        return [f"{ref}/{names[who]}" for ref, who in zip(
+            f.case_ref[picked].tolist(), f.assessor[picked].tolist(), strict=True)]
 
     a = result.arrays
     return GradeSummary(

@@ -13,6 +13,7 @@ is flagged as an override, and the assessor's grade is the final one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,15 @@ class ScoreArrays:
     possible: np.ndarray  # float: the weight the audit's scored answers could earn
     fired: np.ndarray  # bool (audits x rules): which limiting rules fired
 
+    def part(self, rows: slice) -> ScoreArrays:
+        """The arrays of some audits (views, no copies)."""
+        return ScoreArrays(
+            score=self.score[rows], answered=self.answered[rows],
+            gradable=self.gradable[rows], band_level=self.band_level[rows],
+            cap_level=self.cap_level[rows], level=self.level[rows],
+            theme_scores={t: v[rows] for t, v in self.theme_scores.items()},
+            possible=self.possible[rows], fired=self.fired[rows])
+
 
 def applicability(rubric: Rubric) -> np.ndarray:
     """Case types x criteria boolean matrix: does the criterion apply?"""
@@ -43,8 +53,26 @@ def applicability(rubric: Rubric) -> np.ndarray:
                      for ct in rubric.case_type_keys], dtype=bool)
 
 
+CHUNK = 65_536
+"""Audits scored at a time: the temporary matrices stay small and in cache."""
+
+
 def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreArrays:
     """Score a matrix of answer codes; ``type_index`` gives each audit's case type position."""
+    n = len(codes)
+    if n <= CHUNK:
+        return _score(codes, type_index, rubric)
+    parts = [_score(codes[i:i + CHUNK], type_index[i:i + CHUNK], rubric)
+             for i in range(0, n, CHUNK)]
+    return ScoreArrays(
+        **{name: np.concatenate([getattr(p, name) for p in parts])
+           for name in ("score", "answered", "gradable", "band_level", "cap_level", "level",
+                        "possible", "fired")},
+        theme_scores={t: np.concatenate([p.theme_scores[t] for p in parts])
+                      for t in rubric.theme_keys})
+
+
+def _score(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreArrays:
     n, k = codes.shape
     if n and not codes.any():  # grades only (the wide layout): nothing to score
         return _unscored(n, k, rubric)
@@ -115,48 +143,61 @@ def points_lost(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     return np.where(scored, lost, 0.0)
 
 
-ReasonData = tuple[str, str | None, str | None, float, str | None, str]
-"""(kind, criterion, answer, points lost, cap, message): a reason, before it becomes a
-:class:`~hmic_audit.workbook.models.Reason` model (only when per-audit results are asked
-for) or a line of the graded table."""
+ReasonData = dict[str, Any]
+"""A reason as the JSON record ``Reason`` dumps: kind, criterion, answer, points_lost, cap,
+message. Equal reasons share one record: they are read, never changed."""
+
+
+def _reason(kind: str, criterion: str | None, answer: str | None, points_lost: float,
+            cap: str | None, message: str) -> ReasonData:
+    return {"kind": kind, "criterion": criterion, "answer": answer,
+            "points_lost": points_lost, "cap": cap, "message": message}
 
 
 def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
             rubric: Rubric) -> list[list[ReasonData]]:
     """Why every audit got its computed grade: the limiting rules that fired first (in
     rubric order), then the points each answer cost, largest first; or why it could not be
-    graded. Built for all audits at once."""
+    graded. Built for all audits at once; each distinct reason is made once."""
     n = len(arrays.gradable)
-    parts: list[list[ReasonData]] = [[] for _ in range(n)]
-    for r, rule in enumerate(rubric.limiting):
-        label = rubric.grade_labels[rule.cap].lower()
-        level = rubric.grade_level(rule.cap)
-        for i in np.flatnonzero(arrays.fired[:, r]).tolist():
-            effect = ("capped the grade" if level > arrays.band_level[i]
-                      else "caps the grade (no effect here)")
-            parts[i].append(("cap", rule.criterion, rule.when, 0.0, rule.cap,
-                             f"{rule.criterion} answered {rule.when}: {effect} at {label} - "
-                             f"{rule.reason}"))
     lost = points_lost(arrays, codes, type_index, rubric)
     rows, cols = np.nonzero(lost > 1e-9)
     values = lost[rows, cols]
     order = np.lexsort((cols, -np.round(values, 9), rows))
     rows, cols, values = rows[order], cols[order], values[order]
+    answers = codes[rows, cols].astype(np.int64)
+    # Each distinct (criterion, answer, points) once; then every audit's run of them.
+    exact, by_value = np.unique(values, return_inverse=True)  # points compared exactly
+    key = (by_value.reshape(-1).astype(np.int64) * len(rubric.criteria) + cols) * 8 + answers
+    distinct, which = np.unique(key, return_inverse=True)
     ids = rubric.criterion_ids
-    made: dict[tuple[int, int, float], ReasonData] = {}  # the same few reasons recur
-    for i, j, a, v in zip(rows.tolist(), cols.tolist(), codes[rows, cols].tolist(),
-                          values.tolist(), strict=True):
-        reason = made.get((j, a, v))
-        if reason is None:
-            answer = CODE_ANSWERS[a]
-            reason = made[(j, a, v)] = ("points", ids[j], answer, round(v, 2), None,
-                                        f"{ids[j]} answered {answer}: -{v:.1f} points")
-        parts[i].append(reason)
+    made = []
+    for k in distinct.tolist():
+        rest, a = divmod(k, 8)
+        v_index, j = divmod(rest, len(ids))
+        v = float(exact[v_index])
+        answer = CODE_ANSWERS[a]
+        made.append(_reason("points", ids[j], answer, round(v, 2), None,
+                            f"{ids[j]} answered {answer}: -{v:.1f} points"))
+    flat = [made[k] for k in np.asarray(which).reshape(-1).tolist()]
+    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    parts = [flat[bounds[i]:bounds[i + 1]] for i in range(n)]
+    for r in range(len(rubric.limiting) - 1, -1, -1):  # caps first, in rubric order
+        rule = rubric.limiting[r]
+        label = rubric.grade_labels[rule.cap].lower()
+        level = rubric.grade_level(rule.cap)
+        for i in np.flatnonzero(arrays.fired[:, r]).tolist():
+            effect = ("capped the grade" if level > arrays.band_level[i]
+                      else "caps the grade (no effect here)")
+            parts[i].insert(0, _reason(
+                "cap", rule.criterion, rule.when, 0.0, rule.cap,
+                f"{rule.criterion} answered {rule.when}: {effect} at {label} - {rule.reason}"))
     minimum = rubric.min_answered
     for i in np.flatnonzero(~arrays.gradable).tolist():
-        parts[i] = [("not-gradable", None, None, 0.0, None,
-                     f"only {int(arrays.answered[i])} scored answer(s); the rubric needs at "
-                     f"least {minimum} (n/a and blank answers do not count)")]
+        parts[i] = [_reason("not-gradable", None, None, 0.0, None,
+                            f"only {int(arrays.answered[i])} scored answer(s); the rubric "
+                            f"needs at least {minimum} (n/a and blank answers do not "
+                            "count)")]
     return parts
 
 

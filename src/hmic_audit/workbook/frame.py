@@ -160,6 +160,26 @@ class AuditFrame:
         return pd.DataFrame(data)
 
 
+def case_ids(frames: Sequence[AuditFrame]) -> np.ndarray:
+    """Case ids across several frames, for their audits one frame after another:
+    references equal ignoring case share an id (as within one frame), numbered in the
+    order cases first appear. For a single frame this is its own ``case`` column."""
+    if len(frames) == 1:
+        return frames[0].case
+    folded: dict[str, int] = {}
+    parts = [np.zeros(0, dtype=np.int64)]
+    for frame in frames:
+        if not len(frame):
+            continue
+        # A frame's ids are dense and numbered in first-seen order: the first audit of
+        # each id, in id order, is each case in the order it first appears.
+        _, first = np.unique(frame.case, return_index=True)
+        shared = np.array([folded.setdefault(str(ref).casefold(), len(folded))
+                           for ref in frame.case_ref[first].tolist()], dtype=np.int64)
+        parts.append(shared[frame.case])
+    return np.concatenate(parts)
+
+
 def _objects(values: list[Any]) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values

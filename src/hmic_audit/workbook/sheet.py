@@ -130,7 +130,11 @@ class Sheet:
     def data(self, position: int) -> TextColumn:
         """The cells of a table column in the data rows."""
         if position not in self._data:
-            self._data[position] = self.grid.columns[position].take(self.keep)
+            keep = self.keep
+            rows: np.ndarray | slice = keep
+            if len(keep) and keep[-1] - keep[0] + 1 == len(keep):  # no blank rows: a view
+                rows = slice(int(keep[0]), int(keep[-1]) + 1)
+            self._data[position] = self.grid.columns[position].take(rows)
         return self._data[position]
 
     def filled(self, slot: str) -> np.ndarray:
@@ -232,9 +236,9 @@ def locate(grid: Grid, rubric: Rubric, only: Assessor | None = None) -> Sheet:
     below = np.arange(header_at + 1, grid.height)
     filled = np.zeros(len(below), dtype=bool)
     for column in grid.columns:
-        filled |= column.index[below] >= 0
-    sheet = Sheet(grid=grid, rubric=rubric, header_at=header_at, keep=below[filled],
-                  only=only)
+        filled |= column.index[header_at + 1:] >= 0
+    keep = below[filled]
+    sheet = Sheet(grid=grid, rubric=rubric, header_at=header_at, keep=keep, only=only)
     sheet.row_error = np.zeros(len(sheet), dtype=bool)
     sheet.unreadable = np.zeros(len(sheet), dtype=bool)
     _map_columns(sheet)

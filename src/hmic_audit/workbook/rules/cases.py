@@ -123,8 +123,10 @@ def _case_ids(sheet: Sheet, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
     refs = sheet.refs()
     if column is None or not len(rows):
         return np.zeros(0, dtype=np.int64), []
-    folded: dict[str, int] = {}
-    of_value = np.array([folded.setdefault(r.casefold(), len(folded)) for r in refs] + [-1])
+    import pyarrow as pa
+
+    folded = pa.array([r.casefold() for r in refs], type=pa.string()).dictionary_encode()
+    of_value = np.append(np.asarray(folded.indices, dtype=np.int64), -1)
     ids = of_value[column.index[rows]]
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
