@@ -154,11 +154,12 @@ class GradeResult:
         gradable = a.gradable.tolist()
         scores = [s if g else None for s, g in zip(a.score.tolist(), gradable, strict=True)]
         reasons = all_reasons(a, f.answers[rows], f.case_type[rows], rubric)
+        samples, assessors = [x.value for x in SAMPLES], [x.value for x in ASSESSORS]
         caps = caps_applied(a, rubric)
         file, sheet = f.file, f.sheet
         return [{
-            "case_ref": ref, "sample": SAMPLES[sample].value,
-            "case_type": rubric.case_type_keys[case_type], "assessor": ASSESSORS[who].value,
+            "case_ref": ref, "sample": samples[sample],
+            "case_type": rubric.case_type_keys[case_type], "assessor": assessors[who],
             "area": area, "force": force, "answered": answered, "gradable": ok,
             "score": score, "theme_scores": themes[i],
             "band_grade": keys[band], "computed_grade": keys[computed],
