@@ -13,8 +13,19 @@ with :mod:`zipfile` first:
 * the used range of each worksheet is measured from its cell references and capped;
 * cells the reader would turn into blanks are found: error values (``#DIV/0!``) and
   formulas without a cached value;
+* where the reader's grid starts (the first row and column holding a value, from the
+  cells' own references, whatever order the rows come in) and the merged ranges are
+  read for the workbook reader;
 * macro parts and links to external workbooks are reported (as warnings: the tool never
   runs or follows them).
+
+Worksheet XML is streamed in chunks cut only between elements, so every cell is searched
+once and whole, however long. Sheets in the shape spreadsheet programs write are
+searched with a few regexes; any other shape (cells without references, prefixed
+elements, attributes in another order) by a slower parser of every cell. What no regex
+scan sees: XML comments or CDATA sections inside a cell, and an attribute after the
+reference written with single quotes or spaces around ``=``; no spreadsheet program
+writes these.
 """
 
 from __future__ import annotations
@@ -79,7 +90,7 @@ _SHORT, _TALL = rb'[1-9][0-9]{0,4}"', rb'[0-9]+"'
 _IRREGULAR_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]+")[\s>/]')
 _PREFIXED = re.compile(rb":(?:[cfv]|is|row)[\s/>]")
 """A prefixed cell, value, formula, inline string or row element (``<x:c ...>``):
-readers ignore the prefix, so such sheets take the general parser."""
+readers ignore the prefix, so such stretches of sheet data take the general parser."""
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
 """An optional namespace prefix, which readers ignore."""
@@ -301,7 +312,12 @@ class _SheetScan:
     Rows of 100,000 and more and columns past AZ are found exactly; below those bounds
     (columns up to AZ, rows under 100,000) no table can reach the cell cap, so the last
     row tag of each chunk is enough. Only a sheet with columns past KN (300) has every
-    row reference read, since 100,000 rows of it could exceed the cap.
+    row reference read, since 100,000 rows of it could exceed the cap. (Row tags without
+    cells are not counted, except the last of a chunk: readers allocate only for cells.)
+
+    The first value found gives the first row and column; after that, a cell above or
+    left of them is one of the "odd" cells _ODD_CELL finds, so the usual sheet, whose
+    first value is at the top left of its table, costs nothing more.
     """
 
     def __init__(self) -> None:
@@ -414,8 +430,17 @@ class _SheetScan:
             return
         facts = self.facts
         low_row, low_col = facts.first_row or 1, facts.first_column or 1
-        odd = _odd_cell(self.wide, self.big, low_row, low_col).search(data)
-        if odd and _IRREGULAR_CELL.search(data, odd.start()):
+        tall = _tall_cell(self.wide, low_row, low_col) if self.big else None
+        if tall is not None:
+            # one pass finds odd cells (as b"") and the rows of 100,000 and more
+            big = tall.findall(data)
+            odd = 0 if b"" in big else -1
+            if big and odd < 0:
+                facts.rows = max(facts.rows, max(map(int, big)))
+        else:
+            found = _odd_cell(self.wide, self.big, low_row, low_col).search(data)
+            odd = found.start() if found else -1
+        if odd >= 0 and _IRREGULAR_CELL.search(data, odd):
             self._general(data)
             return
         last_row = _LAST_ROW.match(data)
@@ -424,11 +449,11 @@ class _SheetScan:
             self._general(data)  # a row tag without r: its number is implied by order
             return
         facts.columns = max(facts.columns, 52 if b'<c r="A' in data else 26)
-        if odd or self.wide:
-            for letters in set(_WIDE_COL.findall(data, odd.start() if odd else 0)):
+        if odd >= 0 or self.wide:
+            for letters in set(_WIDE_COL.findall(data, max(odd, 0))):
                 facts.columns = max(facts.columns, _column_number(letters))
             self.wide = facts.columns > 52
-        if odd or self.big:
+        if odd >= 0 or (self.big and tall is None):
             big = _BIG_ROW.findall(data)
             if big:
                 facts.rows = max(facts.rows, max(map(int, big)))
@@ -447,8 +472,8 @@ class _SheetScan:
                 self.col = _column_number(letters.group(0))
         if facts.first_row is None:
             self._first_value(data)
-        elif odd and (low_row > 1 or low_col > 1):
-            self._lower_values(data, odd.start())
+        elif odd >= 0 and (low_row > 1 or low_col > 1):
+            self._lower_values(data, odd)
         found = _HAS_ERROR.search(data)
         while found:
             start = data.rfind(b'<c r="', 0, found.start())
@@ -585,6 +610,19 @@ def _odd_cell(wide: bool, big: bool, low_row: int, low_col: int) -> re.Pattern[b
     number = (_TALL if big else _SHORT) if low_row == 1 else (
         b"(?:" + _number_from(low_row, None if big else 5) + b')"')
     return re.compile(_ODD_CELL % (b"", letters, number))
+
+
+@functools.lru_cache(maxsize=64)
+def _tall_cell(wide: bool, low_row: int, low_col: int) -> re.Pattern[bytes] | None:
+    """For a sheet known to reach row 100,000: the row of each cell of the usual shape
+    in rows of 100,000 and more, and b"" for each cell _odd_cell would find. None where
+    the first value is so far down or right that _odd_cell and _BIG_ROW are used."""
+    if (wide and low_col > 1) or low_row >= 100_000:
+        return None
+    letters = _WIDE if wide else _letters_from(low_col)
+    number = _TALL if low_row == 1 else b"(?:" + _number_from(low_row, None) + b')"'
+    return re.compile(b'<c(?: r="' + letters + b'([1-9][0-9]{5,})"|(?! r="' + letters
+                      + number + b")[\\s>/])")
 
 
 def _letters_from(low_col: int) -> bytes:
