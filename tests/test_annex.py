@@ -18,7 +18,7 @@ from .conftest import SAMPLE
 def tables(rubric):
     audits, _ = read_workbook(SAMPLE, rubric)
     result = grade(audits, rubric)
-    built = build_annex(audits.audits, result.audits, rubric, inputs=[result.input])
+    built = build_annex([result], rubric)
     return {t.name: t for t in built}
 
 
@@ -147,3 +147,71 @@ def test_suppression_on_random_tables(seed):
                 assert published.rows[r][i] == MARKER
     if any(MARKER in row for row in published.rows):
         _suppressed_cells_are_not_recoverable(table, published)
+
+
+def test_tables_as_dataframes(rubric):
+    from hmic_audit import read_audits
+
+    result = grade(read_audits(SAMPLE, rubric)[0], rubric)
+    annex = build_annex([result], rubric, tables=["case_types", "grades_by_sample"])
+    frames = annex.frames()
+    assert list(frames) == ["case_types", "grades_by_sample"]
+    case_types = frames["case_types"]
+    assert list(case_types.columns) == ["type", "self", "further", "total"]
+    assert case_types.iloc[-1].tolist() == ["Total", 30, 84, 114]
+
+
+def test_grade_tables_agree_with_per_audit_models(rubric):
+    """The shared builders count what the per-audit models say."""
+    from collections import Counter
+
+    from hmic_audit import read_audits
+    from hmic_audit.analysis import tables
+    from hmic_audit.analysis.pool import Pool
+
+    result = grade(read_audits(SAMPLE, rubric)[0], rubric)
+    pool = Pool([result])
+    by_sample = tables.grades_by_sample(pool, rubric)
+    counted = Counter((a.sample, a.assessor, a.final_grade) for a in result.audits)
+    for (sample, assessor), row in zip(by_sample.keys, by_sample.counts.tolist(),
+                                       strict=True):
+        assert row == [counted[(sample, assessor, g)] for g in rubric.grade_keys]
+    frame = by_sample.to_frame()
+    assert frame["total"].tolist() == [30, 30, 84]
+    by_type = tables.grades_by_case_type(pool, rubric)
+    row = by_type.row("child_in_custody")
+    assert by_type.counts[row].tolist() == [0, 7, 0, 5]
+    refs = {result.audits[i].case_ref for i in by_type.members(row)}
+    assert refs == {a.case_ref for a in result.audits if a.case_type == "child_in_custody"
+                    and a.assessor.value == "inspector"}
+
+
+def test_areas_equal_but_for_case_are_listed_in_a_fixed_order(rubric):
+    from hmic_audit import AuditSet
+    from hmic_audit.workbook.models import Audit
+
+    audits = [Audit(case_ref=f"A{i}", sample="inspector-selected", case_type="domestic_abuse",
+                    assessor="inspector", area=area, grade="good")
+              for i, area in enumerate(["bury", "Bury", None, "Bolton"])]
+    data = AuditSet(file="t.xlsx", sha256="0" * 64, layout="long", audits=audits)
+    [table] = build_annex([data], rubric, tables=["grades_by_area"])
+    assert [r[0] for r in table.rows] == ["(no area)", "Bolton", "Bury", "bury", "Total"]
+
+
+def test_shared_tables_give_dataframes(rubric):
+    from hmic_audit import read_audits
+    from hmic_audit.analysis import tables
+    from hmic_audit.analysis.pool import Pool
+
+    pool = Pool([grade(read_audits(SAMPLE, rubric)[0], rubric)])
+    answers = tables.answer_counts(pool, rubric).to_frame()
+    listened = answers[(answers["criterion"] == "ta_child_listened_to")
+                       & (answers["scope"] == "inspectors, selected by inspectors")]
+    assert listened[["yes", "answered"]].values.tolist() == [[6, 84]]
+    by_type = tables.case_types(pool, rubric).to_frame()
+    assert by_type["self-assessed"].sum() == 30 and by_type["total"].sum() == 114
+    paired = tables.graded_pairs(pool, pool.case)
+    frame = paired.to_frame(pool, rubric.grade_keys)
+    assert len(frame) == 30
+    assert frame["force_grade"].value_counts().reindex(rubric.grade_keys).tolist() == [
+        19, 9, 2, 0]

@@ -162,3 +162,48 @@ def test_one_side_missing_grades(tmp_path, rubric):
     with pytest.raises(HmicAuditError) as info:
         compare_sets([s], rubric, use="given")
     assert "try --use final" in info.value.problems[0].message
+
+
+def test_frames_results_and_audit_sets_compare_alike(rubric, sample_set):
+    from hmic_audit import grade, read_audits
+
+    frame = read_audits(SAMPLE, rubric)[0]
+    result = grade(frame, rubric)
+    expected = compare_sets([sample_set], rubric, by="area")
+    assert compare_sets([frame], rubric, by="area") == expected
+    assert compare_sets([result], rubric, by="area") == expected
+
+
+def test_two_files_pair_references_ignoring_case(tmp_path, rubric, sample_set):
+    import openpyxl
+
+    from hmic_audit import Assessor, read_audits
+
+    self_file, insp_file = _two_files(tmp_path, rubric, sample_set)
+    wb = openpyxl.load_workbook(insp_file)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):
+        row[0].value = str(row[0].value).lower()
+    wb.save(insp_file)
+    frames = [read_audits(self_file, rubric, only=Assessor.FORCE)[0],
+              read_audits(insp_file, rubric, only=Assessor.INSPECTOR)[0]]
+    c = compare_sets(frames, rubric)
+    assert c.pairs == 30 and c.unmatched == [] and c.inspector_only == 84
+    assert c.crosstab == compare_sets([sample_set], rubric).crosstab
+    assert {p.case_ref for p in c.cases} == {f"SA-{n:03d}" for n in range(1, 31)}
+
+
+def test_comparison_frames_for_analysts(rubric, sample_set):
+    c = compare_sets([sample_set], rubric, by="case_type")
+    frames = c.frames()
+    assert set(frames) == {"crosstab", "cases", "significant", "criteria", "groups",
+                           "unmatched"}
+    table = frames["crosstab"]
+    assert table.values.tolist() == c.crosstab
+    assert table.sum(axis=1).tolist() == c.force_margin
+    cases = frames["cases"]
+    assert len(cases) == c.pairs and cases["significant"].sum() == len(c.significant)
+    assert list(cases["force_grade"].cat.categories) == rubric.grade_keys
+    assert len(frames["significant"]) == sum(len(d.criteria) for d in c.significant)
+    assert frames["groups"]["pairs"].sum() == c.pairs
+    assert len(frames["criteria"]) == len(c.criteria) and frames["unmatched"].empty

@@ -266,3 +266,24 @@ def test_provenance_names_every_input_with_its_digest(rendered):
     for path in (SAMPLE, FORCE, SAMPLE_DIR / "rubric.yaml",
                  ROOT / "rubrics" / "child-protection-2014.yaml"):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in text, path.name
+
+
+def test_compare_annex_and_report_build_no_per_audit_model(runner, tmp_path, monkeypatch):
+    """The analysis stage works on the graded columns: asking for per-audit models
+    (``result.audits``, ``frame.audit``...) anywhere in these commands is a failure."""
+    from hmic_audit.scoring.grading import GradeResult
+    from hmic_audit.workbook.frame import AuditFrame
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a per-audit model was built")
+
+    monkeypatch.setattr(GradeResult, "audits", property(refuse))
+    monkeypatch.setattr(GradeResult, "graded", refuse)
+    monkeypatch.setattr(AuditFrame, "audit", refuse)
+    monkeypatch.setattr(AuditFrame, "to_audit_set", refuse)
+    assert invoke(runner, "compare", SAMPLE, "--by", "area", "-f", "json").exit_code == 0
+    assert invoke(runner, "annex", SAMPLE, SAMPLE_DIR / "cases.xlsx", "--force", FORCE,
+                  "--out", tmp_path / "annex.xlsx").exit_code == 0
+    out = tmp_path / "report.md"
+    assert invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out).exit_code == 0
+    assert "Examples from the cases" in out.read_text(encoding="utf-8")

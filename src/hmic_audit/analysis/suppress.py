@@ -10,13 +10,16 @@ hides more cells while any hidden cell is still determined by them (as in a clos
 of rows and columns). Percentages and intervals derived from a hidden count, or from a
 hidden denominator, are hidden with it, and so is any text cell that spells the count
 out ("6 of 84"). Hidden cells show ``MARKER`` and the table carries a note saying so.
+
+``protect`` applies the policy to a whole annex: every table suppressed, and for
+publication (``--publish``) a table too small to publish at all left out.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .annex import AnnexTable, Cell
+from .annex_table import Annex, AnnexTable, Cell
 
 MARKER = "c"
 
@@ -137,3 +140,31 @@ def _lines(table: AnnexTable, counts: list[int]) -> list[list[tuple[int, int]]]:
         for i in counts:
             lines.append([(r, i) for r in body] + [(last, i)])
     return lines
+
+
+def protect(tables: list[AnnexTable], threshold: int, *, publish: bool = False) -> Annex:
+    """Every table with small counts hidden; when publishing, tables that cannot be
+    published without pointing at a child are left out (named in ``refused``)."""
+    hidden = [suppress(table, threshold) for table in tables]
+    if not publish:
+        return Annex(hidden)
+    keep, refused = [], []
+    for table in hidden:
+        if _too_small(table, threshold):
+            refused.append(table.name)
+        else:
+            keep.append(table)
+    return Annex(keep, refused=refused)
+
+
+def _too_small(table: AnnexTable, threshold: int) -> bool:
+    """A table whose grand total is below the threshold, or whose counts are all
+    hidden, would point at a child."""
+    counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
+    if not counts:
+        return False
+    cells = [row[i] for row in table.rows for i in counts]
+    total = table.rows[-1][counts[-1]] if table.total_row else None
+    shown = [c for c in cells if c != MARKER]
+    return (not any(isinstance(c, int) and c > 0 for c in shown)
+            or (isinstance(total, int) and total < threshold))

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from ..analysis.annex import AnnexTable
 
 from .options import EncodingOpt, PublishOpt, QuietOpt, RubricOpt, SheetOpt
 from .output import guarded, progress, report_problems, say
@@ -53,68 +50,35 @@ def annex_command(
     """
     from .. import grade, load_rubric, read_audits
     from ..analysis.annex import build_annex
-    from ..analysis.suppress import suppress as hide
+    from ..analysis.suppress import protect
     from ..io.write import write_outputs
     from ..profile import load_profile
-    from ..render.annex_out import annex_csv_files, annex_json, annex_markdown, annex_xlsx
+    from ..render.annex_out import annex_outputs
     from ..render.formats import check_out
     from ..workbook.privacy import publish_threshold
 
-    suffix = out.suffix.lower()
-    folder = suffix == "" or out.is_dir()
+    folder = out.suffix == "" or out.is_dir()
     if not folder:
         check_out(out, "annex", also="a folder")
     the_rubric = load_rubric(rubric)
     profile = load_profile(force, the_rubric)[0] if force else None
-    audits, graded, inputs = [], [], []
+    threshold = publish_threshold(suppress) if publish else suppress
+    results = []
     for path in cases:
         with progress(f"Reading {path.name}", quiet):
             frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet)
         report_problems(warnings, f"Warnings in {path.name}")
-        result = grade(frame, the_rubric)
-        audits += frame.to_audit_set(the_rubric).audits
-        graded += result.audits
-        inputs.append(result.input)
+        results.append(grade(frame, the_rubric))
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
-    built = build_annex(audits, graded, the_rubric, inputs=inputs, profile=profile,
-                        tables=names)
-    threshold = publish_threshold(suppress) if publish else suppress
-    built = [hide(t, threshold) for t in built]
-    if publish:
-        built, refused = _publishable(built, threshold)
-        for name in refused:
-            say(f"warning: table {name} left out: too few cases to publish without "
-                "identifying a child", style="yellow")
-    title = "Annex tables: " + ", ".join(i.file for i in inputs)
+    built = protect(build_annex(results, the_rubric, profile=profile, tables=names),
+                    threshold, publish=publish)
+    for name in built.refused:
+        say(f"warning: table {name} left out: too few cases to publish without "
+            "identifying a child", style="yellow")
+    title = "Annex tables: " + ", ".join(r.input.file for r in results)
+    outputs = annex_outputs(built, out, the_rubric, title)
     if folder:
-        outputs = annex_csv_files(built, out)
         out.mkdir(parents=True, exist_ok=True)
-    elif suffix == ".xlsx":
-        outputs = {out: annex_xlsx(built, the_rubric, title)}
-    elif suffix == ".md":
-        outputs = {out: annex_markdown(built, title).encode("utf-8")}
-    else:
-        outputs = {out: annex_json(built, title).encode("utf-8")}
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
     if not quiet:
         say(f"wrote {len(built)} tables to {out}")
-
-
-def _publishable(tables: list[AnnexTable], threshold: int) -> tuple[list[AnnexTable],
-                                                                   list[str]]:
-    """Tables fit to publish, and the names of those refused: a table whose grand total is
-    below the threshold, or whose counts are all hidden, would point at a child."""
-    from ..analysis.suppress import MARKER
-
-    keep, refused = [], []
-    for table in tables:
-        counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
-        cells = [row[i] for row in table.rows for i in counts]
-        total = table.rows[-1][counts[-1]] if table.total_row and counts else None
-        shown = [c for c in cells if c != MARKER]
-        if counts and (not any(isinstance(c, int) and c > 0 for c in shown)
-                       or (isinstance(total, int) and total < threshold)):
-            refused.append(table.name)
-        else:
-            keep.append(table)
-    return keep, refused

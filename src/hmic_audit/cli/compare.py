@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -19,19 +19,18 @@ from .options import (
 )
 from .output import emit_json, guarded, maybe_pseudonymise, report_problems, say, show
 
-if TYPE_CHECKING:
-    from ..analysis.compare import Comparison
-    from ..rubric import Rubric
-
-
 
 class Use(StrEnum):
+    """Which grade of each audit is compared."""
+
     final = "final"
     computed = "computed"
     given = "given"
 
 
 class By(StrEnum):
+    """What the headline figures can be broken down by."""
+
     case_type = "case_type"
     area = "area"
 
@@ -90,14 +89,15 @@ def compare_command(
             f"and inspectors'); {len(files)} were given")])
     check_out(out, "compare")
     the_rubric = load_rubric(rubric)
-    sides = [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR]
-    sets = []
+    sides: list[Assessor | None] = (
+        [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR])
+    frames = []
     for path, only in zip(files, sides, strict=True):
-        audit_set, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
-                                          only=only)
+        frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
+                                      only=only)
         report_problems(warnings, f"Warnings in {path.name}")
-        sets.append(maybe_pseudonymise(audit_set, pseudonymise, key_file))
-    comparison = compare_sets(sets, the_rubric, use=use.value, threshold=threshold,
+        frames.append(maybe_pseudonymise(frame, pseudonymise, key_file))
+    comparison = compare_sets(frames, the_rubric, use=use.value, threshold=threshold,
                               by=by.value if by else None)
     if comparison.unmatched:
         say(f"{len(comparison.unmatched)} case(s) audited by one side only were not "
@@ -105,9 +105,10 @@ def compare_command(
             + (" ..." if len(comparison.unmatched) > 20 else ""), style="yellow")
     if out is not None:
         from ..io.write import write_outputs
+        from ..render.compare_tables import comparison_file
 
         cut: list[str] = []
-        write_outputs({out: _render_out(out, comparison, the_rubric, cut)}, inputs=files)
+        write_outputs({out: comparison_file(out, comparison, the_rubric, cut)}, inputs=files)
         for message in cut:
             say(f"warning: {message}", style="yellow")
         say(f"wrote {out}")
@@ -119,24 +120,3 @@ def compare_command(
         from ..render.console import compare_view
 
         show(compare_view(comparison, the_rubric))
-
-
-def _render_out(out: Path, comparison: Comparison, rubric: Rubric, cut: list[str]
-                ) -> bytes:
-    from ..render.compare_tables import cases_table, comparison_tables
-
-    suffix = out.suffix.lower()
-    if suffix == ".md":
-        from ..render.markdown import render_comparison_markdown
-
-        return render_comparison_markdown(comparison, rubric).encode("utf-8")
-    if suffix == ".csv":
-        from ..render.csv import render_csv
-
-        table = cases_table(comparison, rubric)
-        return render_csv(table.headers, table.rows, cut)
-    from ..render.xlsx import Sheet, render_workbook
-
-    sheets = [Sheet(t.name, t.headers, t.rows, grade_columns=t.grade_columns, note=t.note)
-              for t in comparison_tables(comparison, rubric)]
-    return render_workbook(sheets, rubric=rubric, warnings=cut)

@@ -66,9 +66,10 @@ def report_command(
       hmic-audit report cases.xlsx --force force.yaml --out report.docx --no-notes
     """
     from .. import grade, load_rubric, read_audits
-    from ..analysis.compare import compare_sets
+    from ..analysis.compare import compare_or_none
+    from ..analysis.pool import many_objects
     from ..io.write import write_outputs
-    from ..problems import HmicAuditError, OutputError, Problem
+    from ..problems import OutputError, Problem
     from ..profile import check_profile, profile_rubric, read_profile
     from ..report.context import build_report
     from ..workbook.privacy import publish_threshold
@@ -82,23 +83,18 @@ def report_command(
     with progress(f"Reading {cases.name}", quiet):
         frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
     report_problems(warnings, "Warnings")
-    frame = maybe_pseudonymise(frame, pseudonymise, key_file)
     threshold = publish_threshold(suppress) if publish else None
-    result = grade(frame, the_rubric)
-    audit_set = frame.to_audit_set(the_rubric)
-    try:
-        comparison = compare_sets([frame], the_rubric)
-    except HmicAuditError as exc:
-        if not exc.problems or exc.problems[0].code not in ("no-pairs", "no-cases",
-                                                             "no-grades-to-compare"):
-            raise
-        comparison = None
+    result = grade(maybe_pseudonymise(frame, pseudonymise, key_file), the_rubric)
+    comparison = compare_or_none([result], the_rubric)
+    if comparison is None:
         say("note: no case has both a force and an inspector grade, so the report has no "
             "self-assessment comparison", style="yellow")
-    ctx = build_report(audit_set, result, comparison, the_rubric, profile,
-                       profile_sha256=profile_sha, profile_file=force.name,
-                       notes=not (no_notes or publish), publish=threshold)
-    with progress(f"Rendering {out.name}", quiet):
+    # What is left (the report, its charts and renderers imported) makes many objects
+    # and little garbage: the cyclic collector need not walk the cases over and over.
+    with many_objects(), progress(f"Rendering {out.name}", quiet):
+        ctx = build_report(result, comparison, the_rubric, profile,
+                           profile_sha256=profile_sha, profile_file=force.name,
+                           notes=not (no_notes or publish), publish=threshold)
         outputs = _render(ctx, out, templates)
         write_outputs(outputs, inputs=[cases, force])
     if not quiet:

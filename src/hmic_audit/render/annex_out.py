@@ -1,5 +1,6 @@
 """Annex tables to files: xlsx (contents sheet, a sheet per table, native bar charts for
-grade distributions), a folder of CSV files, Markdown or JSON. All return bytes."""
+grade distributions), a folder of CSV files, Markdown or JSON. All return bytes;
+``annex_outputs`` picks the format from the ``--out`` path."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..analysis.annex import AnnexTable
+from ..analysis.annex_table import AnnexTable
 from ..rubric import Rubric
 from .csv import render_csv
 from .json import render_json
@@ -18,6 +19,7 @@ from .xlsx import FIXED_CREATED
 
 
 def annex_xlsx(tables: list[AnnexTable], rubric: Rubric, title: str) -> bytes:
+    """A workbook: contents sheet, a styled sheet per table, native bar charts."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                       "strings_to_urls": False, "strings_to_numbers": False})
@@ -111,6 +113,7 @@ def annex_csv_files(tables: list[AnnexTable], folder: Path,
 
 
 def annex_markdown(tables: list[AnnexTable], title: str) -> str:
+    """Every table as Markdown under its title, notes in italics."""
     parts = [f"# {md_escape(title)}\n"]
     for table in tables:
         parts.append(f"## {md_escape(table.title)}\n")
@@ -123,4 +126,19 @@ def annex_markdown(tables: list[AnnexTable], title: str) -> str:
 
 
 def annex_json(tables: list[AnnexTable], title: str) -> str:
+    """One JSON document: the title and every table."""
     return render_json({"title": title, "tables": [t.model_dump(mode="json") for t in tables]})
+
+
+def annex_outputs(tables: list[AnnexTable], out: Path, rubric: Rubric, title: str
+                  ) -> dict[Path, bytes]:
+    """Every file ``annex --out`` writes: one CSV per table into a folder (a path without
+    an extension, or an existing folder), else one .xlsx, .md or .json file."""
+    suffix = out.suffix.lower()
+    if suffix == "" or out.is_dir():
+        return annex_csv_files(tables, out)
+    if suffix == ".xlsx":
+        return {out: annex_xlsx(tables, rubric, title)}
+    if suffix == ".md":
+        return {out: annex_markdown(tables, title).encode("utf-8")}
+    return {out: annex_json(tables, title).encode("utf-8")}

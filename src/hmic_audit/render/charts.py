@@ -2,17 +2,18 @@
 
 Uses the object-oriented API (no pyplot state), the Agg and SVG backends, the DejaVu font
 matplotlib ships, a fixed SVG id salt and no date or software metadata, so the same data
-always gives the same bytes. Colours come from the rubric's grades.
+always gives the same bytes. Colours come from the rubric's grades. The grade charts
+draw the report's grade tables (:class:`~hmic_audit.analysis.tables.GradeTable`), the
+heat map the comparison's cross-tab: nothing is counted here.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 from ..analysis.compare import Comparison
+from ..analysis.tables import GradeTable
 from ..rubric import Rubric
-from ..workbook.models import Assessor, GradedAudit, Sample
 
 FALLBACK = ["#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E4DFEC", "#F2F2F2"]
 
@@ -44,9 +45,9 @@ def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric):  # type: ignore
         bars = ax.barh(labels, values, left=left, color=colours[g], edgecolor="#555555",
                        linewidth=0.5, label=grade.label)
         for bar, v in zip(bars, values, strict=True):
-            if v:
+            if v:  # inside its bar: the layout need not measure it (the costly part)
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
-                        str(v), ha="center", va="center", fontsize=8)
+                        str(v), ha="center", va="center", fontsize=8, in_layout=False)
         left = [a + b for a, b in zip(left, values, strict=True)]
     from matplotlib.ticker import MaxNLocator
 
@@ -59,29 +60,20 @@ def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric):  # type: ignore
     return fig
 
 
-def grades_by_sample(graded: Sequence[GradedAudit], rubric: Rubric):  # type: ignore[no-untyped-def]
-    rows = []
-    for sample in Sample:
-        for assessor in Assessor:
-            group = [a for a in graded if a.sample is sample and a.assessor is assessor]
-            if group:
-                rows.append((f"{sample.value}, {assessor.value}",
-                             [sum(a.final_grade == g for a in group) for g in rubric.grade_keys]))
-    return _stacked(rows, rubric)
+def grades_by_sample(table: GradeTable, rubric: Rubric):  # type: ignore[no-untyped-def]
+    """Stacked bars: final grades of each sample and assessor."""
+    return _stacked(list(zip(table.labels, table.counts.tolist(), strict=True)), rubric)
 
 
-def grades_by_case_type(graded: Sequence[GradedAudit], rubric: Rubric):  # type: ignore[no-untyped-def]
-    rows = []
-    for ct in rubric.case_types:
-        group = [a for a in graded if a.case_type == ct.key and a.assessor is Assessor.INSPECTOR]
-        if group:
-            label = ct.label if len(ct.label) <= 36 else ct.label[:34] + "..."
-            rows.append((label, [sum(a.final_grade == g for a in group)
-                                 for g in rubric.grade_keys]))
+def grades_by_case_type(table: GradeTable, rubric: Rubric):  # type: ignore[no-untyped-def]
+    """Stacked bars: inspectors' final grades of each case type (long labels cut)."""
+    rows = [(label if len(label) <= 36 else label[:34] + "...", counts)
+            for label, counts in zip(table.labels, table.counts.tolist(), strict=True)]
     return _stacked(rows, rubric)
 
 
 def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyped-def]
+    """Heat map of the comparison's cross-tab: force grades (rows) by inspector grades."""
     k = len(c.grades)
     fig = _figure(5.5, 4.2)
     ax = fig.add_subplot()
@@ -92,7 +84,7 @@ def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyp
     for i in range(k):
         for j in range(k):
             ax.text(j + 0.5, i + 0.5, str(c.crosstab[i][j]), ha="center", va="center",
-                    fontsize=9)
+                    fontsize=9, in_layout=False)
     labels = [rubric.grade_labels[g].replace(" ", "\n", 1) for g in c.grades]
     ax.set_xticks([i + 0.5 for i in range(k)], labels, fontsize=8)
     ax.set_yticks([i + 0.5 for i in range(k)], labels, fontsize=8)
@@ -103,11 +95,11 @@ def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyp
 
 
 def draw(chart_id: str, data: dict[str, object], rubric: Rubric):  # type: ignore[no-untyped-def]
-    graded = data["graded"]
+    """The chart ``chart_id`` from the report's ``chart_data``."""
     if chart_id == "grades_by_sample":
-        return grades_by_sample(graded, rubric)  # type: ignore[arg-type]
+        return grades_by_sample(data["grades_by_sample"], rubric)  # type: ignore[arg-type]
     if chart_id == "grades_by_case_type":
-        return grades_by_case_type(graded, rubric)  # type: ignore[arg-type]
+        return grades_by_case_type(data["grades_by_case_type"], rubric)  # type: ignore[arg-type]
     if chart_id == "force_vs_inspectors":
         return force_vs_inspectors(data["comparison"], rubric)  # type: ignore[arg-type]
     raise KeyError(chart_id)
@@ -122,6 +114,7 @@ def svg(fig) -> str:  # type: ignore[no-untyped-def]
 
 
 def png(fig) -> bytes:  # type: ignore[no-untyped-def]
+    """The chart as PNG bytes (150 dpi), stable."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     return buffer.getvalue()

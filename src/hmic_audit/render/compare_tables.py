@@ -1,9 +1,10 @@
 """The comparison as tables, computed once and shared by the terminal, Markdown, xlsx and
-CSV outputs."""
+CSV outputs; ``comparison_file`` renders the file ``compare --out`` writes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..analysis.compare import Comparison, Statistic
 from ..rubric import Rubric
@@ -20,9 +21,12 @@ class TableSpec:
     rows: list[list[object]]
     note: str | None = None
     grade_columns: tuple[int, ...] = ()
+    more: int = 0
+    """Rows left out of ``rows`` (a view showing only the first few)."""
 
 
 def pct(part: int, whole: int) -> str:
+    """A whole-number percentage, "-" without a whole."""
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
@@ -37,6 +41,7 @@ def _value(s: Statistic) -> object:
 
 
 def crosstab_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    """Force grades (rows) by inspector grades (columns), with margins."""
     labels = [rubric.grade_labels[g] for g in c.grades]
     rows: list[list[object]] = [[label, *counts, sum(counts)]
                                 for label, counts in zip(labels, c.crosstab, strict=True)]
@@ -47,6 +52,7 @@ def crosstab_table(c: Comparison, rubric: Rubric) -> TableSpec:
 
 
 def agreement_table(c: Comparison) -> TableSpec:
+    """Agreement, kappa, alpha, direction and the sign test."""
     d = c.direction
     rows: list[list[object]] = [
         ["Pairs compared", c.pairs, "", ""],
@@ -75,21 +81,25 @@ def agreement_table(c: Comparison) -> TableSpec:
                      "Share or 95% interval", "Note"], rows, note=d.sentence)
 
 
-def differences_table(c: Comparison, rubric: Rubric) -> TableSpec:
+def differences_table(c: Comparison, rubric: Rubric, at_most: int | None = None
+                      ) -> TableSpec:
+    """The cases whose judgements differ significantly (the first ``at_most``)."""
     rows: list[list[object]] = [
         [d.case_ref, rubric.case_type_labels[d.case_type], d.area or "",
          rubric.grade_labels[d.force_grade], rubric.grade_labels[d.inspector_grade], d.levels,
          "; ".join(f"{x.id}: {x.force or 'blank'} / {x.inspector or 'blank'}"
                    for x in d.criteria)]
-        for d in c.significant]
+        for d in c.significant[:at_most]]
     return TableSpec("Significant", f"Cases whose judgements differ by {c.threshold} or more "
                      "grade levels", ["Case", "Case type", "Area", "Force", "Inspectors",
                                       "Levels", "Criteria answered differently (force / "
                                       "inspectors)"], rows, grade_columns=(3, 4),
-                     note=None if rows else "No case differs by that much.")
+                     note=None if rows else "No case differs by that much.",
+                     more=len(c.significant) - len(rows))
 
 
 def criteria_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    """How often the two sides answered each criterion alike."""
     themes = {t.key: t.label for t in rubric.themes}
     rows: list[list[object]] = [
         [x.id, themes[x.theme], x.pairs, x.agree, pct(x.agree, x.pairs), x.force_no,
@@ -100,6 +110,7 @@ def criteria_table(c: Comparison, rubric: Rubric) -> TableSpec:
 
 
 def groups_table(c: Comparison) -> TableSpec | None:
+    """Headline figures per case type or area (None without ``--by``)."""
     if not c.by:
         return None
     title = "case type" if c.by == "case_type" else "area"
@@ -114,6 +125,7 @@ def groups_table(c: Comparison) -> TableSpec | None:
 
 
 def cases_table(c: Comparison, rubric: Rubric) -> TableSpec:
+    """Every compared case with both grades."""
     rows: list[list[object]] = [
         [p.case_ref, rubric.case_type_labels[p.case_type], p.area or "",
          rubric.grade_labels[p.force_grade], rubric.grade_labels[p.inspector_grade], p.levels,
@@ -123,21 +135,46 @@ def cases_table(c: Comparison, rubric: Rubric) -> TableSpec:
                      grade_columns=(3, 4))
 
 
-def unmatched_table(c: Comparison) -> TableSpec | None:
+def unmatched_table(c: Comparison, at_most: int | None = None) -> TableSpec | None:
+    """Cases not compared: one side only, or no grade of the kind compared on one side
+    (the first ``at_most``)."""
     if not c.unmatched and not c.excluded:
         return None
     rows: list[list[object]] = [[u.case_ref, f"{u.has.value} only", u.file or "", u.row or ""]
-                                for u in c.unmatched]
-    rows += [[ref, f"no {c.use} grade on one side", "", ""] for ref in c.excluded]
-    return TableSpec("Unmatched", "Cases not compared", ["Case", "Why", "File", "Row"], rows)
+                                for u in c.unmatched[:at_most]]
+    left = None if at_most is None else max(at_most - len(rows), 0)
+    rows += [[ref, f"no {c.use} grade on one side", "", ""] for ref in c.excluded[:left]]
+    return TableSpec("Unmatched", "Cases not compared", ["Case", "Why", "File", "Row"], rows,
+                     more=len(c.unmatched) + len(c.excluded) - len(rows))
 
 
-def comparison_tables(c: Comparison, rubric: Rubric, *, with_cases: bool = True
-                      ) -> list[TableSpec]:
-    """Every table of a comparison, in reading order."""
-    tables = [crosstab_table(c, rubric), agreement_table(c), differences_table(c, rubric),
-              criteria_table(c, rubric)]
-    tables += [t for t in (groups_table(c), unmatched_table(c)) if t is not None]
+def comparison_tables(c: Comparison, rubric: Rubric, *, with_cases: bool = True,
+                      at_most: int | None = None) -> list[TableSpec]:
+    """Every table of a comparison, in reading order; the case lists (significant
+    differences, cases not compared) cut to their first ``at_most`` rows for a view."""
+    tables = [crosstab_table(c, rubric), agreement_table(c),
+              differences_table(c, rubric, at_most), criteria_table(c, rubric)]
+    tables += [t for t in (groups_table(c), unmatched_table(c, at_most)) if t is not None]
     if with_cases:
         tables.append(cases_table(c, rubric))
     return tables
+
+
+def comparison_file(out: Path, c: Comparison, rubric: Rubric, cut: list[str]) -> bytes:
+    """The bytes of ``compare --out``: .md (a report), .csv (one row per compared case)
+    or .xlsx (a sheet per table). Cells cut to fit a spreadsheet are noted in ``cut``."""
+    suffix = out.suffix.lower()
+    if suffix == ".md":
+        from .markdown import render_comparison_markdown
+
+        return render_comparison_markdown(c, rubric).encode("utf-8")
+    if suffix == ".csv":
+        from .csv import render_csv
+
+        table = cases_table(c, rubric)
+        return render_csv(table.headers, table.rows, cut)
+    from .xlsx import Sheet, render_workbook
+
+    sheets = [Sheet(t.name, t.headers, t.rows, grade_columns=t.grade_columns, note=t.note)
+              for t in comparison_tables(c, rubric)]
+    return render_workbook(sheets, rubric=rubric, warnings=cut)

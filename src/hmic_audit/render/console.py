@@ -208,8 +208,9 @@ def spec_table(spec: TableSpec, rubric: Rubric | None = None,
     for row in spec.rows[:at_most]:
         table.add_row(*(fmt_number(v) for v in row))
     notes: list[RenderableType] = []
-    if at_most is not None and len(spec.rows) > at_most:
-        notes.append(Text(f"... and {len(spec.rows) - at_most:,} more rows (all of them are "
+    more = spec.more + (max(len(spec.rows) - at_most, 0) if at_most is not None else 0)
+    if more:
+        notes.append(Text(f"... and {more:,} more rows (all of them are "
                           "in --out or --format json)", style="dim"))
     if spec.note:
         notes.append(Text(spec.note, style="italic"))
@@ -226,9 +227,8 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
         f" with rubric {c.rubric.name} v{c.rubric.version}: {c.pairs} pairs, {c.use} grades, "
         f"significant at {c.threshold}+ levels")
     parts: list[RenderableType] = [head]
-    parts += [spec_table(t, rubric, SHOW_AT_MOST if t.name in ("Significant", "Unmatched")
-                         else None)
-              for t in comparison_tables(c, rubric, with_cases=False)]
+    parts += [spec_table(t, rubric) for t in comparison_tables(c, rubric, with_cases=False,
+                                                               at_most=SHOW_AT_MOST)]
     if c.inspector_only:
         parts.append(Text(f"{c.inspector_only} inspector-selected case(s) have inspector "
                           "audits only, by design, and are not compared.", style="dim"))

@@ -30,6 +30,10 @@ class Figure(BaseModel):
         return self.shown
 
 
+class CaseList(list[str]):
+    """Case references already sorted and without repeats, as a figure lists them."""
+
+
 class Phrase(str):
     """Report text that is already safe Markdown (built from escaped parts and figures)."""
 
@@ -49,10 +53,19 @@ class FigureBook:
     def add(self, id: str, value: float | int | str, shown: str, rule: str, *,
             source: Literal["cases", "profile", "rubric"] = "cases",
             cases: Iterable[str] = ()) -> Figure:
+        """Register a figure; the cases behind it are listed sorted, without repeats (a
+        ``CaseList`` is taken as it is), and not at all when publishing."""
         if id in self._figures:
             raise ValueError(f"figure {id!r} registered twice")
-        figure = Figure(id=id, value=value, shown=shown, rule=rule, source=source,
-                        cases=[] if self.threshold else sorted(set(cases)))
+        if self.threshold or isinstance(cases, CaseList):
+            figure = Figure(id=id, value=value, shown=shown, rule=rule, source=source)
+            if cases and not self.threshold:  # checked strings: validating each again
+                figure = figure.model_copy(update={"cases": list(cases)})  # costs seconds
+        else:
+            # dict.fromkeys drops repeats but keeps order: references arriving in order
+            # (as most workbooks list them) then sort in linear time.
+            figure = Figure(id=id, value=value, shown=shown, rule=rule, source=source,
+                            cases=sorted(dict.fromkeys(cases)))
         self._figures[id] = figure
         return figure
 
@@ -78,6 +91,7 @@ class FigureBook:
         return self._figures[id]
 
     def hidden(self, figure: Figure) -> bool:
+        """Whether a figure's value was withdrawn (suppressed)."""
         return figure.value == "suppressed"
 
     def share(self, id: str, part: int | float, whole: int | float, rule: str, *,
@@ -89,12 +103,15 @@ class FigureBook:
 
     def percent(self, id: str, part: int, whole: int, rule: str, *,
                 cases: Iterable[str] = ()) -> Figure:
+        """A percentage, whole number ("64%")."""
         value = 100 * part / whole if whole else 0.0
         return self.add(id, value, f"{value:.0f}%", rule, cases=cases)
 
     def decimal(self, id: str, value: float | None, rule: str, digits: int = 2) -> Figure:
+        """A statistic to ``digits`` decimals, or "undefined"."""
         shown = "undefined" if value is None else f"{value:.{digits}f}"
         return self.add(id, "undefined" if value is None else value, shown, rule)
 
     def all(self) -> list[Figure]:
+        """Every figure, in the order registered."""
         return list(self._figures.values())

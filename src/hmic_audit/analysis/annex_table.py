@@ -1,0 +1,123 @@
+"""The shape of a published annex table, and the layouts the annex tables share.
+
+An :class:`AnnexTable` holds titled columns of a kind (label, count, percent, interval,
+text, number), rows of plain cells and the sums its counts obey (what disclosure control
+protects). :class:`Annex` is the list of tables a run publishes; both give analysts
+pandas DataFrames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .stats import wilson_interval
+from .tables import GradeTable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..rubric import Rubric
+
+Cell = str | int | float | None
+ColumnKind = Literal["label", "count", "percent", "ci", "text", "number"]
+
+
+class Column(BaseModel):
+    """A column of a published table."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    title: str
+    kind: ColumnKind
+    of: str | None = None
+    """For percent and ci columns: the count column (numerator) they derive from."""
+    denominator: str | None = None
+    """For percent and ci columns: the count column holding the denominator."""
+
+
+class AnnexTable(BaseModel):
+    """One published table."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    total_row: bool = False
+    """The last row holds the column sums of the count columns."""
+    row_sums: list[tuple[str, list[str]]] = []
+    """Per row, count columns that add up to another: (total column, part columns)."""
+    chart: bool = False
+    """A grade distribution: drawn as a bar chart in xlsx."""
+    note: str | None = None
+
+    def column(self, key: str) -> int:
+        """The position of a column, by key."""
+        return [c.key for c in self.columns].index(key)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as a DataFrame: one column per column key, rows as published
+        (hidden cells, after suppression, hold the marker)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=[c.key for c in self.columns])
+
+
+class Annex(list[AnnexTable]):
+    """The annex tables of a run, in publication order (a list of tables)."""
+
+    def __init__(self, tables: Iterable[AnnexTable] = (), *, refused: Iterable[str] = ()
+                 ) -> None:
+        super().__init__(tables)
+        self.refused = list(refused)
+        """Tables left out of a publication: too few cases to publish safely."""
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table as a DataFrame, by table name."""
+        return {t.name: t.to_frame() for t in self}
+
+
+def count(value: Cell) -> int:
+    """A count cell as a number (0 for anything else)."""
+    return value if isinstance(value, int) else 0
+
+
+def percent_cells(part: int, whole: int) -> list[Cell]:
+    """Percentage and Wilson 95% interval, rounded to one decimal (None without a whole)."""
+    ci = wilson_interval(part, whole)
+    if ci is None:
+        return [None, None, None]
+    return [round(100 * part / whole, 1), round(100 * ci[0], 1), round(100 * ci[1], 1)]
+
+
+def share_columns(of: str, denominator: str, label: str) -> list[Column]:
+    """The percent and interval columns of a share ``of / denominator``."""
+    return [Column(key=f"{of}_pct", title=f"{label} %", kind="percent", of=of,
+                   denominator=denominator),
+            Column(key=f"{of}_low", title="95% CI low", kind="ci", of=of,
+                   denominator=denominator),
+            Column(key=f"{of}_high", title="95% CI high", kind="ci", of=of,
+                   denominator=denominator)]
+
+
+def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Rubric
+                ) -> AnnexTable:
+    """A grade distribution as published: a row per group (grades, not graded, total),
+    then the column totals; drawn as a bar chart in xlsx."""
+    keys = rubric.grade_keys
+    columns = [Column(key="group", title=label, kind="label")]
+    columns += [Column(key=g, title=rubric.grade_labels[g], kind="count") for g in keys]
+    columns += [Column(key="ungraded", title="Not graded", kind="count"),
+                Column(key="total", title="Total", kind="count")]
+    rows: list[list[Cell]] = [
+        [group, *counts, ungraded, total] for group, counts, ungraded, total in zip(
+            table.labels, table.counts.tolist(), table.ungraded.tolist(),
+            table.audits.tolist(), strict=True)]
+    rows.append(["Total", *(sum(count(r[i]) for r in rows) for i in range(1, len(keys) + 3))])
+    return AnnexTable(name=name, title=title, columns=columns, rows=rows, total_row=True,
+                      row_sums=[("total", [*keys, "ungraded"])], chart=True)

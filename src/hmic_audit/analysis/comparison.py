@@ -1,0 +1,202 @@
+"""What ``compare`` reports, as models: the cross-tab, agreement statistics, direction,
+the cases that differ, criterion agreement, group headlines and unmatched cases.
+
+``Comparison`` dumps to the JSON ``compare --format json`` prints; ``Comparison.frames``
+gives analysts the same tables as pandas DataFrames.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..scoring.grading import InputRef, RubricRef
+from ..workbook.models import Assessor
+from .stats import Estimate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+GradeChoice = Literal["final", "computed", "given"]
+GroupBy = Literal["case_type", "area"]
+
+
+class _Frozen(BaseModel):
+    """Results are read, never changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Statistic(_Frozen):
+    """A statistic with its 95% interval; ``value`` is None when undefined (see ``note``)."""
+
+    value: float | None
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, e: Estimate) -> Statistic:
+        """The model of a computed estimate."""
+        return cls(value=e.value, se=e.se, ci_low=e.ci_low, ci_high=e.ci_high, note=e.note)
+
+
+class Direction(_Frozen):
+    """Which side judged more favourably."""
+
+    force_higher: int
+    """Cases the force graded better than the inspectors did."""
+    same: int
+    force_lower: int
+    """Cases the force graded worse than the inspectors did."""
+    mean_difference: float
+    """Mean of (inspector level - force level): positive when inspectors were harsher."""
+    sign_test_p: float | None
+    """Two-sided exact sign test on the cases that differ; None when none differ."""
+    sentence: str
+
+
+class Headline(_Frozen):
+    """The headline agreement figures for a set of pairs."""
+
+    pairs: int
+    exact: int
+    within_one: int
+    kappa_quadratic: Statistic
+    force_higher: int
+    same: int
+    force_lower: int
+    significant: int
+
+
+class GroupHeadline(Headline):
+    """The headline figures of one case type or area."""
+
+    group: str
+
+
+class CriterionDifference(_Frozen):
+    """A criterion the two audits of a case answered differently (None: blank)."""
+
+    id: str
+    force: str | None
+    inspector: str | None
+
+
+class _Pair(_Frozen):
+    """A compared case: both grades and how far apart they are."""
+
+    case_ref: str
+    case_type: str
+    area: str | None
+    force_grade: str
+    inspector_grade: str
+    levels: int
+    """Inspector level minus force level (positive: inspectors harsher)."""
+
+
+class CaseDifference(_Pair):
+    """A case whose two judgements differ significantly."""
+
+    criteria: list[CriterionDifference]
+    """Criteria where the two audits' answers differ."""
+
+
+class CriterionAgreement(_Frozen):
+    """How often the two sides gave a criterion the same answer."""
+
+    id: str
+    theme: str
+    pairs: int
+    """Pairs where both audits answered yes, partly or no."""
+    agree: int
+    share: float
+    force_no: int
+    inspector_no: int
+    more_no: Literal["force", "inspector", "equal"]
+
+
+class PairedCase(_Pair):
+    """One compared case, and whether its judgements differ significantly."""
+
+    significant: bool
+
+
+class Unmatched(_Frozen):
+    """A case audited by one side only (and expected on both)."""
+
+    case_ref: str
+    has: Assessor
+    """The side that did audit the case."""
+    file: str | None
+    row: int | None
+
+
+class Comparison(_Frozen):
+    """Everything ``compare`` computes."""
+
+    rubric: RubricRef
+    inputs: list[InputRef]
+    use: GradeChoice
+    threshold: int
+    grades: list[str]
+    crosstab: list[list[int]]
+    """Counts: force grade (rows) by inspector grade (columns), best grade first."""
+    force_margin: list[int]
+    inspector_margin: list[int]
+    pairs: int
+    exact: int
+    exact_share: float
+    within_one: int
+    within_one_share: float
+    kappa: dict[str, Statistic]
+    """Cohen's kappa: ``unweighted``, ``linear`` and ``quadratic``."""
+    alpha_ordinal: Statistic
+    direction: Direction
+    significant: list[CaseDifference]
+    cases: list[PairedCase]
+    criteria: list[CriterionAgreement]
+    by: GroupBy | None
+    groups: list[GroupHeadline]
+    unmatched: list[Unmatched]
+    excluded: list[str]
+    """Pairs left out because one side has no grade of the kind compared."""
+    inspector_only: int
+    """Inspector-selected cases: examined by inspectors only, by design."""
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The comparison's tables as pandas DataFrames, for analysts: ``crosstab``
+        (force grades as rows, inspector grades as columns), ``cases``, ``significant``
+        (one row per differing criterion of each case), ``criteria``, ``groups`` and
+        ``unmatched``."""
+        import pandas as pd
+
+        grades = pd.Index(self.grades, name="force")
+        table = pd.DataFrame(self.crosstab, index=grades,
+                             columns=pd.Index(self.grades, name="inspector"))
+        significant = [{**d.model_dump(exclude={"criteria"}), "criterion": c.id,
+                        "force_answer": c.force, "inspector_answer": c.inspector}
+                       for d in self.significant for c in d.criteria]
+        cases = pd.DataFrame([p.model_dump() for p in self.cases], columns=[
+            "case_ref", "case_type", "area", "force_grade", "inspector_grade", "levels",
+            "significant"])
+        for column in ("force_grade", "inspector_grade"):
+            cases[column] = pd.Categorical(cases[column], categories=self.grades,
+                                           ordered=True)
+        return {
+            "crosstab": table,
+            "cases": cases,
+            "significant": pd.DataFrame(significant, columns=[
+                "case_ref", "case_type", "area", "force_grade", "inspector_grade", "levels",
+                "criterion", "force_answer", "inspector_answer"]),
+            "criteria": pd.DataFrame([c.model_dump() for c in self.criteria], columns=list(
+                CriterionAgreement.model_fields)),
+            "groups": pd.DataFrame([{**g.model_dump(exclude={"kappa_quadratic"}),
+                                     "kappa_quadratic": g.kappa_quadratic.value}
+                                    for g in self.groups], columns=list(
+                GroupHeadline.model_fields)),
+            "unmatched": pd.DataFrame([u.model_dump(mode="json") for u in self.unmatched],
+                                      columns=list(Unmatched.model_fields)),
+        }

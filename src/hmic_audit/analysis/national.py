@@ -1,0 +1,99 @@
+"""The national view: tables comparing forces, when the inputs hold more than one.
+
+An audit's force is its ``force`` column, else the name of the file it came from (without
+the extension). Forces are listed alphabetically (ignoring case) and each table ends with
+a total row: the sum of the force rows (agreement's kappa is computed on every pair
+together, not summed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..rubric import Rubric
+from . import tables as t
+from .annex import Shared
+from .annex_table import AnnexTable, Cell, Column, grade_table, percent_cells, share_columns
+from .pool import dense
+from .stats import cohen_kappa, crosstab
+
+
+def forces_of(shared: Shared) -> tuple[np.ndarray, list[str]]:
+    """Each audit's force (a position in the list returned), and the forces in order."""
+    pool = shared.pool
+    column, values = shared.force_column
+    stems = [r.frame.file.rsplit(".", 1)[0] for r in pool.results]
+    inputs = len(pool.results)
+    combos, inverse = np.unique(column * inputs + pool.source, return_inverse=True)
+    named = [values[c // inputs] or stems[c % inputs] for c in combos.tolist()]
+    names = t.name_order(set(named))
+    rank = np.array([names.index(n) for n in named], dtype=np.int64)
+    return (rank[np.asarray(inverse).reshape(-1)] if len(rank) else
+            np.zeros(0, dtype=np.int64)), names
+
+
+def national_tables(shared: Shared) -> list[AnnexTable]:
+    """Grades, the share judged acceptable, and agreement, per force; none when every
+    audit belongs to one force."""
+    pool, rubric = shared.pool, shared.rubric
+    forces, names = forces_of(shared)
+    if len(names) < 2:
+        return []
+    grades = t.grades_by_force(pool, rubric, forces, names)
+    return [grade_table("national_grades", "Inspectors' final grades by force", "Force",
+                        grades, rubric),
+            _acceptable(grades, rubric), _agreement(shared, forces, names)]
+
+
+def _acceptable(grades: t.GradeTable, rubric: Rubric) -> AnnexTable:
+    ok = [rubric.grade_keys.index(g) for g in rubric.acceptable_grades]
+    label = " or ".join(rubric.grade_labels[g].lower() for g in rubric.acceptable_grades)
+    hits = grades.counts[:, ok].sum(axis=1).tolist()
+    graded = grades.counts.sum(axis=1).tolist()
+    rows: list[list[Cell]] = []
+    for name, h, n in [*zip(grades.labels, hits, graded, strict=True),
+                       ("Total", sum(hits), sum(graded))]:
+        rows.append([name, h, n, f"{h} of {n}", *percent_cells(h, n)])
+    return AnnexTable(
+        name="national_acceptable", title=f"Share of cases judged {label}, by force",
+        columns=[Column(key="force", title="Force", kind="label"),
+                 Column(key="ok", title=label.capitalize(), kind="count"),
+                 Column(key="graded", title="Graded", kind="count"),
+                 Column(key="share", title="Share", kind="text"),
+                 *share_columns("ok", "graded", label.capitalize())],
+        rows=rows, total_row=True, note="Inspectors' final grades of every case they "
+        "examined; cases without a grade are left out.")
+
+
+def _agreement(shared: Shared, forces: np.ndarray, names: list[str]) -> AnnexTable:
+    k = len(shared.rubric.scale)
+    within = t.graded_pairs(shared.pool, dense(forces, shared.key))  # within one force
+    rows: list[list[Cell]] = []
+    for n, name in enumerate(names):
+        mine = forces[within.force] == n
+        rows.append(_agreement_row(name, within.force_level[mine],
+                                   within.inspector_level[mine], k))
+    every = shared.pairs
+    rows.append(_agreement_row("Total", every.force_level, every.inspector_level, k))
+    return AnnexTable(
+        name="national_agreement", title="Force against inspector agreement, by force",
+        columns=[Column(key="force", title="Force", kind="label"),
+                 Column(key="pairs", title="Pairs", kind="count"),
+                 Column(key="exact", title="Same grade", kind="count"),
+                 Column(key="within_one", title="Within one grade", kind="count"),
+                 Column(key="force_higher", title="Force graded higher", kind="count"),
+                 Column(key="force_lower", title="Force graded lower", kind="count"),
+                 Column(key="kappa", title="Kappa (quadratic)", kind="number"),
+                 Column(key="kappa_low", title="95% CI low", kind="number"),
+                 Column(key="kappa_high", title="95% CI high", kind="number")],
+        rows=rows, total_row=True,
+        note="Kappa in the total row is computed on all pairs together, not summed.")
+
+
+def _agreement_row(name: str, force: np.ndarray, insp: np.ndarray, k: int) -> list[Cell]:
+    diff = insp - force
+    kappa = cohen_kappa(crosstab(force, insp, k), "quadratic") if len(diff) else None
+    values = (kappa.value, kappa.ci_low, kappa.ci_high) if kappa else (None, None, None)
+    return [name, int(len(diff)), int((diff == 0).sum()), int((abs(diff) <= 1).sum()),
+            int((diff > 0).sum()), int((diff < 0).sum()),
+            *(None if v is None else round(v, 3) for v in values)]

@@ -1,0 +1,114 @@
+"""The report's tables: the comparison's cross-tab and agreement measures, and Annex A
+(cases by type and sample). Every cell is a registered figure; when publishing, small
+counts are hidden with the annex's disclosure control, secondary suppression included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..analysis.comparison import Comparison
+from ..rubric import Rubric
+from ..workbook.format import SAMPLES
+from .figures import Figure, FigureBook
+from .findings import ReportTables
+
+
+@dataclass
+class Table:
+    """A table of the report: headers, and rows of labels and figures."""
+
+    headers: list[str]
+    rows: list[list[object]]
+
+
+def published(book: FigureBook, table: Table, total_column: bool) -> Table:
+    """Hide a table's small counts for publication, with secondary suppression."""
+    if not book.threshold:
+        return table
+    from ..analysis.annex import AnnexTable, Cell, Column
+    from ..analysis.suppress import suppress
+
+    width = len(table.headers)
+    keys = [f"c{i}" for i in range(1, width)]
+    parts = keys[:-1] if total_column else keys
+    # A count already hidden (its value withdrawn) stands in as 1: below any threshold.
+    values: list[list[Cell]] = [
+        [str(row[0]), *((1 if book.hidden(c) else int(c.value)) if isinstance(c, Figure)
+                        else 0 for c in row[1:])] for row in table.rows]
+    plain = AnnexTable(name="t", title="t", rows=values, total_row=True,
+                       columns=[Column(key="label", title="", kind="label"),
+                                *(Column(key=k, title=k, kind="count") for k in keys)],
+                       row_sums=[(keys[-1], parts)] if total_column else [])
+    hidden = suppress(plain, book.threshold).rows
+    rows: list[list[object]] = []
+    for row, shown in zip(table.rows, hidden, strict=True):
+        rows.append([row[0], *(book.hide(c.id) if isinstance(c, Figure) and s == "c"
+                               and not book.hidden(c) else c
+                               for c, s in zip(row[1:], shown[1:], strict=True))])
+    return Table(table.headers, rows)
+
+
+def crosstab(book: FigureBook, c: Comparison, rubric: Rubric) -> Table:
+    """The comparison's cross-tab, each cell a figure listing its cases."""
+    labels = [rubric.grade_labels[g] for g in c.grades]
+    cell_cases: dict[tuple[str, str], list[str]] = {}
+    for p in c.cases:
+        cell_cases.setdefault((p.force_grade, p.inspector_grade), []).append(p.case_ref)
+    rows: list[list[object]] = []
+    for i, g in enumerate(c.grades):
+        cells = [book.count(f"compare.crosstab.{g}.{h}", c.crosstab[i][j],
+                            f"cases graded {labels[i]} by the force and {labels[j]} by "
+                            "inspectors", words=False, cases=cell_cases.get((g, h), []))
+                 for j, h in enumerate(c.grades)]
+        total = book.count(f"compare.force_total.{g}", c.force_margin[i],
+                           f"cases graded {labels[i]} by the force", words=False)
+        rows.append([labels[i], *cells, total])
+    totals = [book.count(f"compare.inspector_total.{g}", c.inspector_margin[j],
+                         f"cases graded {labels[j]} by inspectors", words=False)
+              for j, g in enumerate(c.grades)]
+    rows.append(["Total", *totals, book.count("compare.total", c.pairs, "pairs",
+                                              words=False)])
+    return Table(["Force \\ inspectors", *labels, "Total"], rows)
+
+
+def agreement(book: FigureBook, c: Comparison) -> Table:
+    """Agreement measures of the comparison, each a figure."""
+    rows: list[list[object]] = [
+        ["Exact agreement", book.percent("compare.exact", c.exact, c.pairs,
+                                         "pairs with the same grade")],
+        ["Agreement within one grade", book.percent("compare.within_one", c.within_one,
+                                                    c.pairs, "pairs at most one grade apart")],
+    ]
+    for w, label in (("unweighted", "Cohen's kappa"), ("linear", "Kappa, linear weights")):
+        rows.append([label, book.decimal(f"compare.kappa_{w}", c.kappa[w].value,
+                                         f"Cohen's kappa, {w}")])
+    rows.append(["Krippendorff's alpha (ordinal)",
+                 book.decimal("compare.alpha", c.alpha_ordinal.value,
+                              "Krippendorff's alpha, ordinal metric")])
+    p = c.direction.sign_test_p
+    rows.append(["Sign test, p-value", book.add(
+        "compare.sign_test_p", "undefined" if p is None else p,
+        "undefined" if p is None else (f"{p:.4f}" if p >= 0.0001 else "below 0.0001"),
+        "two-sided exact sign test on pairs that differ")])
+    return Table(["Measure", "Value"], rows)
+
+
+def annex_a(book: FigureBook, t: ReportTables, rubric: Rubric) -> Table:
+    """Cases by type and sample, each cell a figure (every cell registered, rows without
+    a case left out)."""
+    rows: list[list[object]] = []
+    for r, ct in enumerate(rubric.case_types):
+        cells: list[object] = [ct.label]
+        for s, sample in enumerate(SAMPLES):
+            group = t.types.members(r, s)
+            cells.append(book.count(f"annex_a.{sample.value}.{ct.key}", len(group),
+                                    f"{sample.value} cases of type {ct.label}", words=False,
+                                    cases=t.refs(group)))
+        if any(isinstance(x, Figure) and x.value for x in cells[1:]):
+            rows.append(cells)
+    totals = [book.count(f"annex_a.{sample.value}.total", int(t.types.counts[:, s].sum()),
+                         f"{sample.value} cases", words=False)
+              for s, sample in enumerate(SAMPLES)]
+    rows.append(["Total", *totals])
+    return Table(["Type of case", "Self-assessed", "Selected by inspectors"], rows)
