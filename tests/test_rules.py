@@ -719,12 +719,9 @@ def test_planted_mistakes_wide_layout(tmp_path, rubric):
     assert {p.sheet for p in problems} == {"Grades"}
 
 
-# Rules behaving wrongly (found while writing these tests) ------------------------------
+# Rules that once behaved wrongly (found while writing these tests) ------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a cell the reader cannot read (error value, "
-                   "uncached formula, merged range) in a required column is also reported "
-                   "as blank: missing-case-ref / missing-case-type / missing-assessor")
 @pytest.mark.parametrize("write, expected", [
     (lambda p: write_xlsxwriter(p / "cases.xlsx", long({
         "B8": Formula('=VLOOKUP(E8,Refs!A:B,2,FALSE)', "#N/A")})),
@@ -740,10 +737,6 @@ def test_an_unreadable_cell_is_not_also_reported_blank(tmp_path, rubric, write, 
     assert flatten(problems, "cell", "code") == expected
 
 
-@pytest.mark.xfail(strict=True, reason="values_without_header only looks right of the last "
-                   "header: a value under a blank header inside the table (row numbers typed "
-                   "in a column with no header) is dropped silently, though README and "
-                   "check.py say a value under a column with no header is a warning")
 @pytest.mark.parametrize("changes, cells", [
     ({"A5": 1, "A6": 2, "A8": 3}, ["A5", "A6", "A8"]),
     ({"M4": None, "N4": "Notes", "M6": "see file", "N6": "ok"}, ["M6"]),
@@ -757,16 +750,11 @@ def test_a_value_under_a_blank_header_inside_the_table_is_a_warning(tmp_path, ru
         (cell, "value-without-header", W) for cell in cells]
 
 
-@pytest.mark.xfail(strict=True, reason="in the wide layout a case row typed twice gives two "
-                   "duplicate-audit problems at the same cell (one per grade column)")
 def test_a_wide_row_typed_twice_is_one_duplicate(tmp_path, rubric):
     path = write_xlsxwriter(tmp_path / "cases.xlsx", wide({"8": WIDE[4]}), lead=0)
     assert flatten(found(path, rubric), "cell", "code") == [("A8", "duplicate-audit")]
 
 
-@pytest.mark.xfail(strict=True, reason="no-grade-or-answers names no cell and no column "
-                   "when the sheet has no grade column (long) or no inspector grade column "
-                   "(wide)")
 @pytest.mark.parametrize("write, row", [
     (lambda p: write_xlsxwriter(p / "cases.xlsx", long({
         "H4": None, "H5": None, "H6": None, "I8": None, "J8": None, "K8": None,
@@ -780,7 +768,6 @@ def test_an_audit_with_nothing_is_located_at_a_cell(tmp_path, rubric, write, row
     assert problem.cell is not None and problem.column is not None
 
 
-@pytest.mark.xfail(strict=True, reason="wrong-assessor message says 'a inspector audit'")
 def test_wrong_assessor_message_reads_well(tmp_path, rubric):
     case = UNIT_CASES["assessor_other_side"][0]
     [problem] = found(case.write(tmp_path), rubric, case.only)

@@ -26,7 +26,7 @@ Answer = Literal["yes", "partly", "no", "n/a"]
 
 ANSWER_CODES: dict[str, int] = {"yes": 1, "partly": 2, "no": 3, "n/a": 4}
 """Integer codes of the answers in an answer matrix; 0 is a blank (not answered)."""
-CODE_ANSWERS: dict[int, str] = {v: k for k, v in ANSWER_CODES.items()}
+CODE_ANSWERS: dict[int, Answer] = {1: "yes", 2: "partly", 3: "no", 4: "n/a"}
 
 _BUILTIN_ANSWER_ALIASES = {
     "yes": "yes", "y": "yes", "met": "yes", "true": "yes",

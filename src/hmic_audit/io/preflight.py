@@ -477,9 +477,9 @@ class _SheetScan:
         found = _HAS_ERROR.search(data)
         while found:
             start = data.rfind(b'<c r="', 0, found.start())
-            cell = _ERROR_CELL.match(data, start) if start >= 0 else None
-            if cell and data.find(b">", start) > found.start():
-                facts.errors[cell.group(1).decode()] = cell.group(2).decode(errors="replace")
+            error = _ERROR_CELL.match(data, start) if start >= 0 else None
+            if error and data.find(b">", start) > found.start():
+                facts.errors[error.group(1).decode()] = error.group(2).decode(errors="replace")
             found = _HAS_ERROR.search(data, found.end())
         for formula in _UNCACHED.finditer(data):
             start = data.rfind(b'<c r="', 0, formula.start())
@@ -535,7 +535,8 @@ class _SheetScan:
             if body is None:
                 continue  # <c .../>: no content
             kind = attrs.get(b"t", b"n")
-            lower = first_row is None or at_row < first_row or col < first_col
+            lower = (first_row is None or at_row < first_row
+                     or (first_col is not None and col < first_col))
             if not (lower or kind == b"e" or b"f" in body):
                 continue
             holds, error, uncached = _content(body, kind)

@@ -74,17 +74,17 @@ def _construct_mapping(self: StrictLoader, node: yaml.MappingNode, deep: bool = 
                        ) -> dict[Any, Any]:
     seen: dict[Any, Any] = {}
     for key_node, _ in node.value:
-        key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = self.construct_object(key_node, deep=deep)
         if key in seen:
             raise _Refused(None, None, f"repeats the key {key!r} (the first at line "
                            f"{seen[key].line + 1}); keep one", key_node.start_mark)
         seen[key] = key_node.start_mark
-    return yaml.SafeLoader.construct_mapping(self, node, deep)  # type: ignore[no-any-return]
+    return yaml.SafeLoader.construct_mapping(self, node, deep)
 
 
 StrictLoader.compose_node = _compose_node  # type: ignore[method-assign,assignment]
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                             _construct_mapping)  # type: ignore[arg-type]
+                             _construct_mapping)
 
 
 def load_strict(text: str) -> Any:

@@ -149,7 +149,7 @@ class GradeResult:
         keys = [*rubric.grade_keys, None]  # position -1 reads as None
         theme_keys = list(a.theme_scores)
         themes = [dict(zip(theme_keys, row, strict=True)) for row in zip(
-            *(np.where(np.isnan(s), None, s).tolist() for s in a.theme_scores.values()),
+            *(_nones(s).tolist() for s in a.theme_scores.values()),
             strict=True)] if theme_keys else [{} for _ in range(len(a.score))]
         gradable = a.gradable.tolist()
         scores = [s if g else None for s, g in zip(a.score.tolist(), gradable, strict=True)]
@@ -228,6 +228,13 @@ class GradeResult:
         return frame.rename(columns={"grade": "given_grade"})
 
 
+def _nones(values: np.ndarray) -> np.ndarray:
+    """Floats as objects, NaN as None (JSON's null)."""
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return out
+
+
 def _summarise(result: GradeResult) -> GradeSummary:
     """Grade distributions per sample and assessor, overrides and ungraded audits."""
     f = result.frame
@@ -253,11 +260,11 @@ def _summarise(result: GradeResult) -> GradeSummary:
         return [f"{ref}/{names[who]}" for ref, who in zip(
             f.case_ref[picked].tolist(), f.assessor[picked].tolist(), strict=True)]
 
-    a = result.arrays
+    arrays = result.arrays
     return GradeSummary(
         cases=f.cases, audits=len(f), distributions=distributions,
         overrides=listed(result.override),
-        not_gradable=listed(~a.gradable & (a.answered > 0)),
+        not_gradable=listed(~arrays.gradable & (arrays.answered > 0)),
         ungraded=listed(result.final < 0))
 
 

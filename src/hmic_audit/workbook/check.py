@@ -30,6 +30,7 @@ to other workbooks (ignored).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -117,20 +118,21 @@ def _frame(sheet: Sheet, drafts: Drafts) -> AuditFrame:
             answers[:, rubric.criterion_ids.index(str(m.criterion))] = codes[rows]
     extras = {}
     for name in EXTRA_FIELDS:
-        column = sheet.column(name)
-        if column is None:
+        cells = sheet.column(name)
+        if cells is None:
             continue
+        values: list[Any]
         if name in ("area", "force"):
-            values = [text_value(v) for v in column.values]
+            values = [text_value(v) for v in cells.values]
         elif name == "audit_date":
-            values = [parse_date(v) for v in column.values]
+            values = [parse_date(v) for v in cells.values]
         elif name == "child_age":
-            values = [parse_age(v) for v in column.values]
+            values = [parse_age(v) for v in cells.values]
         elif name == "notes":
-            values = list(column.values)
+            values = list(cells.values)
         else:
             values = sheet.parsed(name)
-        extras[name] = column.lookup(values, None)[rows]
+        extras[name] = cells.lookup(values, None)[rows]
     return AuditFrame(
         file=sheet.file, sha256=sheet.grid.sha256, layout=str(sheet.layout),
         sheet=sheet.sheet_name,

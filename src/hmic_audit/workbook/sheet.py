@@ -84,6 +84,9 @@ class Sheet:
     """Per data row: has a rule flagged an error in it?"""
     unreadable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """Per data row: does it hold a cell the reader could not read (errors, merges)?"""
+    hidden: set[tuple[int, int]] = field(default_factory=set)
+    """(data row, spreadsheet column) of each cell the reader could not read: reported
+    once as what it is, never again as blank."""
     _parsed: dict[str, list[Any]] = field(default_factory=dict)
     _data: dict[int, TextColumn] = field(default_factory=dict)
 
@@ -141,6 +144,16 @@ class Sheet:
         """Per data row: does the column hold anything? (all False without the column)"""
         column = self.column(slot)
         return np.zeros(len(self), dtype=bool) if column is None else column.filled
+
+    def blank(self, slot: str) -> np.ndarray:
+        """Per data row: is the column's cell blank (and not merely unreadable)?"""
+        blank = ~self.filled(slot)
+        mapped = self.columns.get(slot)
+        if mapped is not None and self.hidden:
+            for row, column in self.hidden:
+                if column == mapped.number:
+                    blank[row] = False
+        return blank
 
     def criteria(self) -> list[Mapped]:
         return [m for m in self.columns.values() if m.criterion]

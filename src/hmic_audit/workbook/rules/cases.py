@@ -142,7 +142,11 @@ def _row_number(sheet: Sheet, drafts: Drafts, k: int) -> int:
 def duplicate_audits(sheet: Sheet, drafts: Drafts) -> None:
     """``duplicate-audit``: a case audited twice by the same assessor."""
     slot = "assessor" if "assessor" in sheet.columns else "case_ref"
+    flagged: set[int] = set()  # a wide row typed twice is one duplicate, not one per grade
     for k in np.flatnonzero(~drafts.kept).tolist():
+        if int(drafts.row[k]) in flagged:
+            continue
+        flagged.add(int(drafts.row[k]))
         assessor = ASSESSORS[drafts.assessor[k]]
         article = "an" if assessor is Assessor.INSPECTOR else "a"
         earlier = _row_number(sheet, drafts, int(drafts.first_same[k]))

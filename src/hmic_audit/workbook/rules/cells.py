@@ -17,12 +17,18 @@ from ..sheet import Sheet
 Unit = Callable[[Sheet], None]
 
 
+def _article(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def case_ref_blank(sheet: Sheet) -> None:
     """``missing-case-ref``: a row with no case reference."""
     column = sheet.column("case_ref")
     if column is None:
         return
-    blank = column.lookup([not r for r in sheet.refs()], True, bool)
+    # blank, or holding only invisible marks (an unreadable cell is reported as that)
+    blank = sheet.blank("case_ref") | column.lookup([not r for r in sheet.refs()], False,
+                                                    bool)
     sheet.flag("missing-case-ref", blank, "case_ref",
                "the case reference is blank; every row needs one", value="")
 
@@ -43,7 +49,7 @@ def case_ref_lookalikes(sheet: Sheet) -> None:
 
 def case_type_blank(sheet: Sheet) -> None:
     """``missing-case-type``: a row with no case type."""
-    blank = ~sheet.filled("case_type")
+    blank = sheet.blank("case_type")
     sheet.flag("missing-case-type", blank, "case_type", "the case type is blank", value="")
 
 
@@ -98,7 +104,7 @@ def assessor_blank(sheet: Sheet) -> None:
     is declared to hold one side's audits)."""
     if sheet.layout != "long" or "assessor" not in sheet.columns or sheet.only is not None:
         return
-    sheet.flag("missing-assessor", ~sheet.filled("assessor"), "assessor",
+    sheet.flag("missing-assessor", sheet.blank("assessor"), "assessor",
                "the assessor is blank; use force or inspector", value="")
 
 
@@ -112,8 +118,8 @@ def assessor_other_side(sheet: Sheet) -> None:
     other = column.lookup([p is not None and p is not only for p in sheet.parsed("assessor")],
                           False, bool)
     sheet.flag("wrong-assessor", other, "assessor",
-               lambda i: f"this file holds the {only.value} audits, but this row is a "
-               f"{sheet.parsed('assessor')[column.index[i]].value} audit")
+               lambda i: f"this file holds the {only.value} audits, but this row is "
+               f"{_article(sheet.parsed('assessor')[column.index[i]].value)} audit")
 
 
 def answers(sheet: Sheet) -> None:
@@ -125,7 +131,7 @@ def answers(sheet: Sheet) -> None:
         bad = column.lookup([sheet.rubric.parse_answer(v) is None for v in column.values],
                             False, bool)
         sheet.flag("unknown-answer", bad, m.slot,
-                   lambda i, c=column: f"{c.text(i)!r} is not an answer; use yes, partly, "  # type: ignore[misc]
+                   lambda i, c=column: f"{c.text(i)!r} is not an answer; use yes, partly, "
                    "no or n/a", expected="yes, partly, no or n/a")
 
 
@@ -141,11 +147,11 @@ def answers_apply(sheet: Sheet) -> None:
         column = sheet.data(m.position)
         scored = column.lookup([rubric.parse_answer(v) not in (None, "n/a")
                                 for v in column.values], False, bool)
-        applies = np.array([rubric.applies(m.criterion, ct)  # type: ignore[arg-type]
-                            for ct in rubric.case_type_keys] + [True])
+        applies: np.ndarray = np.array([rubric.applies(str(m.criterion), ct)
+                                        for ct in rubric.case_type_keys] + [True])
         wrong = scored & known & ~applies[case_type]
         sheet.flag("criterion-not-applicable", wrong, m.slot,
-                   lambda i, cid=m.criterion: f"criterion {cid!r} does not apply to "  # type: ignore[misc]
+                   lambda i, cid=m.criterion: f"criterion {cid!r} does not apply to "
                    f"{rubric.case_type_labels[rubric.case_type_keys[case_type[i]]].lower()} "
                    "cases; leave it blank or answer n/a")
 
@@ -159,7 +165,8 @@ def audit_empty(sheet: Sheet) -> None:
     for m in sheet.criteria():
         empty &= ~sheet.data(m.position).filled
     refs = sheet.row_refs()
-    sheet.flag("no-grade-or-answers", empty, "grade",
+    where = "grade" if "grade" in sheet.columns else "case_ref"
+    sheet.flag("no-grade-or-answers", empty, where,
                lambda i: f"the audit of case {refs[i]!r} has neither an overall grade nor "
                "any criterion answer", value="")
 
@@ -173,6 +180,7 @@ def case_ungraded(sheet: Sheet) -> None:
     empty = (~sheet.filled("self_grade") & ~sheet.filled("inspector_grade") & typed
              & ~sheet.row_error)
     refs = sheet.row_refs()
-    sheet.flag("no-grade-or-answers", empty, "inspector_grade",
+    where = "inspector_grade" if "inspector_grade" in sheet.columns else "self_grade"
+    sheet.flag("no-grade-or-answers", empty, where,
                lambda i: f"case {refs[i]!r} has neither a self grade nor an inspector grade",
                value="")

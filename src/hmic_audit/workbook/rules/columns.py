@@ -59,9 +59,12 @@ def answers_in_wide_layout(sheet: Sheet) -> None:
 
 
 def values_without_header(sheet: Sheet) -> None:
-    """``value-without-header`` (warning): a value right of the last header."""
-    width = sheet.width
-    for position in range(width, len(sheet.grid.columns)):
+    """``value-without-header`` (warning): a value under a blank header, inside the table
+    or right of it."""
+    width, headers = sheet.width, sheet.headers
+    for position in range(len(sheet.grid.columns)):
+        if position < width and headers[position]:
+            continue
         column = sheet.data(position)
         number = sheet.grid.column_numbers[position]
         for i in np.flatnonzero(column.filled).tolist():
@@ -120,13 +123,23 @@ def merged_cells(sheet: Sheet) -> None:
                 "merged-cells", f"cells {span} are merged; unmerge them and put the value "
                 "in every cell it applies to", file=sheet.file, sheet=sheet.sheet_name,
                 row=top, column=_header_of(sheet, left), column_index=left, value=span),
-                last=bottom)
+                last=bottom, columns=(left, right))
 
 
-def _hidden(sheet: Sheet, row: int, problem: Problem, last: int | None = None) -> None:
-    """Record a problem about a cell the reader could not read, and mark its rows."""
+def _hidden(sheet: Sheet, row: int, problem: Problem, last: int | None = None,
+            columns: tuple[int, int] | None = None) -> None:
+    """Record a problem about cells the reader could not read, and mark their rows."""
     sheet.problems.append(problem)
     rows = sheet.rows
     hit = (rows >= row) & (rows <= (last or row))
     sheet.unreadable[hit] = True
     sheet.row_error[hit] = True
+    left, right = columns or (0, -1)
+    if columns is None and problem.cell:
+        letters = problem.cell.rstrip("0123456789")
+        number = 0
+        for ch in letters:
+            number = number * 26 + ord(ch) - 64
+        left = right = number
+    for i in np.flatnonzero(hit).tolist():
+        sheet.hidden.update((i, c) for c in range(left, right + 1))
