@@ -30,6 +30,20 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_number(letters: str) -> int:
+    """The 1-based column number of Excel's letters (A -> 1, AA -> 27)."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """``"F14"`` -> (14, 6): row and column of a cell reference."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters):]), column_number(letters)
+
+
 class Problem(BaseModel):
     """One thing wrong (or worth a warning) in an input file."""
 

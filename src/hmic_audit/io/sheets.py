@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..problems import Problem, Severity, WorkbookError
+from ..problems import Problem, Severity, WorkbookError, cell_position
 from ..text import header_key
 from .preflight import check_xlsx
 from .table import Grid, TextColumn
@@ -135,13 +135,7 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> Grid:
         merged=list(getattr(facts, "merged", [])))
 
 
-def _cell(ref: str) -> tuple[int, int]:
-    """``"F14"`` -> (14, 6)."""
-    letters = ref.rstrip("0123456789")
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return int(ref[len(letters):]), number
+_cell = cell_position
 
 
 # CSV --------------------------------------------------------------------------------

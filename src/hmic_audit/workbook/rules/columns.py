@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...problems import Problem, Severity, column_letter
+from ...problems import Problem, Severity, cell_position, column_letter
 from ..sheet import Sheet
 
 
@@ -136,10 +136,6 @@ def _hidden(sheet: Sheet, row: int, problem: Problem, last: int | None = None,
     sheet.row_error[hit] = True
     left, right = columns or (0, -1)
     if columns is None and problem.cell:
-        letters = problem.cell.rstrip("0123456789")
-        number = 0
-        for ch in letters:
-            number = number * 26 + ord(ch) - 64
-        left = right = number
+        left = right = cell_position(problem.cell)[1]
     for i in np.flatnonzero(hit).tolist():
         sheet.hidden.update((i, c) for c in range(left, right + 1))
