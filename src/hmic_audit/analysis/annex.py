@@ -12,9 +12,6 @@ comparison and the report count from too; this module only lays them out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cached_property
-
-import numpy as np
 
 from ..problems import HmicAuditError, Problem
 from ..profile import ForceProfile, month_label
@@ -30,7 +27,8 @@ from .annex_table import (
     percent_cells,
     share_columns,
 )
-from .pool import Gradable, Pool, as_results, dense, encode
+from .pool import Gradable, Pool, as_results
+from .tables import Shared
 
 __all__ = ["Annex", "AnnexTable", "Cell", "Column", "TABLE_NAMES", "build_annex"]
 
@@ -175,32 +173,3 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
 
         built += [x for x in national_tables(shared) if x.name in wanted]
     return built
-
-
-class Shared:
-    """The tables several annex tables count from, each built once, when first needed."""
-
-    def __init__(self, pool: Pool, rubric: Rubric) -> None:
-        self.pool = pool
-        self.rubric = rubric
-
-    @cached_property
-    def answers(self) -> t.AnswerCounts:
-        """Answer counts per criterion and scope (theme results, criterion compliance)."""
-        return t.answer_counts(self.pool, self.rubric)
-
-    @cached_property
-    def force_column(self) -> tuple[np.ndarray, list[str]]:
-        """The ``force`` column as codes, and its values ("" for blank)."""
-        return encode(self.pool.extra("force"), "")
-
-    @cached_property
-    def key(self) -> np.ndarray:
-        """Per audit, the key force and inspector audits are paired by: the case within
-        its ``force`` column value (a blank column counts as one force)."""
-        return dense(self.force_column[0], self.pool.case)
-
-    @cached_property
-    def pairs(self) -> t.Pairs:
-        """Every case both sides graded (the cross-tab, the national total)."""
-        return t.graded_pairs(self.pool, self.key)

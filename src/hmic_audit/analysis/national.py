@@ -12,10 +12,10 @@ import numpy as np
 
 from ..rubric import Rubric
 from . import tables as t
-from .annex import Shared
 from .annex_table import AnnexTable, Cell, Column, grade_table, percent_cells, share_columns
 from .pool import dense
 from .stats import cohen_kappa, crosstab
+from .tables import Shared
 
 
 def forces_of(shared: Shared) -> tuple[np.ndarray, list[str]]:

@@ -17,6 +17,7 @@ figures do); and every table gives analysts a pandas DataFrame with ``to_frame``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +26,7 @@ from ..rubric import Rubric
 from ..workbook.format import ASSESSORS, SAMPLES
 from .answers import COUNTED, SCOPES, AnswerCounts, answer_counts, scope_of
 from .pairs import Pairs, Sides, graded_pairs, pairs, sides
-from .pool import FORCE, FURTHER, INSPECTOR, SELF, Pool, encode
+from .pool import FORCE, FURTHER, INSPECTOR, SELF, Pool, dense, encode
 from .stats import crosstab
 
 if TYPE_CHECKING:
@@ -205,3 +206,32 @@ def case_types(pool: Pool, rubric: Rubric) -> CaseTypeTable:
     counts = np.bincount(group[group >= 0], minlength=len(types) * n).reshape(len(types), n)
     return CaseTypeTable(keys=list(types), labels=[ct.label for ct in rubric.case_types],
                          counts=counts, group=group)
+
+
+class Shared:
+    """The tables several annex tables count from, each built once, when first needed."""
+
+    def __init__(self, pool: Pool, rubric: Rubric) -> None:
+        self.pool = pool
+        self.rubric = rubric
+
+    @cached_property
+    def answers(self) -> AnswerCounts:
+        """Answer counts per criterion and scope (theme results, criterion compliance)."""
+        return answer_counts(self.pool, self.rubric)
+
+    @cached_property
+    def force_column(self) -> tuple[np.ndarray, list[str]]:
+        """The ``force`` column as codes, and its values ("" for blank)."""
+        return encode(self.pool.extra("force"), "")
+
+    @cached_property
+    def key(self) -> np.ndarray:
+        """Per audit, the key force and inspector audits are paired by: the case within
+        its ``force`` column value (a blank column counts as one force)."""
+        return dense(self.force_column[0], self.pool.case)
+
+    @cached_property
+    def pairs(self) -> Pairs:
+        """Every case both sides graded (the cross-tab, the national total)."""
+        return graded_pairs(self.pool, self.key)

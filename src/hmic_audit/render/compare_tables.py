@@ -8,6 +8,8 @@ from pathlib import Path
 
 from ..analysis.compare import Comparison, Statistic
 from ..rubric import Rubric
+from ..text import md_escape
+from .markdown import md_table
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,6 @@ def comparison_file(out: Path, c: Comparison, rubric: Rubric, cut: list[str]) ->
     or .xlsx (a sheet per table). Cells cut to fit a spreadsheet are noted in ``cut``."""
     suffix = out.suffix.lower()
     if suffix == ".md":
-        from .markdown import render_comparison_markdown
-
         return render_comparison_markdown(c, rubric).encode("utf-8")
     if suffix == ".csv":
         from .csv import render_csv
@@ -178,3 +178,20 @@ def comparison_file(out: Path, c: Comparison, rubric: Rubric, cut: list[str]) ->
     sheets = [Sheet(t.name, t.headers, t.rows, grade_columns=t.grade_columns, note=t.note)
               for t in comparison_tables(c, rubric)]
     return render_workbook(sheets, rubric=rubric, warnings=cut)
+
+
+def render_comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
+    """The comparison as a Markdown document: a heading and every table."""
+    c = comparison
+    files = ", ".join(md_escape(i.file) for i in c.inputs)
+    parts = ["# Self-assessment compared with inspection\n",
+             f"Input: {files}. Rubric {md_escape(c.rubric.name)} v{md_escape(c.rubric.version)}; "
+             f"{c.use} grades compared; judgements {c.threshold} or more levels apart count "
+             "as significantly different.\n",
+             f"{md_escape(c.direction.sentence)}\n"]
+    for t in comparison_tables(c, rubric):
+        parts.append(f"## {md_escape(t.title)}\n")
+        parts.append(md_table(t.headers, t.rows))
+        if t.note:
+            parts.append(f"\n_{md_escape(t.note)}_\n")
+    return "\n".join(parts)
