@@ -55,11 +55,13 @@ def __getattr__(name: str) -> Any:
 
 def read_workbook(path: str | Path, rubric: Rubric, *, encoding: str | None = None,
                   sheet: str | None = None,
-                  only: Assessor | None = None) -> tuple[AuditSet, list[Problem]]:
+                  only: Assessor | None = None,
+                  month_first: bool = False) -> tuple[AuditSet, list[Problem]]:
     """Read and check a cases file (.xlsx, .csv or .json): the audits as models, and the
     warnings; ``WorkbookError`` listing every problem when it holds any error. (See
     ``read_audits`` for the same audits as columns.)"""
     from .workbook.check import read_audits
 
-    frame, warnings = read_audits(path, rubric, encoding=encoding, sheet=sheet, only=only)
+    frame, warnings = read_audits(path, rubric, encoding=encoding, sheet=sheet, only=only,
+                                  month_first=month_first)
     return frame.to_audit_set(rubric), warnings

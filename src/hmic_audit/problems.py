@@ -15,10 +15,13 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Severity(StrEnum):
-    """How bad a problem is: an error stops the command, a warning is shown and passed."""
+    """How bad a problem is: an error stops the command, a warning is shown and passed,
+    a notice says what the reader did on the user's behalf (a header found below a title
+    row, a delimiter detected, a value trimmed) and is shown without counting as a warning."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
 
 def column_letter(index: int) -> str:
@@ -132,8 +135,13 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def warnings(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems that are warnings."""
-    return [p for p in problems if not p.is_error]
+    """The problems that are warnings (not errors, not notices)."""
+    return [p for p in problems if p.severity is Severity.WARNING]
+
+
+def notices(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are notices."""
+    return [p for p in problems if p.severity is Severity.NOTICE]
 
 
 def flatten(problems: Iterable[Problem], *fields: str) -> list[tuple[object, ...]]:

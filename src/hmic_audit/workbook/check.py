@@ -48,23 +48,27 @@ STOPPING = ("unknown-layout", "missing-column")
 
 
 def read_audits(path: str | Path, rubric: Rubric, *, encoding: str | None = None,
-                sheet: str | None = None, only: Assessor | None = None
-                ) -> tuple[AuditFrame, list[Problem]]:
+                sheet: str | None = None, only: Assessor | None = None,
+                month_first: bool = False) -> tuple[AuditFrame, list[Problem]]:
     """Read and check a cases file (.xlsx, .csv or .json): the audits as columns, and the
     warnings. ``only`` declares a file holding one side's audits (as in ``compare SELF
     INSPECTORS``): the assessor column may then be left out, a row by the other side is
     an error, and a self-assessed case is not expected to have both audits there.
+    ``month_first`` reads typed dates such as ``07/03/2014`` as 3 July (US order); by
+    default dates are day first.
 
     Raises ``WorkbookError`` listing every problem when the file cannot be read or holds
     any error.
     """
-    return check_grid(read_grid(path, encoding=encoding, sheet=sheet), rubric, only=only)
+    return check_grid(read_grid(path, encoding=encoding, sheet=sheet), rubric, only=only,
+                      month_first=month_first)
 
 
-def check_grid(grid: Grid, rubric: Rubric, *, only: Assessor | None = None
-               ) -> tuple[AuditFrame, list[Problem]]:
+def check_grid(grid: Grid, rubric: Rubric, *, only: Assessor | None = None,
+               month_first: bool = False) -> tuple[AuditFrame, list[Problem]]:
     """Check a grid that has been read (see ``read_audits``)."""
     sheet = locate(grid, rubric, only)
+    sheet.month_first = month_first
     sheet.layout = _layout(sheet)
     for header_rule in HEADER_RULES:
         header_rule(sheet)

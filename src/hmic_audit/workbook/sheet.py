@@ -79,6 +79,8 @@ class Sheet:
     repeated: list[Unmapped] = field(default_factory=list)
     layout: str | None = None
     """``long`` or ``wide`` once known."""
+    month_first: bool = False
+    """Typed dates are month first (``--month-first``); day first otherwise."""
     problems: list[Problem] = field(default_factory=list)
     row_error: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """Per data row: has a rule flagged an error in it?"""
