@@ -392,11 +392,24 @@ UNIT_CASES: dict[str, list[Case]] = {
     "dates": [
         Case(lambda p: write_openpyxl(p / "cases.xlsx", long({
             "G6": "31/06/2014", "G8": "14/07/2041"})),
-            [("G6", "bad-date", E, "Review date", "31/06/2014"),
-             ("G8", "impossible-date", E, "Review date", "14/07/2041")],
-            words="2041-07-14 is not a possible audit date"),
+            [("G6", "impossible-date", E, "Review date", "31/06/2014"),
+             ("G8", "future-date", E, "Review date", "14/07/2041")],
+            words="'14/07/2041' (14 July 2041) is in the future"),
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({"G5": dt.date(1989, 12, 31)})),
-             [("G5", "impossible-date", E, "Review date", "1989-12-31")]),
+             [("G5", "early-date", E, "Review date", "1989-12-31")]),
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"G6": "TBC", "G8": "41834"})),
+             [("G6", "bad-date", E, "Review date", "TBC")],
+             words="'TBC' is not a date"),
+        # typed month first: 07/31/2014 exists only month first, and no date is only day
+        # first (07/07/2014 reads either way; G5 is an Excel date)
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"G6": "07/31/2014"})),
+             [("G6", "month-first-date", E, "Review date", "07/31/2014")],
+             words="run again with --month-first"),
+        # ... but beside a date that exists only day first, it is a mistake in that row
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({
+            "G6": "07/31/2014", "G8": "25/07/2014"})),
+             [("G6", "impossible-date", E, "Review date", "07/31/2014")],
+             words="not a day of the calendar when read day first"),
     ],
     "ages": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({
@@ -652,12 +665,12 @@ LONG_MANIFEST = [
     ("A20", "incomplete-case"),               # SA-008 has no inspector audit
     ("C22", "unknown-case-type"),             # "Burglary"
     ("A24", "reference-normalised"),          # a non-breaking hyphen in SA-010
-    ("F27", "bad-date"),                      # 31 September
+    ("F27", "impossible-date"),               # 31 September
     ("G28", "bad-age"),                       # 19 typed for 9
     ("L32", "unknown-answer"),                # "Unsure"
     ("A34", "missing-case-ref"),
     ("E35", "missing-assessor"),
-    ("F36", "impossible-date"),               # 2041 typed for 2014
+    ("F36", "future-date"),                   # 2041 typed for 2014
     ("H36", "unknown-gender"),                # "U"
     ("I37", "no-grade-or-answers"),           # file not available: nothing recorded
     ("E39", "duplicate-audit"),               # IS-008 typed twice

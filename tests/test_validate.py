@@ -41,8 +41,9 @@ def _row(**changes):
     (_row(c4=""), "E2", "missing-assessor"),
     (_row(c0=""), "A2", "missing-case-ref"),
     (_row(c2=""), "C2", "missing-case-type"),
-    (_row(c5="31/02/2014"), "F2", "bad-date"),
-    (_row(c5=dt.date(2099, 1, 1)), "F2", "impossible-date"),
+    (_row(c5="31/02/2014"), "F2", "impossible-date"),
+    (_row(c5="next week"), "F2", "bad-date"),
+    (_row(c5=dt.date(2099, 1, 1)), "F2", "future-date"),
     (_row(c6="", c7="", c8="", c9="", c10="", c11="", c12=""), "G2", "no-grade-or-answers"),
     (_row(c2="child in custody"), "H2", "criterion-not-applicable"),
 ])

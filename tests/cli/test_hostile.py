@@ -242,4 +242,4 @@ def test_future_and_impossible_dates(runner, tmp_path):
     result = invoke(runner, "grade", path, "-f", "json")
     assert result.exit_code == 2
     codes = {(p["cell"], p["code"]) for p in json.loads(result.stdout)["problems"]}
-    assert {("F2", "impossible-date"), ("F3", "bad-date")} <= codes
+    assert {("F2", "future-date"), ("F3", "impossible-date")} <= codes

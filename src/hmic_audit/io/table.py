@@ -149,6 +149,9 @@ class Grid:
     """(row, column) of formulas whose result was never saved (the reader shows blank)."""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Merged ranges as (top row, left column, bottom row, right column), 1-based."""
+    date1904: bool = False
+    """The workbook counts dates in Excel's 1904 date system (serial numbers typed in a
+    date column are read with it)."""
 
     @property
     def height(self) -> int:

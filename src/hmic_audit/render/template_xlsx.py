@@ -18,7 +18,8 @@ import xlsxwriter
 import xlsxwriter.utility
 
 from ..rubric import Rubric
-from ..workbook.format import FIELDS, OLDEST_AUDIT_DATE
+from ..workbook.dates import OLDEST_AUDIT_DATE
+from ..workbook.format import FIELDS
 from .xlsx import FIXED_CREATED
 
 ROWS = 1000

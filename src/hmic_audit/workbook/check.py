@@ -38,7 +38,8 @@ from ..io.sheets import read_grid
 from ..io.table import Grid
 from ..problems import Problem, WorkbookError
 from ..rubric import ANSWER_CODES, Rubric
-from .format import Assessor, parse_age, parse_date, text_value
+from .dates import parse_date
+from .format import Assessor, parse_age, text_value
 from .frame import EXTRA_FIELDS, AuditFrame
 from .rules import CASE_RULES, HEADER_RULES, ROW_RULES, Drafts
 from .sheet import Sheet, locate
@@ -129,7 +130,8 @@ def _frame(sheet: Sheet, drafts: Drafts) -> AuditFrame:
         if name in ("area", "force"):
             values = [text_value(v) for v in cells.values]
         elif name == "audit_date":
-            values = [parse_date(v) for v in cells.values]
+            values = [parse_date(v, sheet.month_first, sheet.grid.date1904)
+                      for v in cells.values]
         elif name == "child_age":
             values = [parse_age(v) for v in cells.values]
         elif name == "notes":

@@ -12,7 +12,6 @@ answer column.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -78,32 +77,6 @@ GENDER_ALIASES = _aliases({
     "male": "male", "m": "male", "boy": "male",
     "other": "other", "non-binary": "other", "nonbinary": "other",
 })
-
-OLDEST_AUDIT_DATE = dt.date(1990, 1, 1)
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
-"""Day-first forms accepted besides ISO dates and Excel's own dates."""
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date from ISO text (time part allowed) or UK day-first text; None if neither."""
-    text = text.strip()
-    if len(text) >= 10 and text[4] == "-":
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def possible_date(value: dt.date) -> bool:
-    """Whether an audit could have happened on a date: not in the future, not before 1990."""
-    return OLDEST_AUDIT_DATE <= value <= dt.date.today()
-
 
 def parse_age(text: str) -> int | None:
     """A child's age from text: a whole number from 0 to 17; None otherwise."""

@@ -6,12 +6,14 @@ with numpy, and reports a located problem only for the rows it flags.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
 
 from ...problems import Severity
-from ..format import choice, parse_age, parse_date, possible_date
+from ..dates import OLDEST_AUDIT_DATE, DateReading, read_date
+from ..format import choice, parse_age
 from ..sheet import Sheet
 
 Unit = Callable[[Sheet], None]
@@ -72,20 +74,67 @@ def unknown_choice(slot: str, code: str, layouts: tuple[str, ...] = ("long", "wi
 
 
 def dates(sheet: Sheet) -> None:
-    """``bad-date`` (not a date) and ``impossible-date`` (in the future, before 1990)."""
+    """Audit dates, each distinct text read once (see :mod:`~hmic_audit.workbook.dates`):
+
+    * ``bad-date``: no date at all (``TBC``);
+    * ``impossible-date``: shaped like a date but no day of the calendar (31/02/2014);
+    * ``future-date`` and ``early-date``: after today, or before 1990;
+    * ``month-first-date``: read day first, a date that exists only month first
+      (07/31/2014) in a column where no date exists only day first - the column was
+      typed month first, and guessing would swap days and months in every other row.
+    """
     column = sheet.column("audit_date")
     if column is None:
         return
-    parsed = [parse_date(v) for v in column.values]
-    unreadable = column.lookup([d is None for d in parsed], False, bool)
-    sheet.flag("bad-date", unreadable, "audit_date",
-               lambda i: f"{column.text(i)!r} is not a date; use an Excel date, 2014-07-03 "
-               "or 03/07/2014 (day first)", expected="a date")
-    impossible = column.lookup([d is not None and not possible_date(d) for d in parsed],
-                               False, bool)
-    sheet.flag("impossible-date", impossible, "audit_date",
-               lambda i: f"{parsed[column.index[i]].isoformat()} is not a possible audit "  # type: ignore[union-attr]
-               "date (in the future, or before 1990)", expected="a past date")
+    month_first = sheet.month_first
+    readings = [read_date(v, sheet.grid.date1904) for v in column.values]
+    order = "month first (--month-first)" if month_first else "day first"
+    if not month_first and any(r.only_month_first for r in readings) and not any(
+            r.only_day_first for r in readings):
+        swapped = column.lookup([r.only_month_first for r in readings], False, bool)
+        sheet.flag("month-first-date", swapped, "audit_date",
+                   lambda i: f"{column.text(i)!r} is a date only when read month first, and "
+                   "no date in this column is day first: if the column is typed month "
+                   "first (US order), run again with --month-first", expected="a date")
+        skip = {k for k, r in enumerate(readings) if r.only_month_first}
+    else:
+        skip = set()
+
+    def verdict(k: int, r: DateReading) -> str | None:
+        day = r.date(month_first)
+        if k in skip:
+            return None
+        if day is None:
+            return "impossible-date" if r.shaped else "bad-date"
+        if day > dt.date.today():
+            return "future-date"
+        return "early-date" if day < OLDEST_AUDIT_DATE else None
+
+    verdicts = [verdict(k, r) for k, r in enumerate(readings)]
+    codes = column.lookup(verdicts, None)
+
+    def read_as(i: int) -> str:
+        r = readings[column.index[i]]
+        day = r.date(month_first)
+        shown = f"{column.text(i)!r}"
+        if day is not None and (r.serial or shown.strip("'") != day.isoformat()):
+            return f"{shown} ({'Excel serial date ' if r.serial else ''}{day:%d %B %Y})"
+        return shown
+
+    messages = {
+        "bad-date": lambda i: f"{column.text(i)!r} is not a date; type it as 03/07/2014 "
+        f"(day first), 3 July 2014 or 2014-07-03, or use an Excel date",
+        "impossible-date": lambda i: f"{column.text(i)!r} is not a day of the calendar when "
+        f"read {order}",
+        "future-date": lambda i: f"{read_as(i)} is in the future; an audit date is the day "
+        "the audit was done",
+        "early-date": lambda i: f"{read_as(i)} is before {OLDEST_AUDIT_DATE:%Y}; check the "
+        "year",
+    }
+    for code, message in messages.items():
+        sheet.flag(code, codes == code, "audit_date", message,
+                   expected="a past date" if code in ("future-date", "early-date")
+                   else "a date")
 
 
 def ages(sheet: Sheet) -> None:
