@@ -296,6 +296,18 @@ UNIT_CASES: dict[str, list[Case]] = {
         Case(lambda p: write_json(p / "cases.json", long({"M4": "Team", "M5": "CAIU"})),
              [(0, "unknown-column", W, "Team", "Team")], sheet=None,
              words="not a field of the workbook format"),
+        # a misspelt optional column: ignored, with the column it probably meant
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"M4": "Chlid age", "M5": "7"})),
+             [("M4", "unknown-column", W, "Chlid age", "Chlid age")],
+             words="did you mean 'Child age'?"),
+        # a misspelt assessor column: the root cause alone, not "no layout" or row errors
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"F4": "Assesor", "F6": "Nobody"})),
+             [("F4", "misnamed-column", E, "Assesor", "Assesor")],
+             words="did you mean 'Assessor'?"),
+        # wide layout: a misspelt inspector grade beside the self grade
+        Case(lambda p: write_csv(p / "cases.csv", wide({"F3": "Inspecter grade"})),
+             [(3, "misnamed-column", E, "Inspecter grade", "Inspecter grade")], sheet=None,
+             words="did you mean 'Inspector grade'?"),
     ],
     "repeated_columns": [
         Case(lambda p: write_csv(p / "cases.csv", long({
@@ -426,7 +438,7 @@ UNIT_CASES: dict[str, list[Case]] = {
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({
             "M4": "Report example", "M6": "Good practise"})),
             [("M6", "unknown-example", E, "Report example", "Good practise")],
-            words="use good practice or concern"),
+            words="did you mean 'good practice'? Use good practice or concern"),
     ],
     "unknown_example_theme": [
         Case(lambda p: write_openpyxl(p / "cases.xlsx", long({

@@ -200,6 +200,12 @@ class Rubric(_Strict):
     def _theme_lookup(self) -> dict[str, str]:
         return _lookup((t.key, t.label) for t in self.themes)
 
+    def spellings(self, what: str) -> dict[str, str]:
+        """Every accepted spelling (by ``label_key``) of a ``grade``, ``case_type``,
+        ``theme`` or ``answer``, with the key it means (for "did you mean")."""
+        return {"grade": self._grade_lookup, "case_type": self._case_type_lookup,
+                "theme": self._theme_lookup, "answer": self._answer_lookup}[what]
+
     def parse_theme(self, text: str) -> str | None:
         """Theme key for a loosely typed key or label; None when unknown."""
         return self._theme_lookup.get(label_key(text))

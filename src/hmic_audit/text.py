@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import TypeVar
+
+V = TypeVar("V")
 
 _SEPARATORS = re.compile(r"[\s_\-./]+")
 _DROP = re.compile(r"[()'’\"]")
@@ -67,3 +71,49 @@ def clean_reference(value: str) -> str:
     """
     value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES)
     return clean_text(value)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count and its noun: '1 audit', '2 audits', '20,000 rows'; give ``plural_form``
+    when the plural is not the singular plus 's' ('1 criterion', '3 criteria')."""
+    word = singular if count == 1 else plural_form or f"{singular}s"
+    return f"{count:,} {word}"
+
+
+def typing_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) turning ``a`` into ``b``, or
+    ``limit + 1`` as soon as more than ``limit`` are needed."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def closest(typed: str, spellings: Mapping[str, V]) -> V | None:
+    """What a typing slip probably meant: the value of the spelling nearest ``typed``
+    within one edit (two from ten characters, three from twenty), when no spelling of
+    another value is as near. Spellings are compared as given (pass ``label_key`` or
+    ``header_key`` forms)."""
+    if len(typed) < 3:
+        return None
+    limit = 1 if len(typed) < 10 else 2 if len(typed) < 20 else 3
+    best: list[V] = []
+    best_distance = limit + 1
+    for spelling, value in spellings.items():
+        d = typing_distance(typed, spelling, limit)
+        if d < best_distance:
+            best, best_distance = [value], d
+        elif d == best_distance and d <= limit and value not in best:
+            best.append(value)
+    return best[0] if len(best) == 1 and best_distance > 0 else None

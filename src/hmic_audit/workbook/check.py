@@ -44,7 +44,7 @@ from .frame import EXTRA_FIELDS, AuditFrame
 from .rules import CASE_RULES, HEADER_RULES, ROW_RULES, Drafts
 from .sheet import Sheet, locate
 
-STOPPING = ("unknown-layout", "missing-column")
+STOPPING = ("unknown-layout", "missing-column", "misnamed-column")
 """Header problems after which no row can be read."""
 
 

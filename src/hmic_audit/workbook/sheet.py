@@ -9,7 +9,6 @@ each column's distinct values parsed once, and one way to report a located probl
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +17,8 @@ import numpy as np
 from ..io.table import Grid, TextColumn
 from ..problems import Problem, Severity, WorkbookError
 from ..rubric import Rubric
-from ..text import clean_reference, header_key
-from .format import CASE_REF_HEADERS, HEADER_SEARCH_ROWS, HEADER_TO_FIELD, Assessor, choice
+from ..text import clean_reference, closest, header_key
+from .format import HEADER_SEARCH_ROWS, HEADER_TO_FIELD, Assessor, choice, field_of
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,8 @@ class Unmapped:
     number: int
     hint: str | None = None
     """A criterion id the header probably meant."""
+    hint_field: str | None = None
+    """A field the header probably meant (a misspelling such as ``Assesor``)."""
     repeats: str | None = None
     """For a repeated column: the header of the column it repeats."""
 
@@ -57,7 +58,7 @@ def find_header(grid: Grid) -> int | None:
     if grid.header_at is not None:
         return grid.header_at
     for i in range(min(grid.height, HEADER_SEARCH_ROWS)):
-        if any(header_key(c.text(i)) in CASE_REF_HEADERS for c in grid.columns):
+        if any(field_of(c.text(i)) == "case_ref" for c in grid.columns):
             return i
     return None
 
@@ -265,13 +266,12 @@ def _map_columns(sheet: Sheet) -> None:
     numbers = sheet.grid.column_numbers
     for position, header in enumerate(sheet.headers[:sheet.width]):
         key = header_key(header)
-        name = HEADER_TO_FIELD.get(key)
-        criterion = criteria.get(key)
+        name = field_of(header)
+        criterion = criteria.get(key) if name is None else None
         if name is None and criterion is None:
             if header:
-                hint = difflib.get_close_matches(key, list(criteria), n=1, cutoff=0.75)
                 sheet.unknown.append(Unmapped(position, header, numbers[position],
-                                              hint=criteria[hint[0]] if hint else None))
+                                              **_closest(key, criteria)))
             continue
         slot = name or f"criterion:{criterion}"
         if slot in sheet.columns:
@@ -280,3 +280,14 @@ def _map_columns(sheet: Sheet) -> None:
             continue
         sheet.columns[slot] = Mapped(slot, position, header, numbers[position], field=name,
                                      criterion=criterion)
+
+
+def _closest(key: str, criteria: dict[str, str]) -> dict[str, str]:
+    """The field or criterion id an unknown header (by ``header_key``) probably meant."""
+    spellings = {**{k: f"field:{v}" for k, v in HEADER_TO_FIELD.items()},
+                 **{k: f"criterion:{v}" for k, v in criteria.items()}}
+    meant = closest(key, spellings)
+    if meant is None:
+        return {}
+    kind, _, name = meant.partition(":")
+    return {"hint": name} if kind == "criterion" else {"hint_field": name}

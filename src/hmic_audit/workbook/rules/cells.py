@@ -64,9 +64,10 @@ def unknown_choice(slot: str, code: str, layouts: tuple[str, ...] = ("long", "wi
             return
         reading = choice(slot, sheet.rubric)
         bad = column.lookup([p is None for p in sheet.parsed(slot)], False, bool)
-        sheet.flag(code, bad, slot,
-                   lambda i: f"{column.text(i)!r} is not {reading.what}; use {reading.use}",
-                   expected=reading.expected)
+        refusals = column.lookup([reading.refusal(v) if p is None else None
+                                  for v, p in zip(column.values, sheet.parsed(slot),
+                                                  strict=True)], None)
+        sheet.flag(code, bad, slot, lambda i: refusals[i], expected=reading.expected)
 
     unit.__name__ = unit.__qualname__ = f"unknown_{slot}"
     unit.__doc__ = f"``{code}``: a {slot.replace('_', ' ')} that is not one of its choices."
@@ -175,13 +176,13 @@ def answers(sheet: Sheet) -> None:
     """``unknown-answer``: not yes, partly, no or n/a (or an alias)."""
     if sheet.layout != "long":
         return
+    reading = choice("answer", sheet.rubric)
     for m in sheet.criteria():
         column = sheet.data(m.position)
-        bad = column.lookup([sheet.rubric.parse_answer(v) is None for v in column.values],
-                            False, bool)
-        sheet.flag("unknown-answer", bad, m.slot,
-                   lambda i, c=column: f"{c.text(i)!r} is not an answer; use yes, partly, "
-                   "no or n/a", expected="yes, partly, no or n/a")
+        refusals = column.lookup([None if reading.parse(v) is not None else reading.refusal(v)
+                                  for v in column.values], None)
+        sheet.flag("unknown-answer", refusals != None, m.slot,  # noqa: E711 - numpy
+                   lambda i, r=refusals: r[i], expected=reading.expected)
 
 
 def answers_apply(sheet: Sheet) -> None:

@@ -5,18 +5,44 @@ from __future__ import annotations
 import numpy as np
 
 from ...problems import Problem, Severity, cell_position, column_letter
+from ..format import FIELDS_BY_NAME
 from ..sheet import Sheet
+
+DECISIVE = ("case_ref", "case_type", "assessor", "sample", "grade", "self_grade",
+            "inspector_grade")
+"""Fields whose column, if misspelt and so ignored, would change every result: a header
+close to one of them (when the sheet lacks it) stops the check as ``misnamed-column``."""
 
 
 def unknown_columns(sheet: Sheet) -> None:
-    """``unknown-column`` (warning): a header that names no field and no criterion."""
+    """``unknown-column`` (warning): a header that names no field and no criterion, with
+    the field or criterion it probably meant; ``misnamed-column`` (error, stops the
+    check before any row is read): a header close to a decisive field the sheet lacks,
+    since reading on would report every consequence of the missing column instead."""
     rubric = sheet.rubric
     for u in sheet.unknown:
-        tip = (f"; did you mean criterion {u.hint!r}?" if u.hint else
-               f"; it is not a field of the workbook format or a criterion id of rubric "
-               f"{rubric.name}")
+        meant = FIELDS_BY_NAME[u.hint_field] if u.hint_field else None
+        if meant and meant.name in sheet.columns:
+            meant = None
+        if meant and meant.name in DECISIVE:
+            sheet.at_header("misnamed-column", f"column {u.header!r} is not a column the "
+                            f"tool knows; did you mean {meant.title!r}? Rename the header "
+                            "and run again (no row was checked)", u.position, u.header,
+                            u.header)
+            continue
+        if meant:
+            tip = f"; did you mean {meant.title!r}?"
+        elif u.hint:
+            tip = f"; did you mean criterion {u.hint!r}?"
+        else:
+            tip = (f"; it is not a field of the workbook format or a criterion id of rubric "
+                   f"{rubric.name}")
         sheet.at_header("unknown-column", f"column {u.header!r} is ignored{tip}", u.position,
                         u.header, u.header, severity=Severity.WARNING)
+
+
+def _misnamed(sheet: Sheet) -> bool:
+    return any(p.code == "misnamed-column" for p in sheet.problems)
 
 
 def repeated_columns(sheet: Sheet) -> None:
@@ -27,8 +53,9 @@ def repeated_columns(sheet: Sheet) -> None:
 
 
 def layout_known(sheet: Sheet) -> None:
-    """``unknown-layout``: neither an assessor column nor self/inspector grade columns."""
-    if sheet.layout is None:
+    """``unknown-layout``: neither an assessor column nor self/inspector grade columns
+    (unless a misnamed column explains it)."""
+    if sheet.layout is None and not _misnamed(sheet):
         sheet.problems.append(Problem(
             code="unknown-layout", file=sheet.file, sheet=sheet.sheet_name,
             row=sheet.header_row,
@@ -37,8 +64,9 @@ def layout_known(sheet: Sheet) -> None:
 
 
 def required_columns(sheet: Sheet) -> None:
-    """``missing-column``: no case reference or case type column."""
-    if sheet.layout is None:
+    """``missing-column``: no case reference or case type column (unless a misnamed
+    column explains it)."""
+    if sheet.layout is None or _misnamed(sheet):
         return
     for required in ("case_ref", "case_type"):
         if required not in sheet.columns:
