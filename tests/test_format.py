@@ -161,3 +161,29 @@ def test_typing_distance_matches_the_textbook(a, b):
     expected = _textbook_distance(a, b)
     assert typing_distance(a, b, 10) == expected
     assert typing_distance(a, b, 0) == min(expected, 1)  # stops early past the limit
+
+
+ANNEX_A = {  # the case types as the published report's Annex A prints them
+    "Child protection enquiry (s. 47)": "s47_enquiry",
+    "Domestic abuse": "domestic_abuse",
+    "General concerns with a child where a referral to children\u2019s social care "
+    "services was made": "general_concern",
+    "Sex offender enquiry": "sex_offender",
+    "Police protection": "police_protection",
+    "At risk of sexual exploitation": "sexual_exploitation",
+    "On-line sexual abuse": "online_abuse",
+    "Child in custody": "child_in_custody",
+}
+
+
+@pytest.mark.parametrize("label, key", ANNEX_A.items())
+def test_the_default_rubric_reads_annex_a_labels_verbatim(rubric, label, key):
+    assert rubric.parse_case_type(label) == key
+
+
+def test_a_workbook_in_annex_a_wording_checks_clean(rubric, tmp_path):
+    headers = ["Case ref", "Type of case", "Assessor", "Grade"]
+    rows = [[f"A{i}", label, "Inspector", "Good"] for i, label in enumerate(ANNEX_A)]
+    frame, problems = read_audits(write_xlsx(tmp_path / "a.xlsx", headers, rows), rubric)
+    assert frame.cases == len(ANNEX_A) and not problems
+    assert sorted(set(frame.case_type.tolist())) == list(range(len(ANNEX_A)))
