@@ -515,6 +515,22 @@ UNIT_CASES: dict[str, list[Case]] = {
              [("C6", "sample-mismatch", E, "Sample", "inspector-selected")],
              sheet="Audit July 2014"),
     ],
+    "area_differs": [
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"E6": "Rochdale"})),
+             [("E6", "area-differs", W, "Area", "Rochdale")],
+             words="case 'SA-001' has area 'Rochdale' here but 'Oldham' at E5"),
+    ],
+    "age_differs": [
+        Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({
+            "M4": "Child's age", "M5": 7, "M6": "8", "M8": 15})),
+             [("M6", "age-differs", W, "Child's age", "8")],
+             words="has age '8' here but '7' at M5"),
+    ],
+    "gender_differs": [
+        Case(lambda p: write_json(p / "cases.json", long({
+            "M4": "Gender", "M5": "F", "M6": "male", "M8": "girl"})),
+             [(2, "gender-differs", W, "Gender", "male")], sheet=None),
+    ],
     "force_audit_of_inspector_case": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({"C5": "IS", "C6": "IS"})),
              [("C5", "force-audit-of-inspector-case", E, "Sample", "force")],
@@ -797,3 +813,10 @@ def test_wrong_assessor_message_reads_well(tmp_path, rubric):
     case = UNIT_CASES["assessor_other_side"][0]
     [problem] = found(case.write(tmp_path), rubric, case.only)
     assert "this row is an inspector audit" in problem.message
+
+
+@pytest.mark.parametrize("changes", [{"E6": " OLDHAM "}, {"M4": "Gender", "M5": "F", "M6": "Girl"},
+                                     {"M4": "Age", "M5": 7, "M6": "7"}])
+def test_the_same_detail_typed_differently_is_no_disagreement(tmp_path, rubric, changes):
+    path = write_openpyxl(tmp_path / "cases.xlsx", long(changes))
+    assert not [p for p in found(path, rubric) if p.code.endswith("-differs")]

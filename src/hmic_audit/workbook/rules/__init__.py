@@ -56,6 +56,9 @@ CASE_RULES: list[Callable[[Sheet, Drafts], None]] = [
     cases.duplicate_audits,
     cases.case_type_differs,
     cases.sample_differs,
+    cases.detail_differs("area", "area-differs", "area"),
+    cases.detail_differs("child_age", "age-differs", "age"),
+    cases.detail_differs("child_gender", "gender-differs", "gender"),
     cases.force_audit_of_inspector_case,
     cases.incomplete_cases,
 ]

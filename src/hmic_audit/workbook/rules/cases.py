@@ -7,12 +7,14 @@ audits as columns, grouped by case (references compared ignoring case).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ...problems import Severity
-from ..format import ASSESSORS, SAMPLES, Assessor, Sample
+from ...problems import Severity, column_letter
+from ...text import label_key
+from ..format import ASSESSORS, SAMPLES, Assessor, Sample, parse_age
 from ..sheet import Sheet
 
 FORCE = ASSESSORS.index(Assessor.FORCE)
@@ -210,3 +212,38 @@ def incomplete_cases(sheet: Sheet, drafts: Drafts) -> None:
         sheet.flag_one("incomplete-case", int(drafts.row[h]), "case_ref",
                        f"self-assessed case {drafts.refs[h]!r} has no {missing} audit",
                        drafts.refs[h], severity=Severity.WARNING)
+
+
+def detail_differs(slot: str, code: str, what: str) -> Callable[[Sheet, Drafts], None]:
+    """A unit warning when a case's audits disagree about a detail of the child or the
+    case (area, age, gender), which the report counts once per case."""
+    def unit(sheet: Sheet, drafts: Drafts) -> None:
+        mapped, column = sheet.columns.get(slot), sheet.column(slot)
+        if mapped is None or column is None:
+            return
+        if slot == "child_age":
+            meaning: list[object] = [parse_age(v) for v in column.values]
+        elif slot == "area":
+            meaning = [label_key(v) for v in column.values]
+        else:
+            meaning = sheet.parsed(slot)
+        ids = {m: k for k, m in enumerate(dict.fromkeys(m for m in meaning if m is not None))}
+        value = column.lookup([ids.get(m, -1) if m is not None else -1 for m in meaning],
+                              -1, np.int64)[drafts.row]
+        head = drafts.head[drafts.case]
+        differs = (drafts.kept & (np.arange(len(drafts)) != head) & (value >= 0)
+                   & (value[head] >= 0) & (value != value[head]))
+        letter = column_letter(mapped.number)
+        for k in np.flatnonzero(differs).tolist():
+            h = int(head[k])
+            mine = column.text(int(drafts.row[k]))
+            theirs = column.text(int(drafts.row[h]))
+            sheet.flag_one(code, int(drafts.row[k]), slot,
+                           f"case {drafts.refs[k]!r} has {what} {mine!r} here but {theirs!r} "
+                           f"at {letter}{_row_number(sheet, drafts, h)}; the audits of a case "
+                           "should agree (correct whichever is wrong)", mine,
+                           severity=Severity.WARNING)
+
+    unit.__name__ = unit.__qualname__ = f"{slot.removeprefix('child_')}_differs"
+    unit.__doc__ = f"``{code}`` (warning): a case's audits give different {what}s."
+    return unit
