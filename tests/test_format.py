@@ -106,8 +106,9 @@ def test_real_mistakes_are_found_under_typed_headers(rubric, tmp_path):
     found = [(p.cell, p.code) for p in caught.value.problems if p.severity != "notice"]
     assert found == [("E3", "unknown-grade"), ("C6", "future-date"),
                      ("A5", "duplicate-audit")]
+    assert caught.value.problems[0].code == "header-below-title"  # the title row, noticed
     assert "'Goood' is not a grade in rubric hmic-cp-2014; did you mean 'Good'?" in (
-        caught.value.problems[0].message)
+        caught.value.problems[1].message)
 
 
 # "Did you mean" ------------------------------------------------------------------------

@@ -30,6 +30,12 @@ def visible_controls(text: str) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
+def strip_controls(text: str) -> str:
+    """Text with control characters and bidirectional overrides removed (line breaks and
+    tabs kept): what a free-text note keeps of a NUL or a text-direction trick."""
+    return _CONTROLS.sub("", text)
+
+
 def md_escape(value: object) -> str:
     """Text safe inside a Markdown table cell or paragraph: one line, controls shown,
     every character Markdown could read as markup escaped."""

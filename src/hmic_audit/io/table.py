@@ -149,6 +149,12 @@ class Grid:
     """(row, column) of formulas whose result was never saved (the reader shows blank)."""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Merged ranges as (top row, left column, bottom row, right column), 1-based."""
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    """(row, column) of formulas whose saved result was read as the cell's value."""
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) -> the other workbook a cell's formula takes its value from."""
+    delimiter: str | None = None
+    """The delimiter a CSV file was read with (None for other formats)."""
     date1904: bool = False
     """The workbook counts dates in Excel's 1904 date system (serial numbers typed in a
     date column are read with it)."""

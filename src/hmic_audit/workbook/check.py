@@ -38,13 +38,14 @@ from ..io.sheets import read_grid
 from ..io.table import Grid
 from ..problems import Problem, WorkbookError
 from ..rubric import ANSWER_CODES, Rubric
+from ..text import strip_controls
 from .dates import parse_date
 from .format import Assessor, parse_age, text_value
 from .frame import EXTRA_FIELDS, AuditFrame
 from .rules import CASE_RULES, HEADER_RULES, ROW_RULES, Drafts
 from .sheet import Sheet, locate
 
-STOPPING = ("unknown-layout", "missing-column", "misnamed-column")
+STOPPING = ("unknown-layout", "missing-column", "misnamed-column", "no-audits")
 """Header problems after which no row can be read."""
 
 
@@ -135,7 +136,7 @@ def _frame(sheet: Sheet, drafts: Drafts) -> AuditFrame:
         elif name == "child_age":
             values = [parse_age(v) for v in cells.values]
         elif name == "notes":
-            values = list(cells.values)
+            values = [strip_controls(v) for v in cells.values]
         else:
             values = sheet.parsed(name)
         extras[name] = cells.lookup(values, None)[rows]

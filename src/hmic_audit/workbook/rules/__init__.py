@@ -16,19 +16,24 @@ from . import cases, cells, columns
 from .cases import Drafts
 
 HEADER_RULES: list[Callable[[Sheet], None]] = [
+    columns.delimiter_detected,
+    columns.header_below_title,
     columns.unknown_columns,
     columns.repeated_columns,
     columns.layout_known,
     columns.required_columns,
     columns.answers_in_wide_layout,
+    columns.has_audits,
 ]
-"""Rules about the header row; an ``unknown-layout`` or ``missing-column`` stops here."""
+"""Rules about the file and its header row; an ``unknown-layout``, ``missing-column``,
+``misnamed-column`` or ``no-audits`` stops here."""
 
 ROW_RULES: list[Callable[[Sheet], None]] = [
     columns.values_without_header,
     columns.error_cells,
     columns.uncached_formulas,
     columns.merged_cells,
+    columns.formula_values,
     cells.case_ref_lookalikes,
     cells.case_ref_blank,
     cells.case_type_blank,
@@ -48,6 +53,8 @@ ROW_RULES: list[Callable[[Sheet], None]] = [
     cells.answers,
     cells.answers_apply,
     cells.audit_empty,
+    cells.normalised_values,
+    cells.free_text_controls,
     cells.case_ungraded,  # last: it looks at the other row units' verdicts
 ]
 """Rules about the values of each row."""

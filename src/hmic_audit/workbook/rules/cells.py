@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ...problems import Severity
+from ...text import strip_controls, visible_controls
 from ..dates import OLDEST_AUDIT_DATE, DateReading, read_date
 from ..format import choice, parse_age
 from ..sheet import Sheet
@@ -160,16 +161,26 @@ def assessor_blank(sheet: Sheet) -> None:
 
 def assessor_other_side(sheet: Sheet) -> None:
     """``wrong-assessor``: in a file declared to hold one side's audits, a row by the
-    other side."""
+    other side; ``files-swapped`` instead when every audit is the other side's (the two
+    files given the wrong way round), so the cause is said once, not row by row."""
     only = sheet.only
     column = sheet.column("assessor")
     if sheet.layout != "long" or only is None or column is None:
         return
-    other = column.lookup([p is not None and p is not only for p in sheet.parsed("assessor")],
-                          False, bool)
+    parsed = sheet.parsed("assessor")
+    other = column.lookup([p is not None and p is not only for p in parsed], False, bool)
+    mine = column.lookup([p is only for p in parsed], False, bool)
+    if other.sum() > 1 and not mine.any():
+        i = int(np.flatnonzero(other)[0])
+        sheet.flag_one("files-swapped", i, "assessor", f"every audit in this file is "
+                       f"{_article(parsed[column.index[i]].value)} audit, but it was given as "
+                       f"the file of {only.value} audits: are the two files the wrong way "
+                       "round? Give the force's file first, then the inspectors'")
+        sheet.row_error[other] = True
+        return
     sheet.flag("wrong-assessor", other, "assessor",
                lambda i: f"this file holds the {only.value} audits, but this row is "
-               f"{_article(sheet.parsed('assessor')[column.index[i]].value)} audit")
+               f"{_article(parsed[column.index[i]].value)} audit")
 
 
 def answers(sheet: Sheet) -> None:
@@ -234,3 +245,43 @@ def case_ungraded(sheet: Sheet) -> None:
     sheet.flag("no-grade-or-answers", empty, where,
                lambda i: f"case {refs[i]!r} has neither a self grade nor an inspector grade",
                value="")
+
+
+_END_PUNCTUATION = ".,;:!?'\"‘’“”"
+
+
+def normalised_values(sheet: Sheet) -> None:
+    """``value-normalised`` (notice): a choice or an answer read only once punctuation
+    at its ends was dropped (``Inadequate.``, ``'Yes'``), so the user knows how it was
+    read; a difference of case or spacing alone is not worth a notice."""
+    slots = [s for s in ("case_type", "sample", "assessor", "grade", "self_grade",
+                         "inspector_grade", "child_gender", "example", "example_theme")
+             if s in sheet.columns]
+    answer = choice("answer", sheet.rubric)
+    for slot in slots + [m.slot for m in sheet.criteria()]:
+        column = sheet.column(slot)
+        if column is None:
+            continue
+        parse = answer.parse if slot.startswith("criterion:") else choice(
+            slot, sheet.rubric).parse
+        trimmed = [v.strip(_END_PUNCTUATION).strip() for v in column.values]
+        read = [t != v and bool(t) and parse(v) is not None
+                for v, t in zip(column.values, trimmed, strict=True)]
+        if not any(read):
+            continue
+        sheet.flag("value-normalised", column.lookup(read, False, bool), slot,
+                   lambda i, c=column, t=trimmed: f"read as {t[c.index[i]]!r} (punctuation "
+                   "at its ends dropped)", severity=Severity.NOTICE)
+
+
+def free_text_controls(sheet: Sheet) -> None:
+    """``control-characters`` (warning): a notes cell holding control characters (a NUL
+    from a database export, a bidirectional override); they are removed from the text."""
+    column = sheet.column("notes")
+    if column is None:
+        return
+    held = column.lookup([strip_controls(v) != v for v in column.values], False, bool)
+    sheet.flag("control-characters", held, "notes",
+               "holds control characters (such as NUL or a text-direction override); they "
+               "are removed from the note", value=lambda i: visible_controls(column.text(i)),
+               severity=Severity.WARNING)

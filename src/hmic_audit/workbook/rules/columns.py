@@ -167,3 +167,56 @@ def _hidden(sheet: Sheet, row: int, problem: Problem, last: int | None = None,
         left = right = cell_position(problem.cell)[1]
     for i in np.flatnonzero(hit).tolist():
         sheet.hidden.update((i, c) for c in range(left, right + 1))
+
+
+def has_audits(sheet: Sheet) -> None:
+    """``no-audits``: a header row with nothing below it (a command would otherwise write
+    empty outputs as if all were well)."""
+    if not len(sheet):
+        sheet.problems.append(Problem(
+            code="no-audits", file=sheet.file, sheet=sheet.sheet_name, row=sheet.header_row,
+            message="has a header row but no audits below it; nothing to check"))
+
+
+def header_below_title(sheet: Sheet) -> None:
+    """``header-below-title`` (notice): rows above the header were read as a title."""
+    if sheet.header_at > 0 and sheet.grid.format != "json":
+        sheet.problems.append(Problem(
+            code="header-below-title", severity=Severity.NOTICE, file=sheet.file,
+            sheet=sheet.sheet_name, row=sheet.header_row,
+            message=f"the header is on row {sheet.header_row}; the rows above it are taken "
+            "as a title and not read"))
+
+
+DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def delimiter_detected(sheet: Sheet) -> None:
+    """``delimiter-detected`` (notice): a CSV read with a delimiter other than a comma."""
+    delimiter = sheet.grid.delimiter
+    if delimiter is not None and delimiter != ",":
+        name = DELIMITERS.get(delimiter, repr(delimiter))
+        sheet.problems.append(Problem(
+            code="delimiter-detected", severity=Severity.NOTICE, file=sheet.file,
+            value=delimiter, message=f"values are separated by {name}, not commas; read "
+            "that way"))
+
+
+def formula_values(sheet: Sheet) -> None:
+    """``formula-value-used`` (notice): a formula cell in the data, read as the result
+    saved with the workbook; ``external-link`` (warning) when that formula takes its
+    value from another workbook, which may have changed since."""
+    for (row, col), target in sorted(sheet.grid.links.items()):
+        if _in_data(sheet, row):
+            sheet.problems.append(Problem.at_cell(
+                "external-link", f"takes its value from another workbook ({target}); the "
+                "value saved with this workbook is used and may be out of date — type the "
+                "value instead", file=sheet.file, sheet=sheet.sheet_name, row=row,
+                column=_header_of(sheet, col), column_index=col, value=target,
+                severity=Severity.WARNING))
+    for row, col in sorted(sheet.grid.formulas - set(sheet.grid.links)):
+        if _in_data(sheet, row):
+            sheet.problems.append(Problem.at_cell(
+                "formula-value-used", "holds a formula; the result saved with the workbook "
+                "is used", file=sheet.file, sheet=sheet.sheet_name, row=row,
+                column=_header_of(sheet, col), column_index=col, severity=Severity.NOTICE))
