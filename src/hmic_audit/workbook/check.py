@@ -12,19 +12,27 @@ problems are collected; any error raises one ``WorkbookError`` holding every pro
 cases). Otherwise the audits come back as an :class:`AuditFrame`, with the warnings.
 
 Errors (the command stops, exit 2, nothing written): unknown case type, sample, assessor,
-grade, answer, example tag, example theme or gender; a missing case reference, case type
-or (long layout) assessor; an unreadable date, a future or pre-1990 date, an age outside
-0-17; the same case audited twice by one assessor; a case whose type or sample differs
-between its audits; an audit with neither a grade nor any answer; a criterion answered
-(other than n/a) for a case type it does not apply to; a force audit of an
-inspector-selected case; a required column missing or given twice; an Excel error cell,
-a formula without a saved value, or merged cells in the data.
+grade, answer, example tag, example theme or gender (each with the value it probably
+meant, when one is a typing slip away); a missing case reference, case type or (long
+layout) assessor; text that is no date, a date that is not on the calendar, a future or
+pre-1990 date, dates typed month first without ``--month-first``; an age outside 0-17;
+the same case audited twice by one assessor; a case whose type or sample differs between
+its audits; an audit with neither a grade nor any answer; a criterion answered (other
+than n/a) for a case type it does not apply to; a force audit of an inspector-selected
+case; in a one-side file, the other side's audits (or all of them: files swapped); a
+required column missing, misspelt or given twice; a header with no audits under it; an
+Excel error cell, a formula without a saved value, or merged cells in the data.
 
 Warnings (shown; the command carries on): a column the tool does not know (named and
-ignored, with a suggestion when it looks like a criterion id); a value under a column
-with no header; a case reference with lookalike characters (folded); a self-assessed case
-that lacks its force or its inspector audit; a CSV read as Windows-1252; macros or links
-to other workbooks (ignored).
+ignored, with the field or criterion it probably meant); a value under a column with no
+header; a case reference with lookalike characters (folded); a case whose audits give
+different areas, ages or genders; a self-assessed case that lacks its force or its
+inspector audit; control characters removed from a note; a cell taking its value from
+another workbook; a CSV read as Windows-1252; macros (ignored).
+
+Notices (what the reader did on the user's behalf): the header found under a title, a
+delimiter other than a comma, punctuation dropped from a value, a formula's saved result
+used.
 """
 
 from __future__ import annotations
