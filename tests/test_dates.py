@@ -104,5 +104,5 @@ def test_each_kind_of_wrong_date_has_its_own_message(tmp_path, rubric, typed, co
     with pytest.raises(WorkbookError) as caught:
         read_audits(path, rubric)
     [problem] = caught.value.problems
-    assert problem.code == code and problem.cell is None and problem.row == 2
+    assert (problem.code, problem.cell, problem.row) == (code, "D2", 2)
     assert words in problem.message

@@ -309,7 +309,7 @@ UNIT_CASES: dict[str, list[Case]] = {
              words="did you mean 'Assessor'?"),
         # wide layout: a misspelt inspector grade beside the self grade
         Case(lambda p: write_csv(p / "cases.csv", wide({"F3": "Inspecter grade"})),
-             [(3, "misnamed-column", E, "Inspecter grade", "Inspecter grade")], sheet=None,
+             [("G3", "misnamed-column", E, "Inspecter grade", "Inspecter grade")], sheet=None,
              words="did you mean 'Inspector grade'?"),
     ],
     "header_below_title": [
@@ -329,7 +329,7 @@ UNIT_CASES: dict[str, list[Case]] = {
     "repeated_columns": [
         Case(lambda p: write_csv(p / "cases.csv", long({
             "M4": "Category", "M5": "s.47", "M6": "s47", "M8": "missing"})),
-            [(4, "duplicate-column", E, "Category", "Category")], sheet=None,
+            [("M4", "duplicate-column", E, "Category", "Category")], sheet=None,
             words="repeats column 'Type of case'"),
     ],
     "layout_known": [
@@ -361,7 +361,7 @@ UNIT_CASES: dict[str, list[Case]] = {
              words="no header"),
         Case(lambda p: write_csv(p / "cases.csv", long({"M8": "chased"}), excel=False,
                                  encoding="utf-8"),
-             [(8, "value-without-header", W, None, "chased")], sheet=None),
+             [("M8", "value-without-header", W, None, "chased")], sheet=None),
     ],
     "error_cells": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({
@@ -391,7 +391,7 @@ UNIT_CASES: dict[str, list[Case]] = {
     ],
     "case_ref_lookalikes": [
         Case(lambda p: write_csv(p / "cases.csv", long({"B8": "IS\u2011007"})),
-             [(8, "reference-normalised", W, "CASE-REF", "'IS\\u2011007'")], sheet=None,
+             [("B8", "reference-normalised", W, "CASE-REF", "'IS\\u2011007'")], sheet=None,
              words="read as 'IS-007'"),
         # Full-width letters, pasted from another system: still the same case SA-001.
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({"B6": "ＳＡ-001"})),
@@ -406,7 +406,7 @@ UNIT_CASES: dict[str, list[Case]] = {
         Case(lambda p: write_csv(p / "cases.csv", long({"B1": "Case audit \u2013 July 2014",
                                                          "D8": None}), encoding="cp1252"),
              [(None, "encoding-guessed", W, None, None),
-              (8, "missing-case-type", E, "Type of case", "")], sheet=None),
+              ("D8", "missing-case-type", E, "Type of case", "")], sheet=None),
     ],
     "unknown_case_type": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({"D8": "Burglary"})),
@@ -449,7 +449,7 @@ UNIT_CASES: dict[str, list[Case]] = {
     "unknown_child_gender": [
         Case(lambda p: write_csv(p / "cases.csv", long({
             "M4": "Sex", "M5": "F", "M6": "girl", "M8": "U"})),
-            [(8, "unknown-gender", E, "Sex", "U")], sheet=None),
+            [("M8", "unknown-gender", E, "Sex", "U")], sheet=None),
     ],
     "unknown_example": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({
@@ -470,7 +470,7 @@ UNIT_CASES: dict[str, list[Case]] = {
     "unknown_inspector_grade": [
         Case(lambda p: write_csv(p / "cases.csv", wide({"F7": "Requires improvment"}), lead=0,
                                  excel=False, encoding="utf-8"),
-             [(7, "unknown-grade", E, "HMIC grade", "Requires improvment")], sheet=None),
+             [("F7", "unknown-grade", E, "HMIC grade", "Requires improvment")], sheet=None),
     ],
     "unknown_assessor": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({"F6": "Social worker"})),
@@ -495,7 +495,7 @@ UNIT_CASES: dict[str, list[Case]] = {
     ],
     "unknown_grade": [
         Case(lambda p: write_csv(p / "cases.csv", long({"H6": "Req improvment"}), excel=False),
-             [(6, "unknown-grade", E, "Overall judgement", "Req improvment")], sheet=None),
+             [("H6", "unknown-grade", E, "Overall judgement", "Req improvment")], sheet=None),
     ],
     "answers": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({"J8": "Not sure"})),
@@ -524,7 +524,7 @@ UNIT_CASES: dict[str, list[Case]] = {
              [("F9", "duplicate-audit", E, "Audited by", "IS-007")],
              words="already has an inspector audit at row 8"),
         Case(lambda p: write_csv(p / "cases.csv", long({"9": ["is-007", *LONG[8][1:]]})),
-             [(9, "duplicate-audit", E, "Audited by", "is-007")], sheet=None),
+             [("F9", "duplicate-audit", E, "Audited by", "is-007")], sheet=None),
     ],
     "case_type_differs": [
         Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"D6": "DA"})),
@@ -536,6 +536,15 @@ UNIT_CASES: dict[str, list[Case]] = {
                                         sheet="Audit July 2014"),
              [("C6", "sample-mismatch", E, "Sample", "inspector-selected")],
              sheet="Audit July 2014"),
+    ],
+    "case_ref_trimmed": [
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"B8": "  IS-007\t"})),
+             [("B8", "value-trimmed", N, "CASE-REF", "IS-007")],
+             words="read as 'IS-007'"),
+        Case(lambda p: write_csv(p / "cases.csv", long({"B5": " SA-001", "B6": "SA-001 "}),
+                                 excel=False),
+             [("B5", "value-trimmed", N, "CASE-REF", "SA-001"),
+              ("B6", "value-trimmed", N, "CASE-REF", "SA-001")], sheet=None),
     ],
     "normalised_values": [
         Case(lambda p: write_openpyxl(p / "cases.xlsx", long({"H6": "RI.", "J5": "'Y'"})),
@@ -619,9 +628,10 @@ def test_each_unit_reports_exactly_its_problems(tmp_path, rubric, name, i, case)
         assert p.file == path.name
         if p.row is not None:  # located problems name the sheet (None for CSV and JSON)
             assert p.sheet == case.sheet
-        if p.cell:
+        if p.cell:  # a sheet's cells as Sheet!F14, a CSV's (no sheet) as cases.csv F14
             assert p.cell.endswith(str(p.row))
-            assert f"{case.sheet}!{p.cell}" in str(p)
+            where = f"{case.sheet}!{p.cell}" if case.sheet else f"{path.name} {p.cell}"
+            assert where in str(p)
     assert case.words in " ".join(p.message for p in problems)
 
 

@@ -84,10 +84,13 @@ class Problem(BaseModel):
         value: object = None,
         expected: str | None = None,
         severity: Severity = Severity.ERROR,
+        grid: bool = False,
     ) -> Problem:
-        """Build a problem that names its cell; ``column_index`` is 1-based."""
+        """Build a problem that names its cell; ``column_index`` is 1-based. A sheet's
+        cells are named; a sheetless file's only when it is a ``grid`` (a CSV, whose
+        cells Excel names the same way when it opens one), not JSON."""
         cell = None
-        if column_index is not None and row is not None and sheet is not None:
+        if column_index is not None and row is not None and (sheet is not None or grid):
             cell = f"{column_letter(column_index)}{row}"
         return cls(
             code=code,
@@ -118,6 +121,8 @@ class Problem(BaseModel):
             parts.append(f"{self.sheet} row {self.row}")
         elif self.sheet:
             parts.append(f"sheet {self.sheet}")
+        elif self.cell:
+            parts.append(self.cell)
         elif self.row:
             parts.append(f"row {self.row}")
         if self.column:

@@ -16,6 +16,8 @@ V = TypeVar("V")
 
 _SEPARATORS = re.compile(r"[\s_\-./]+")
 _DROP = re.compile(r"[()'’\"]")
+_ENDS = " ,;:!?"
+"""Dropped from a value's ends (``Good!``); separators such as ``.`` are spaces already."""
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
@@ -53,9 +55,10 @@ def clean_text(value: str) -> str:
 
 
 def label_key(value: str) -> str:
-    """Normal form for a value label: case-folded, separators collapsed to one space."""
+    """Normal form for a value label: case-folded, separators collapsed to one space,
+    quotes, brackets and punctuation at the ends dropped."""
     value = _DROP.sub("", clean_text(value).casefold())
-    return _SEPARATORS.sub(" ", value).strip()
+    return _SEPARATORS.sub(" ", value).strip(_ENDS)
 
 
 def header_key(value: str) -> str:

@@ -39,6 +39,9 @@ class TextColumn:
     values: list[str]
     index: np.ndarray
     """int32 per row: position in ``values``, or -1 for a blank cell."""
+    padded: np.ndarray | None = None
+    """Per row: was the cell's text trimmed of spaces, tabs or line breaks at its ends?
+    (None when no cell was.)"""
 
     def __len__(self) -> int:
         return len(self.index)
@@ -55,7 +58,8 @@ class TextColumn:
 
     def take(self, rows: np.ndarray | slice) -> TextColumn:
         """The column restricted to some rows (positions, or a slice: a view, no copy)."""
-        return TextColumn(self.values, self.index[rows])
+        padded = None if self.padded is None else self.padded[rows]
+        return TextColumn(self.values, self.index[rows], padded)
 
     def then(self, below: TextColumn) -> TextColumn:
         """This column with another's rows appended below."""
@@ -69,7 +73,10 @@ class TextColumn:
             remap[k] = position.setdefault(v, len(position))
             if len(values) < len(position):
                 values.append(v)
-        return TextColumn(values, np.concatenate([self.index, remap[below.index]]))
+        padded = None
+        if self.padded is not None or below.padded is not None:
+            padded = np.concatenate([_padding(self), _padding(below)])
+        return TextColumn(values, np.concatenate([self.index, remap[below.index]]), padded)
 
     def lookup(self, per_value: Sequence[Any], blank: Any, dtype: Any = object
                ) -> np.ndarray:
@@ -83,9 +90,12 @@ class TextColumn:
     def from_texts(cls, texts: Iterable[str]) -> TextColumn:
         """Encode plain Python strings (JSON and row-wise CSV readers)."""
         position: dict[str, int] = {}
+        texts = list(texts)
         index = [position.setdefault(t, len(position)) if t else -1
                  for t in (cell_text(t) for t in texts)]
-        return cls(list(position), np.asarray(index, dtype=np.int32))
+        padded = [bool(t) and t.strip() != t and bool(t.strip()) for t in texts]
+        return cls(list(position), np.asarray(index, dtype=np.int32),
+                   np.asarray(padded, dtype=bool) if any(padded) else None)
 
     @classmethod
     def from_arrow(cls, array: Any) -> TextColumn:
@@ -99,7 +109,12 @@ class TextColumn:
         texts = [cell_text(v) for v in raw]
         if texts == raw and "" not in raw:
             return cls(raw, index)
-        # Blanks, and texts equal once trimmed, need their positions remapped.
+        # Blanks, and texts equal once trimmed, need their positions remapped; cells
+        # trimmed of white space are remembered (a reference '  00126 ' is noticed).
+        trimmed = [bool(r) and r.strip() != r and bool(r.strip()) for r in raw]
+        padded = None
+        if any(trimmed):
+            padded = np.append(np.asarray(trimmed, dtype=bool), False)[index]
         values: list[str] = []
         position: dict[str, int] = {}
         remap = np.empty(len(raw) + 1, dtype=np.int32)
@@ -108,7 +123,13 @@ class TextColumn:
             remap[k] = position.setdefault(text, len(position)) if text else -1
             if len(values) < len(position):
                 values.append(text)
-        return cls(values, remap[index])
+        return cls(values, remap[index], padded)
+
+
+def _padding(column: TextColumn) -> np.ndarray:
+    if column.padded is None:
+        return np.zeros(len(column), dtype=bool)
+    return column.padded
 
 
 def _indices(indices: Any) -> np.ndarray:

@@ -104,6 +104,11 @@ class Sheet:
         return self.grid.sheet
 
     @property
+    def is_csv(self) -> bool:
+        """Is the table a CSV file (cells named like a sheet's, but no sheet name)?"""
+        return self.grid.format == "csv"
+
+    @property
     def header_row(self) -> int:
         return int(self.grid.rows[self.header_at])
 
@@ -208,7 +213,8 @@ class Sheet:
         number = self.grid.column_numbers[position] if position is not None else None
         self.problems.append(Problem.at_cell(
             code, message, file=self.file, sheet=self.sheet_name, row=self.header_row,
-            column=header, column_index=number, value=value, severity=severity))
+            column=header, column_index=number, value=value, severity=severity,
+            grid=self.is_csv))
 
     def flag(self, code: str, rows: np.ndarray, slot: str | None, message: Any,
              value: Any = None, expected: str | None = None,
@@ -235,7 +241,7 @@ class Sheet:
             code, message, file=self.file, sheet=self.sheet_name, row=int(self.rows[i]),
             column=mapped.header if mapped else None,
             column_index=mapped.number if mapped else None, value=value,
-            expected=expected, severity=severity))
+            expected=expected, severity=severity, grid=self.is_csv))
         if severity is Severity.ERROR:
             self.row_error[i] = True
 

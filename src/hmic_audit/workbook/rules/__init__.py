@@ -35,6 +35,7 @@ ROW_RULES: list[Callable[[Sheet], None]] = [
     columns.merged_cells,
     columns.formula_values,
     cells.case_ref_lookalikes,
+    cells.case_ref_trimmed,
     cells.case_ref_blank,
     cells.case_type_blank,
     cells.unknown_choice("case_type", "unknown-case-type"),

@@ -50,6 +50,17 @@ def case_ref_lookalikes(sheet: Sheet) -> None:
                value=lambda i: ascii(column.text(i)), severity=Severity.WARNING)
 
 
+def case_ref_trimmed(sheet: Sheet) -> None:
+    """``value-trimmed`` (notice): a case reference typed with spaces, tabs or line
+    breaks around it (``'  00126\\t'``), read without them."""
+    column = sheet.column("case_ref")
+    if column is None or column.padded is None:
+        return
+    sheet.flag("value-trimmed", column.padded, "case_ref",
+               lambda i: f"the case reference had spaces, tabs or line breaks around it; "
+               f"read as {column.text(i)!r}", severity=Severity.NOTICE)
+
+
 def case_type_blank(sheet: Sheet) -> None:
     """``missing-case-type``: a row with no case type."""
     blank = sheet.blank("case_type")

@@ -100,7 +100,8 @@ def values_without_header(sheet: Sheet) -> None:
                 "value-without-header", "has a value in a column with no header; it is "
                 "ignored (add a header if it matters)", file=sheet.file,
                 sheet=sheet.sheet_name, row=int(sheet.rows[i]), column=None,
-                column_index=number, value=column.text(i), severity=Severity.WARNING))
+                column_index=number, value=column.text(i), severity=Severity.WARNING,
+                grid=sheet.is_csv))
 
 
 def _header_of(sheet: Sheet, number: int) -> str | None:
