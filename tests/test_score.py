@@ -147,3 +147,55 @@ def test_vectorised_scorer_matches_a_plain_implementation(rubric):
         else:
             assert g.score == pytest.approx(score, abs=1e-5)
     assert {g.computed_grade for g in graded} >= set(rubric.grade_keys)
+
+
+# grade --format json: built column by column, the same bytes as encoding each record ----
+
+AWKWARD = ["SA-\"1\"", "é-ü 42", "tab\there", "bell\x07", "line\nbreak", "\\back", "", "🙂",
+           "</script>", "%s %d {0}"]
+
+
+@pytest.mark.parametrize("fixture", ["sample_path", "generated", "wide_sample"])
+def test_json_lines_are_exactly_each_record_encoded(request, fixture, tmp_path):
+    import dataclasses
+
+    import numpy as np
+    import orjson
+
+    from hmic_audit import read_audits
+
+    rubric = load_rubric()
+    if fixture == "sample_path":
+        path = request.getfixturevalue(fixture)
+    elif fixture == "generated":  # random answers: caps, not gradable audits
+        from benchmarks.generate import write
+
+        path = tmp_path / "generated.csv"
+        write(2000, path)
+    else:
+        path = _wide(tmp_path)
+    frame, _ = read_audits(path, rubric)
+    refs = np.array([AWKWARD[i % len(AWKWARD)] + str(i) for i in range(len(frame))],
+                    dtype=object)
+    areas = np.array([None if i % 3 else AWKWARD[i % len(AWKWARD)] for i in range(len(frame))],
+                     dtype=object)
+    frame = dataclasses.replace(frame.with_refs(refs), extras={**frame.extras, "area": areas},
+                                sheet="Sheet \"1\"")
+    result = grade(frame, rubric)
+    records = result.records(slice(0, len(result)))
+    lines = result.json_lines(slice(0, len(result)))
+    assert lines == [orjson.dumps(r).decode("utf-8") for r in records]
+    document = result.document()  # the streamed document parses back to the records
+    assert document["audits"] == records
+    kinds = {reason["kind"] for r in records for reason in r["reasons"]}
+    assert kinds == {"sample_path": {"points", "cap"}, "wide_sample": {"not-gradable"},
+                     "generated": {"points", "cap", "not-gradable"}}[fixture]
+
+
+def _wide(tmp_path):
+    from .conftest import write_xlsx
+
+    return write_xlsx(tmp_path / "wide.xlsx", ["Case ref", "Case type", "Self grade",
+                                              "Inspector grade"],
+                      [["W1", "s47", "Good", "Adequate"], ["W2", "DA", None, "Inadequate"],
+                       ["W3", "CSE", "RI", None]])

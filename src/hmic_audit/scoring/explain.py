@@ -30,10 +30,15 @@ class CriterionLine(BaseModel):
 
 
 class AuditExplanation(BaseModel):
+    """One audit of the case: its grades and every criterion that applies to it."""
+
     model_config = ConfigDict(frozen=True)
 
     graded: GradedAudit
     criteria: list[CriterionLine]
+    has_answers: bool
+    """Whether any criterion is answered (n/a included). An audit without answers, as in
+    a grades-only workbook, has the grade its assessor wrote: given, not computed."""
 
 
 class CaseExplanation(BaseModel):
@@ -72,6 +77,7 @@ def explain_case(case_ref: str, result: GradeResult, rubric: Rubric) -> CaseExpl
                                answer=given.get(c.id),
                                points_lost=lost.get(c.id, 0.0), caps_at=capped.get(c.id))
                  for c in rubric.criteria_for(g.case_type)]
-        explained.append(AuditExplanation(graded=g, criteria=lines))
+        explained.append(AuditExplanation(
+            graded=g, criteria=lines, has_answers=any(line.answer for line in lines)))
     return CaseExplanation(case_ref=graded[0].case_ref, case_type=graded[0].case_type,
                            audits=explained)

@@ -19,7 +19,16 @@ from ..rubric import Rubric
 from ..workbook.format import ASSESSORS, SAMPLES
 from ..workbook.frame import AuditFrame
 from ..workbook.models import Assessor, AuditSet, GradedAudit, Sample
-from .score import ReasonData, caps_applied, score_codes
+from .json_lines import (
+    assemble,
+    encode_distinct,
+    encode_floats,
+    encode_lists,
+    encode_numbers,
+    encode_objects,
+    encode_one,
+)
+from .score import ReasonData, caps_applied, reasons_json, score_codes
 from .score import reasons as all_reasons
 
 if TYPE_CHECKING:
@@ -175,6 +184,48 @@ class GradeResult:
             self.final[rows].tolist(), self.override[rows].tolist(),
             f.extra("example")[rows].tolist(), f.row[rows].tolist(), strict=True))]
 
+    def json_lines(self, rows: slice) -> list[str]:
+        """Some audits' results as JSON text, one line each: exactly ``orjson.dumps`` of
+        ``records(rows)``, built a column at a time (see :mod:`.json_lines`)."""
+        f, rubric = self.frame, self._rubric
+        a = self.arrays.part(rows)
+        n = len(a.score)
+
+        def coded(codes: np.ndarray, names: list[Any]) -> list[str]:
+            table = np.array([*encode_distinct(names), "null"], dtype=object)
+            return list(table[codes])
+
+        keys = rubric.grade_keys
+        gradable = a.gradable.tolist()
+        scores = [s if g else None for s, g in zip(a.score.tolist(), gradable, strict=True)]
+        flags = np.array(["false", "true"], dtype=object)
+        file, sheet = orjson.dumps(f.file).decode(), orjson.dumps(f.sheet).decode()
+        source = '{"file":' + file + ',"sheet":' + sheet + ',"row":'
+        themes = list(a.theme_scores)
+        return assemble([
+            ("case_ref", encode_distinct(f.case_ref[rows].tolist())),
+            ("sample", coded(f.sample[rows], [x.value for x in SAMPLES])),
+            ("case_type", coded(f.case_type[rows], rubric.case_type_keys)),
+            ("assessor", coded(f.assessor[rows], [x.value for x in ASSESSORS])),
+            ("area", encode_distinct(f.extra("area")[rows].tolist())),
+            ("force", encode_distinct(f.extra("force")[rows].tolist())),
+            ("answered", encode_numbers(a.answered.tolist())),
+            ("gradable", list(flags[a.gradable.astype(np.int8)])),
+            ("score", encode_numbers(scores)),
+            ("theme_scores", encode_objects(
+                themes, [encode_floats(a.theme_scores[t]) for t in themes], n)),
+            ("band_grade", coded(a.band_level, keys)),
+            ("computed_grade", coded(self.computed[rows], keys)),
+            ("given_grade", coded(f.grade[rows], keys)),
+            ("final_grade", coded(self.final[rows], keys)),
+            ("override", list(flags[self.override[rows].astype(np.int8)])),
+            ("caps", encode_lists(caps_applied(a, rubric))),
+            ("reasons", reasons_json(a, f.answers[rows], f.case_type[rows], rubric,
+                                     encode_one)),
+            ("example", encode_distinct(f.extra("example")[rows].tolist())),
+            ("source", [source + str(r) + "}" for r in f.row[rows].tolist()]),
+        ])
+
     def json_parts(self, batch: int = 5000) -> Iterator[str]:
         """The whole result as one JSON document, in parts: ``rubric``, ``input`` and
         ``summary`` indented, then ``audits`` one per line (so a large result streams a
@@ -186,8 +237,7 @@ class GradeResult:
         n = len(self)
         yield text[:-2] + ',\n  "audits": [' + ("\n" if n else "")
         for start in range(0, n, batch):
-            lines = [orjson.dumps(r).decode("utf-8")
-                     for r in self.records(slice(start, min(start + batch, n)))]
+            lines = self.json_lines(slice(start, min(start + batch, n)))
             last = start + len(lines) >= n
             yield "    " + ",\n    ".join(lines) + ("\n" if last else ",\n")
         yield ("  " if n else "") + "]\n}\n"

@@ -12,6 +12,7 @@ is flagged as an override, and the assessor's grade is the final one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,11 +155,14 @@ def _reason(kind: str, criterion: str | None, answer: str | None, points_lost: f
             "points_lost": points_lost, "cap": cap, "message": message}
 
 
-def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
-            rubric: Rubric) -> list[list[ReasonData]]:
-    """Why every audit got its computed grade: the limiting rules that fired first (in
-    rubric order), then the points each answer cost, largest first; or why it could not be
-    graded. Built for all audits at once; each distinct reason is made once."""
+def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
+                 rubric: Rubric) -> tuple[list[ReasonData], list[int], list[int],
+                                          dict[int, list[ReasonData]]]:
+    """The reasons of every audit, shared: each distinct points reason once (``made``),
+    the one each scored answer gives (``which``, audit by audit, largest first), where
+    each audit's run starts (``bounds``), and what goes before or instead of a run
+    (``first``: limiting rules that fired, in rubric order, or why it is not gradable;
+    an audit that is not gradable has only that)."""
     n = len(arrays.gradable)
     lost = points_lost(arrays, codes, type_index, rubric)
     rows, cols = np.nonzero(lost > 1e-9)
@@ -179,9 +183,8 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
         answer = CODE_ANSWERS[a]
         made.append(_reason("points", ids[j], answer, round(v, 2), None,
                             f"{ids[j]} answered {answer}: -{v:.1f} points"))
-    flat = [made[k] for k in np.asarray(which).reshape(-1).tolist()]
     bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
-    parts = [flat[bounds[i]:bounds[i + 1]] for i in range(n)]
+    first: dict[int, list[ReasonData]] = {}
     for r in range(len(rubric.limiting) - 1, -1, -1):  # caps first, in rubric order
         rule = rubric.limiting[r]
         label = rubric.grade_labels[rule.cap].lower()
@@ -189,16 +192,46 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
         for i in np.flatnonzero(arrays.fired[:, r]).tolist():
             effect = ("capped the grade" if level > arrays.band_level[i]
                       else "caps the grade (no effect here)")
-            parts[i].insert(0, _reason(
+            first.setdefault(i, []).insert(0, _reason(
                 "cap", rule.criterion, rule.when, 0.0, rule.cap,
                 f"{rule.criterion} answered {rule.when}: {effect} at {label} - {rule.reason}"))
     minimum = rubric.min_answered
     for i in np.flatnonzero(~arrays.gradable).tolist():
-        parts[i] = [_reason("not-gradable", None, None, 0.0, None,
+        first[i] = [_reason("not-gradable", None, None, 0.0, None,
                             f"only {int(arrays.answered[i])} scored answer(s); the rubric "
                             f"needs at least {minimum} (n/a and blank answers do not "
                             "count)")]
+    return made, np.asarray(which).reshape(-1).tolist(), bounds, first
+
+
+def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
+            rubric: Rubric) -> list[list[ReasonData]]:
+    """Why every audit got its computed grade: the limiting rules that fired first (in
+    rubric order), then the points each answer cost, largest first; or why it could not be
+    graded. Built for all audits at once; each distinct reason is made once."""
+    made, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
+    flat = [made[k] for k in which]
+    gradable = arrays.gradable.tolist()
+    parts = [flat[bounds[i]:bounds[i + 1]] if gradable[i] else []
+             for i in range(len(gradable))]
+    for i, before in first.items():
+        parts[i][:0] = before
     return parts
+
+
+def reasons_json(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
+                 rubric: Rubric, encode: Callable[[Any], str]) -> list[str]:
+    """``reasons`` as JSON text per audit, each distinct reason encoded once."""
+    made, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
+    encoded = [encode(m) for m in made]
+    flat = [encoded[k] for k in which]
+    gradable = arrays.gradable.tolist()
+    out = ["[" + ",".join(flat[bounds[i]:bounds[i + 1]]) + "]" if gradable[i] else "[]"
+           for i in range(len(gradable))]
+    for i, before in first.items():
+        run = flat[bounds[i]:bounds[i + 1]] if gradable[i] else []
+        out[i] = "[" + ",".join([encode(r) for r in before] + run) + "]"
+    return out
 
 
 def caps_applied(arrays: ScoreArrays, rubric: Rubric) -> list[list[str]]:
