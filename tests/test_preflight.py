@@ -1,5 +1,6 @@
 """The pre-flight scan of .xlsx containers: cell facts read from the sheet XML, whatever
-its chunking, row order or shape (written by openpyxl, by xlsxwriter, or by hand)."""
+its chunking, row order or shape (written by openpyxl, by xlsxwriter, or by hand); and
+the reader placing every value at the cell a person sees."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from hmic_audit.io import preflight
+from hmic_audit.io import container, preflight, scan_xlsx
 from hmic_audit.io.preflight import SheetFacts, check_xlsx
+from hmic_audit.io.sheets import read_grid
 from hmic_audit.problems import column_letter
 
 from .conftest import SAMPLE
@@ -70,13 +72,13 @@ def sheet_xml(path: Path) -> bytes:
 def regions(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """Every stretch of sheet data the scan searched, in order."""
     seen: list[bytes] = []
-    real = preflight._SheetScan._cells
+    real = scan_xlsx._SheetScan._cells
 
     def spy(self: Any, data: bytes) -> None:
         seen.append(bytes(data))
         real(self, data)
 
-    monkeypatch.setattr(preflight._SheetScan, "_cells", spy)
+    monkeypatch.setattr(scan_xlsx._SheetScan, "_cells", spy)
     return seen
 
 
@@ -90,8 +92,20 @@ def sheet_data(xml: bytes) -> bytes:
 
 # --- an independent reading of the sheet XML (ElementTree), as readers place cells ----
 
+def placed(path: Path) -> dict[str, str]:
+    """Cell reference -> text, as the reader placed every value it read."""
+    grid = read_grid(path)
+    out = {}
+    for j, column in enumerate(grid.columns):
+        letters = column_letter(grid.column_numbers[j])
+        for i, row in enumerate(grid.rows.tolist()):
+            if column.text(i):
+                out[f"{letters}{row}"] = column.text(i)
+    return out
+
+
 def reference(xml: bytes) -> dict[str, Any]:
-    """first_row, first_column, errors, uncached and merged, by a full XML parse."""
+    """errors, uncached, formulas, links and merged, by a full XML parse."""
     def local(tag: str) -> str:
         return tag.rsplit("}", 1)[-1]
 
@@ -102,8 +116,8 @@ def reference(xml: bytes) -> dict[str, Any]:
             number = number * 26 + ord(ch) - 64
         return int(ref[len(letters):]), number
 
-    out: dict[str, Any] = {"first_row": None, "first_column": None, "errors": {},
-                           "uncached": set(), "merged": set()}
+    out: dict[str, Any] = {"errors": {}, "uncached": set(), "formulas": set(),
+                           "links": {}, "merged": set()}
     row = col = 0
     for el in ET.fromstring(xml).iter():
         name = local(el.tag)
@@ -121,26 +135,25 @@ def reference(xml: bytes) -> dict[str, Any]:
             kind = el.get("t", "n")
             v = kids.get("v")
             text = None if v is None else (v.text or "")
-            holds = "is" in kids or (text is not None and (text != "" or kind in ("str",
-                                                                                  "inlineStr")))
             ref = f"{column_letter(c)}{r}"
-            if holds:
-                out["first_row"] = r if out["first_row"] is None else min(out["first_row"], r)
-                out["first_column"] = (c if out["first_column"] is None
-                                       else min(out["first_column"], c))
             if kind == "e" and v is not None:
                 out["errors"][ref] = text
-            if "f" in kids and not text and "is" not in kids:
+            uncached = "f" in kids and not text and "is" not in kids
+            if uncached:
                 out["uncached"].add(ref)
+            if "f" in kids and "[1]" in (kids["f"].text or ""):
+                out["links"][ref] = "external workbook 1"
+            elif "f" in kids and not uncached and kind != "e":
+                out["formulas"].add(ref)
     return out
 
 
 def assert_matches_reference(facts: SheetFacts, xml: bytes) -> None:
     want = reference(xml)
-    assert facts.first_row == want["first_row"]
-    assert facts.first_column == want["first_column"]
     assert facts.errors == want["errors"]
     assert facts.uncached == want["uncached"]
+    assert facts.formulas == want["formulas"]
+    assert facts.links == want["links"]
     assert set(facts.merged) == want["merged"]
     assert len(facts.merged) == len(want["merged"])
 
@@ -152,13 +165,12 @@ def test_sample_workbook_facts():
     assert scan.problems == []
     wb = openpyxl.load_workbook(SAMPLE, read_only=True)
     with zipfile.ZipFile(SAMPLE) as z:
-        parts = preflight._sheet_parts(z)
+        parts = scan_xlsx._sheet_parts(z)
         for name, facts in scan.sheets.items():
             ws = wb[name]
             assert facts.rows >= ws.max_row and facts.columns >= ws.max_column
             assert_matches_reference(facts, z.read(parts[name]))
     facts = scan.sheets["Cases"]
-    assert (facts.first_row, facts.first_column) == (1, 1)
     assert facts.errors == {} and facts.uncached == set() and facts.merged == []
 
 
@@ -174,7 +186,6 @@ def test_openpyxl_workbook(tmp_path):
     ws.merge_cells("B45:C47")
     wb.save(path)
     facts = scan_facts(path)
-    assert (facts.first_row, facts.first_column) == (1, 1)
     assert facts.errors == {"G5": "#DIV/0!"}
     assert facts.uncached == {"H7"}
     assert facts.merged == [(45, 2, 47, 3)]
@@ -196,28 +207,22 @@ def test_xlsxwriter_workbook_with_leading_blank_rows_and_columns(tmp_path):
     ws.merge_range("G10:H12", "merged")
     wb.close()
     facts = scan_facts(path)
-    assert (facts.first_row, facts.first_column) == (4, 3)
     assert facts.errors == {"E6": "#DIV/0!"}
     assert facts.uncached == set()
     assert facts.merged == [(10, 7, 12, 8)]
     assert_matches_reference(facts, sheet_xml(path))
 
 
-def test_first_column_is_where_fastexcel_starts(tmp_path):
-    import fastexcel
-
+def test_values_sit_where_a_person_sees_them(tmp_path):
     path = tmp_path / "offset.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Cases")
+    ws.write_blank("A1", None, wb.add_format({"bold": True}))  # styled but empty
     ws.write_row("D3", ["a", "b"])
     ws.write_row("B7", ["c"])  # further left, lower down
     wb.close()
-    facts = scan_facts(path)
-    assert (facts.first_row, facts.first_column) == (3, 2)
-    loaded = fastexcel.read_excel(str(path)).load_sheet("Cases", header_row=None,
-                                                         dtypes="string")
-    assert loaded.available_columns()[0].absolute_index == facts.first_column - 1
-    assert loaded.height == 7 - facts.first_row + 1
+    assert placed(path) == {"D3": "a", "E3": "b", "B7": "c"}
+    assert read_grid(path).rows[0] == 3  # leading blank rows are left out, and counted
 
 
 # --- cells across the chunk boundary ------------------------------------------------
@@ -259,7 +264,7 @@ def _straddling_sheet() -> tuple[str, str, str]:
 
 
 def test_cells_across_the_real_chunk_boundary_are_found_once(base, tmp_path, regions):
-    assert preflight._CHUNK == MIB
+    assert container.CHUNK == MIB
     xml, error_cell, uncached_cell = _straddling_sheet()
     path = with_sheet(base, tmp_path / "straddle.xlsx", xml)
     facts = scan_facts(path)
@@ -268,7 +273,6 @@ def test_cells_across_the_real_chunk_boundary_are_found_once(base, tmp_path, reg
     assert facts.errors == {error_ref: "#DIV/0!"}
     assert facts.uncached == {uncached_ref}
     assert facts.merged == [(1, 1, 1, 2)]
-    assert (facts.first_row, facts.first_column) == (1, 1)
     # every cell was searched whole, in exactly one stretch, and nothing twice
     assert b"".join(regions) == sheet_data(xml.encode())
     for cell in (error_cell.encode(), uncached_cell.encode()):
@@ -296,16 +300,15 @@ def test_any_chunk_size_gives_the_same_facts(base, tmp_path, monkeypatch, region
     path = with_sheet(base, tmp_path / "chunks.xlsx", xml)
     whole = scan_facts(path)
     regions.clear()
-    monkeypatch.setattr(preflight, "_CHUNK", chunk)
+    monkeypatch.setattr(container, "CHUNK", chunk)
     facts = scan_facts(path)
     assert len(regions) > 1 or chunk > len(xml)
     assert b"".join(regions) == sheet_data(xml.encode())
-    for field in ("first_row", "first_column", "errors", "uncached", "merged"):
+    for field in ("errors", "uncached", "formulas", "links", "merged"):
         assert getattr(facts, field) == getattr(whole, field)
     assert facts.errors == {f"C{r}": "#N/A" for r in range(7, 60, 7)}
     assert facts.uncached == {f"D{r}" for r in range(11, 60, 11)}
     assert facts.merged == [(2, 2, 3, 3), (20, 5, 30, 5)]
-    assert (facts.first_row, facts.first_column) == (1, 2)
     assert_matches_reference(facts, xml.encode())
 
 
@@ -316,10 +319,9 @@ def test_a_cell_larger_than_many_chunks_is_carried_whole(base, tmp_path, monkeyp
                 f'<c r="B1" t="e"><f>{"1/0+" * 5000}1/0</f><v>#REF!</v></c></row>'
                 '<row r="2"><c r="C2"><v>2</v></c></row>')
     path = with_sheet(base, tmp_path / "long.xlsx", xml)
-    monkeypatch.setattr(preflight, "_CHUNK", 512)
+    monkeypatch.setattr(container, "CHUNK", 512)
     facts = scan_facts(path)
     assert facts.errors == {"B1": "#REF!"}
-    assert (facts.first_row, facts.first_column) == (1, 1)
     assert b"".join(regions) == sheet_data(xml.encode())
 
 
@@ -330,49 +332,42 @@ def test_rows_out_of_order(base, tmp_path):
                 '<row r="4"><c r="D4" t="inlineStr"><is><t>four</t></is></c></row>'
                 '<row r="12"><c r="B12"><v>12</v></c></row>'
                 '<row r="2"><c r="A2" s="3"/></row>')  # styled but empty: no value
-    facts = scan_facts(with_sheet(base, tmp_path / "order.xlsx", xml))
-    assert facts.first_row == 4
-    assert facts.first_column == 2
+    path = with_sheet(base, tmp_path / "order.xlsx", xml)
+    assert placed(path) == {"C9": "9", "D4": "four", "B12": "12"}
 
 
 def test_out_of_order_rows_in_later_chunks(base, tmp_path, monkeypatch):
     rows = [f'<row r="{r}"><c r="C{r}"><v>{r}</v></c></row>' for r in range(50, 300)]
     rows.insert(200, '<row r="7"><c r="E7"><v>7</v></c></row>')
-    rows.insert(220, '<row r="60"><c r="B60" t="inlineStr"><is><t>b</t></is></c></row>')
+    rows.insert(220, '<row r="600"><c r="B600" t="inlineStr"><is><t>b</t></is></c></row>')
     xml = sheet("".join(rows))
     path = with_sheet(base, tmp_path / "late.xlsx", xml)
     for chunk in (MIB, 300):
-        monkeypatch.setattr(preflight, "_CHUNK", chunk)
-        facts = scan_facts(path)
-        assert (facts.first_row, facts.first_column) == (7, 2)
+        monkeypatch.setattr(container, "CHUNK", chunk)
+        assert check_xlsx(path, "late.xlsx").ok
+    cells = placed(path)
+    assert cells["E7"] == "7" and cells["B600"] == "b" and cells["C50"] == "50"
 
 
 def test_cell_references_win_over_row_tags(base, tmp_path):
     # readers place a cell by its own reference, even inside a row tag that disagrees
     xml = sheet('<row r="5"><c r="C5"><v>1</v></c></row><row r="6"><c r="D2"><v>2</v></c>'
                 '</row>')
-    facts = scan_facts(with_sheet(base, tmp_path / "disagree.xlsx", xml))
-    assert (facts.first_row, facts.first_column) == (2, 3)
-
-
-def test_empty_values_follow_the_reader(base, tmp_path):
-    # an empty <v></v> is a value only for text cells; <is> always is
-    xml = sheet('<row r="1"><c r="A1"><v></v></c><c r="B1" t="s"><v></v></c></row>'
-                '<row r="2"><c r="C2" t="str"><v></v></c></row>'
-                '<row r="3"><c r="B3" t="inlineStr"><is><t></t></is></c></row>')
-    facts = scan_facts(with_sheet(base, tmp_path / "empty.xlsx", xml))
-    assert (facts.first_row, facts.first_column) == (2, 2)
+    path = with_sheet(base, tmp_path / "disagree.xlsx", xml)
+    assert placed(path) == {"C5": "1", "D2": "2"}
 
 
 def test_sheet_without_values(base, tmp_path):
     xml = sheet('<row r="3"><c r="B3" s="1"/></row>', after='<mergeCells count="1">'
                 '<mergeCell ref="A1:A2"/></mergeCells>')
-    facts = scan_facts(with_sheet(base, tmp_path / "blank.xlsx", xml))
-    assert facts.first_row is None and facts.first_column is None
-    assert facts.merged == [(1, 1, 2, 1)]
+    path = with_sheet(base, tmp_path / "blank.xlsx", xml)
+    assert scan_facts(path).merged == [(1, 1, 2, 1)]
+    grid = read_grid(path)
+    assert grid.height == 0 and grid.columns == [] and grid.merged == [(1, 1, 2, 1)]
     facts = scan_facts(with_sheet(base, tmp_path / "none.xlsx",
                                   sheet("", data=("<sheetData/>", ""))))
-    assert facts.first_row is None and facts.errors == {} and facts.merged == []
+    assert facts.errors == {} and facts.merged == [] and facts.rows == 0
+    assert read_grid(tmp_path / "none.xlsx").height == 0
 
 
 # --- cells without references, and other shapes of XML --------------------------------
@@ -385,17 +380,10 @@ def test_cells_without_references_sit_where_their_order_puts_them(base, tmp_path
                 '<row r="2"><c/><c/><c/><c t="inlineStr"><is><t>x</t></is></c></row>')
     path = with_sheet(base, tmp_path / "norefs.xlsx", xml)
     facts = scan_facts(path)
-    assert (facts.first_row, facts.first_column) == (2, 2)
     assert facts.errors == {"C3": "#N/A"}
     assert facts.uncached == {"D4"}
     assert_matches_reference(facts, xml.encode())
-
-    import fastexcel
-
-    loaded = fastexcel.read_excel(str(path)).load_sheet("Cases", header_row=None,
-                                                         dtypes="string")
-    assert loaded.available_columns()[0].absolute_index == facts.first_column - 1
-    assert loaded.height == 4 - facts.first_row + 1
+    assert placed(path) == {"B3": "1", "C4": "2", "D2": "x"}
 
 
 def test_cells_without_references_count_towards_the_used_range(base, tmp_path):
@@ -430,7 +418,6 @@ def test_other_shapes_of_xml(base, tmp_path):
     assert facts.errors == {"B2": "#DIV/0!", "D3": "#N/A", "E3": "#REF!"}
     assert facts.uncached == {"C2", "F3"}
     assert facts.merged == [(4, 2, 5, 3)]
-    assert (facts.first_row, facts.first_column) == (2, 2)
     assert_matches_reference(facts, xml.encode())
 
 
@@ -442,12 +429,11 @@ def test_sheets_of_100000_rows_and_more(base, tmp_path, monkeypatch):
     xml = sheet("".join(rows))
     path = with_sheet(base, tmp_path / "tall.xlsx", xml)
     for chunk in (MIB, 200):
-        monkeypatch.setattr(preflight, "_CHUNK", chunk)
+        monkeypatch.setattr(container, "CHUNK", chunk)
         facts = scan_facts(path)
         assert facts.rows == 100_020
         assert facts.errors == {f"C{r}": "#N/A" for r in range(99_990, 100_010)}
         assert facts.uncached == {f"D{r}" for r in range(99_990, 100_010)}
-        assert (facts.first_row, facts.first_column) == (1, 1)
     stray = sheet("".join(rows[:-1]) + '<row r="100030"><c r="ZZ3"><v>1</v></c></row>')
     scan = check_xlsx(with_sheet(base, tmp_path / "stray.xlsx", stray), "stray.xlsx")
     assert [p.code for p in scan.problems] == ["used-range-too-large"]
@@ -463,9 +449,9 @@ def test_merged_ranges(base, tmp_path, monkeypatch):
     path = with_sheet(base, tmp_path / "merges.xlsx", xml)
     want = [(r, 1, r + 1, 3) for r in range(10, 400, 2)] + [(2, 4, 2, 4)]
     assert scan_facts(path).merged == want
-    monkeypatch.setattr(preflight, "_CHUNK", 100)
+    monkeypatch.setattr(container, "CHUNK", 100)
     assert scan_facts(path).merged == want
-    monkeypatch.setattr(preflight, "MAX_MERGES", 3)
+    monkeypatch.setattr(scan_xlsx, "MAX_MERGES", 3)
     assert scan_facts(path).merged == want[:3]
 
 
@@ -488,7 +474,7 @@ def _random_sheet(rng: random.Random, shape: set[str]) -> str:
             if "lowercase" in shape:
                 ref = ref.lower()
             kind = rng.choice(["n", "str", "err", "errf", "uncached", "shared", "empty",
-                               "styled", "emptyv", "emptystr", "long"])
+                               "styled", "emptyv", "emptystr", "long", "cached", "link"])
             attrs = {"r": ref} if "norefs" not in shape or rng.random() < 0.3 else {}
             body = ""
             if kind == "n":
@@ -511,6 +497,10 @@ def _random_sheet(rng: random.Random, shape: set[str]) -> str:
             elif kind == "emptystr":
                 attrs["t"] = "str"
                 body = f"<{p}f>A1</{p}f><{p}v></{p}v>"
+            elif kind == "cached":
+                body = f"<{p}f>{'B2*' * rng.randint(1, 400)}1</{p}f>{gap}<{p}v>{col}</{p}v>"
+            elif kind == "link":
+                body = f"<{p}f>[1]Grades!A{col}</{p}f>{gap}<{p}v>{col}</{p}v>"
             elif kind == "long":
                 attrs["t"] = "inlineStr"
                 body = f"<{p}is><{p}t>{'w' * rng.randint(100, 6000)}</{p}t></{p}is>"
@@ -547,54 +537,22 @@ def test_random_sheets_match_a_full_parse(base, tmp_path, monkeypatch, regions, 
     path = with_sheet(base, tmp_path / f"random{seed}.xlsx", xml)
     for chunk in (MIB, rng.randint(40, 3000)):
         regions.clear()
-        monkeypatch.setattr(preflight, "_CHUNK", chunk)
+        monkeypatch.setattr(container, "CHUNK", chunk)
         facts = scan_facts(path)
         assert_matches_reference(facts, xml.encode())
         assert b"".join(regions) == sheet_data(xml.encode())
 
 
-# --- the helpers behind the fast checks --------------------------------------------------
-
-@pytest.mark.parametrize("limit", [2, 3, 9, 10, 11, 25, 100, 101, 1000, 1234, 99_999])
-def test_number_below(limit):
-    pattern = re.compile(b"(?:" + preflight._number_below(limit) + b")")
-    for n in list(range(1, min(limit + 50, 3000))) + [limit - 1, limit, limit + 1, 10 * limit]:
-        assert bool(pattern.fullmatch(str(n).encode())) == (n < limit), n
-
-
-@pytest.mark.parametrize("limit", [2, 3, 26, 27, 28, 52, 53, 54, 100, 702, 703])
-def test_letters_below(limit):
-    pattern = re.compile(b"(?:" + preflight._letters_below(limit) + b")[0-9]")
-    for col in range(1, 800):
-        ref = f"{column_letter(col)}1".encode()
-        assert bool(pattern.fullmatch(ref)) == (col < limit), col
-
-
-@pytest.mark.parametrize("low", [1, 2, 9, 10, 19, 99, 100, 450, 1234, 99_999, 100_000])
-@pytest.mark.parametrize("digits", [5, None])
-def test_number_from(low, digits):
-    pattern = re.compile(b"(?:" + preflight._number_from(low, digits) + b")")
-    for n in [*range(1, 2000), low - 1, low, low + 1, 99_999, 100_000, 1_234_567]:
-        want = n >= low and (digits is None or n < 10**digits)
-        assert bool(pattern.fullmatch(str(n).encode())) == want, n
-
-
-@pytest.mark.parametrize("low", [1, 2, 26, 27, 28, 52, 53])
-def test_letters_from(low):
-    pattern = re.compile(b"(?:" + preflight._letters_from(low) + b")[0-9]")
-    for col in range(1, 100):
-        ref = f"{column_letter(col)}1".encode()
-        assert bool(pattern.fullmatch(ref)) == (low <= col <= 52), col
-
+# --- the module's surface and the hostile corpus -------------------------------------
 
 def test_public_names_are_kept():
-    for name in ("check_xlsx", "WorkbookScan", "SheetFacts", "sniff", "XLS_MAGIC",
-                 "MAX_UNCOMPRESSED_BYTES", "MAX_RATIO", "MAX_ROWS", "MAX_COLUMNS",
-                 "MAX_CELLS"):
+    for name in ("check_xlsx", "check_ods", "check_xls", "check_xlsb", "WorkbookScan",
+                 "SheetFacts", "sniff", "XLS_MAGIC", "MAX_UNCOMPRESSED_BYTES", "MAX_RATIO",
+                 "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS", "MAX_ENTRIES", "EXCEL_CELL_CHARS"):
         assert hasattr(preflight, name)
     facts = SheetFacts()
-    assert (facts.rows, facts.columns, facts.errors, facts.uncached, facts.first_row,
-            facts.first_column, facts.merged) == (0, 0, {}, set(), None, None, [])
+    assert (facts.rows, facts.columns, facts.errors, facts.uncached, facts.formulas,
+            facts.links, facts.too_long, facts.merged) == (0, 0, {}, set(), set(), {}, {}, [])
 
 
 def test_hostile_corpus_still_refused(tmp_path):
@@ -617,7 +575,37 @@ def test_long_text_outside_the_sheet_data_is_carried(base, tmp_path, monkeypatch
                 after=f"<headerFooter><oddFooter>{footer}</oddFooter></headerFooter>"
                 '<mergeCells count="1"><mergeCell ref="B2:B3"/></mergeCells>')
     path = with_sheet(base, tmp_path / "footer.xlsx", xml)
-    monkeypatch.setattr(preflight, "_CHUNK", 1000)
+    monkeypatch.setattr(container, "CHUNK", 1000)
     facts = scan_facts(path)
     assert facts.merged == [(2, 2, 3, 2)]
-    assert (facts.first_row, facts.first_column) == (2, 2)
+
+
+# --- large parts, inflated in a second thread ------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_threaded_inflating_gives_the_same_facts(base, tmp_path, monkeypatch, seed):
+    rng = random.Random(seed)
+    xml = _random_sheet(rng, SHAPES[seed % len(SHAPES)])
+    path = with_sheet(base, tmp_path / f"threaded{seed}.xlsx", xml)
+    whole = scan_facts(path)
+    monkeypatch.setattr(container, "_THREADED", 0)
+    monkeypatch.setattr(container, "CHUNK", rng.randint(50, 5000))
+    facts = scan_facts(path)
+    for field in ("errors", "uncached", "formulas", "links", "merged"):
+        assert getattr(facts, field) == getattr(whole, field)
+    assert_matches_reference(facts, xml.encode())
+
+
+def test_a_damaged_part_is_corrupt_when_threaded(base, tmp_path, monkeypatch):
+    xml = sheet("".join(f'<row r="{r}"><c r="A{r}"><v>{r * 7919 % 1000}</v></c></row>'
+                        for r in range(1, 3000)))
+    path = with_sheet(base, tmp_path / "damaged.xlsx", xml)
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data = bytearray(path.read_bytes())
+    data[start + info.compress_size // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(container, "_THREADED", 0)
+    scan = check_xlsx(path, "damaged.xlsx")
+    assert [p.code for p in scan.problems] == ["corrupt-xlsx"]

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .io.yamlfile import pydantic_problems, read_text, yaml_mapping
 from .problems import HmicAuditError, Problem
 from .rubric import Answer, Rubric
+from .text import plural
 from .workbook.models import Sample
 
 
@@ -232,9 +233,9 @@ def read_profile(path: str | Path) -> tuple[ForceProfile, str]:
     try:
         profile = ForceProfile.model_validate(data)
     except ValidationError as exc:
-        raise ForceProfileError(f"force profile {path.name} has {exc.error_count()} "
-                                "problem(s)", pydantic_problems(exc, path.name,
-                                                                "force profile")) from None
+        raise ForceProfileError(
+            f"force profile {path.name} has {plural(exc.error_count(), 'problem')}",
+            pydantic_problems(exc, path.name, "force profile")) from None
     return profile, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -250,7 +251,7 @@ def check_profile(profile: ForceProfile, rubric: Rubric, file: str) -> None:
     """Raise ``ForceProfileError`` listing every reference the rubric cannot resolve."""
     problems = [p.model_copy(update={"file": file}) for p in profile.check(rubric)]
     if problems:
-        raise ForceProfileError(f"force profile {file} has {len(problems)} problem(s)",
+        raise ForceProfileError(f"force profile {file} has {plural(len(problems), 'problem')}",
                                 problems)
 
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from .io.yamlfile import pydantic_problems, read_text, yaml_mapping
 from .problems import Problem, RubricError
 from .rubric import Rubric
+from .text import plural
 
 DEFAULT_RUBRIC = "child-protection-2014"
 """Name of the rubric used when ``--rubric`` is not given (file ``rubrics/<name>.yaml``)."""
@@ -110,7 +111,7 @@ def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
     rubric, problems = parse_rubric(text, file=path.name, base_dir=path.parent)
     bad = [p for p in problems if p.is_error]
     if rubric is None or bad:
-        raise RubricError(f"rubric {path.name} has {len(bad)} problem(s)", bad)
+        raise RubricError(f"rubric {path.name} has {plural(len(bad), 'problem')}", bad)
     rubric._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     rubric._source = str(path)
     return rubric

@@ -83,7 +83,7 @@ def test_two_files_with_unmatched_cases(runner, tmp_path, rubric):
     assert doc["pairs"] == 28
     assert {(u["case_ref"], u["has"]) for u in doc["unmatched"]} == {
         ("SA-004", "inspector"), ("SA-010", "force")}
-    assert "2 case(s) audited by one side only" in result.stderr
+    assert "2 cases audited by one side only were not compared" in result.stderr
     human = invoke(runner, "compare", self_file, insp_file)
     assert "Cases not compared" in human.stdout and "SA-004" in human.stdout
 

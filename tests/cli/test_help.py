@@ -62,3 +62,91 @@ def test_help_does_not_import_the_heavy_libraries():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _help(command: list[str], width: int) -> str:
+    from typer.testing import CliRunner
+
+    result = invoke(CliRunner(env={"COLUMNS": str(width), "NO_COLOR": "1"}), *command,
+                    "--help")
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def _function(command: list[str]):
+    import typer.main
+
+    from hmic_audit.cli.app import app
+
+    cmd = typer.main.get_command(app)
+    for name in command:
+        cmd = cmd.commands[name]  # type: ignore[attr-defined]
+    return cmd
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_prose_reflows(command):
+    """On a terminal wide enough, each paragraph of the help is one line: no line breaks
+    in the middle of a sentence, wherever the docstring was wrapped."""
+    from hmic_audit.cli.command import reflowed
+
+    text = _help(command, 1000)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for paragraph in reflowed(_function(command).help).split("\n\n"):
+        if paragraph.startswith(" "):
+            continue  # examples, checked below
+        assert " ".join(paragraph.split()) in lines, paragraph
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_examples_paste(command):
+    """At 80 columns every example stands whole: a full command a line, a long one
+    continued with a backslash; each parses as the command it names."""
+    import shlex
+
+    import typer.main
+
+    from hmic_audit.cli.app import app
+
+    text = _help(command, 80)
+    examples, current = [], ""
+    for line in text.splitlines():
+        words = line.strip()
+        if current:
+            current += " " + words.rstrip("\\").strip()
+        elif words.startswith("hmic-audit "):
+            current = words.rstrip("\\").strip()
+        else:
+            continue
+        if not words.endswith("\\"):
+            examples.append(current)
+            current = ""
+    assert examples
+    assert any(e.startswith(f"hmic-audit {' '.join(command)}") for e in examples)
+    for example in examples:
+        cmd, rest = typer.main.get_command(app), shlex.split(example)[1:]
+        while hasattr(cmd, "commands"):
+            cmd, rest = cmd.commands[rest[0]], rest[1:]
+        cmd.make_context(example, rest)  # raises a usage error if the example is wrong
+
+
+@pytest.mark.parametrize("command", [[], *COMMANDS], ids=lambda c: " ".join(c) or "top")
+def test_help_shows_no_python_types_and_a_plain_usage_line(command):
+    text = _help(command, 120)
+    for noise in ("<bool>", "<path>", "<str>", "<list", "{", "}"):
+        assert noise not in text
+    usage = next(line for line in text.splitlines() if "Usage:" in line)
+    if command == ["annex"]:
+        assert usage.strip().endswith("annex [OPTIONS] CASES...")
+    if command == ["rubric", "show"]:
+        assert usage.strip().endswith("show [OPTIONS] [RUBRIC]")
+    if command == ["compare"]:
+        assert usage.strip().endswith("compare [OPTIONS] FILE [INSPECTOR_FILE]")
+
+
+def test_version_from_the_package_metadata(runner):
+    from importlib.metadata import version
+
+    result = invoke(runner, "--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"hmic-audit {version('hmic-audit')}"

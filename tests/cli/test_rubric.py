@@ -32,7 +32,7 @@ def test_check_lists_every_problem_exit_1(runner, tmp_path):
                      ("bands", "bands-out-of-order")}
     human = invoke(runner, "rubric", "check", bad)
     assert human.exit_code == 1
-    assert "criteria[12].theme" in human.stderr and "3 problem(s)" in human.stderr
+    assert "criteria[12].theme" in human.stderr and "3 problems" in human.stderr
 
 
 def test_check_missing_file_is_exit_2(runner, tmp_path):

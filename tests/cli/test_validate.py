@@ -23,7 +23,7 @@ def test_problems_exit_1_with_full_list(runner, tmp_path):
     assert result.exit_code == 1
     for text in ("Cases!G2", "Goodish", "Cases!C4", "teapot", "Cases!N1", "mystery"):
         assert text in result.stderr
-    assert "2 error(s)" in result.stderr
+    assert "bad.xlsx: 2 errors" in result.stderr
 
 
 def test_json_report(runner, tmp_path):
@@ -38,11 +38,13 @@ def test_json_report(runner, tmp_path):
         ("Cases", 3, "ic_prompt_response", "unknown-answer")]
 
 
-def test_unreadable_workbook_is_a_problem_found(runner, tmp_path):
+def test_unreadable_workbook_is_bad_input(runner, tmp_path):
+    """A file that cannot be read at all is bad input (exit 2), not a workbook the check
+    found problems in (exit 1); the problem still says what to do."""
     fake = tmp_path / "cases.xlsx"
     fake.write_text("case_ref,grade\n", encoding="utf-8")
     result = invoke(runner, "validate", fake, "--format", "json")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert json.loads(result.stdout)["problems"][0]["code"] == "csv-saved-as-xlsx"
     assert "rename it to .csv" in json.loads(result.stdout)["problems"][0]["message"]
 

@@ -27,6 +27,7 @@ from pydantic import TypeAdapter
 from ..problems import HmicAuditError, Problem
 from ..rubric import ANSWER_CODES, CODE_ANSWERS, Rubric
 from ..scoring.grading import GradeResult, RubricRef
+from ..text import plural
 from ..workbook.format import ASSESSORS
 from .comparison import (
     CaseDifference,
@@ -98,10 +99,11 @@ def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice 
     f, i = found.force[both], found.inspector[both]
     mismatched = pool.case_type[f] != pool.case_type[i]
     if mismatched.any():
-        raise HmicAuditError(f"{int(mismatched.sum())} case(s) differ in type between the "
-                             "two sides", [_type_mismatch(pool, a, b, rubric) for a, b in
-                                           zip(f[mismatched].tolist(), i[mismatched].tolist(),
-                                               strict=True)])
+        n = int(mismatched.sum())
+        raise HmicAuditError(
+            f"{plural(n, 'case')} {'differs' if n == 1 else 'differ'} in type between the "
+            "two sides", [_type_mismatch(pool, a, b, rubric) for a, b in
+                          zip(f[mismatched].tolist(), i[mismatched].tolist(), strict=True)])
     graded = (level[f] >= 0) & (level[i] >= 0)
     excluded = pool.refs(f[~graded])
     unmatched, inspector_only = _one_sided(pool, found, trust_samples)
@@ -190,7 +192,8 @@ def _why_no_pairs(cases: int, excluded: int, use: GradeChoice, unmatched: list[U
                   two_files: bool) -> Problem:
     if excluded:
         return Problem(code="no-grades-to-compare", message=(
-            f"{excluded} case(s) have both audits, but not a {use} grade on both sides; "
+            f"{plural(excluded, 'case')} {'has' if excluded == 1 else 'have'} both audits, "
+            f"but not a {use} grade on both sides; "
             + ("the assessors wrote no overall grade, so try --use final or --use computed"
                if use == "given" else "answer more criteria, or use --use given")))
     if cases == 0:

@@ -7,18 +7,26 @@ from typing import Annotated
 
 import typer
 
-from .options import EncodingOpt, PublishOpt, QuietOpt, RubricOpt, SheetOpt
-from .output import guarded, progress, report_problems, say
+from .options import (
+    AllOpt,
+    EncodingOpt,
+    MonthFirstOpt,
+    PublishOpt,
+    QuietOpt,
+    RubricOpt,
+    SheetOpt,
+)
+from .output import guarded, progress, report_problems, say, without_lock_files
 
 
 @guarded
 def annex_command(
     cases: Annotated[list[Path], typer.Argument(
-        metavar="CASES...", show_default=False,
+        metavar="CASES", show_default=False,
         help="One or more cases files; several (one per force, or a 'force' column) add "
-        "the national tables.")],
+        "the national tables. Spreadsheet lock files (~$cases.xlsx) are skipped.")],
     out: Annotated[Path, typer.Option(
-        "--out", "-o", show_default=False,
+        "--out", "-o", metavar="FILE|FOLDER", show_default=False,
         help="annex.xlsx, annex.md, annex.json, or a folder (one CSV per table).")],
     force: Annotated[Path | None, typer.Option(
         "--force", metavar="PROFILE", show_default=False,
@@ -33,6 +41,8 @@ def annex_command(
     rubric: RubricOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    month_first: MonthFirstOpt = False,
+    show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Publish the annex tables: case types by sample (the report's Annex A), grades by
@@ -43,20 +53,27 @@ def annex_command(
     Examples:
 
       hmic-audit annex sample_cases/gmp-2014/cases.xlsx --out annex.xlsx
-
       hmic-audit annex gmp.xlsx wmp.xlsx met.xlsx --out national/ --suppress 3
-
-      hmic-audit annex cases.xlsx --tables case_types,criterion_compliance --out annex.md
+      hmic-audit annex cases.xlsx --tables case_types,criterion_compliance \\
+        --out annex.md
     """
     from .. import grade, load_rubric, read_audits
     from ..analysis.annex import build_annex
     from ..analysis.suppress import protect
     from ..io.write import write_outputs
+    from ..problems import Problem, WorkbookError
     from ..profile import load_profile
     from ..render.annex_out import annex_outputs
     from ..render.formats import check_out
+    from ..text import plural
     from ..workbook.privacy import publish_threshold
 
+    cases, skipped = without_lock_files(cases)
+    report_problems(skipped, quiet=quiet)
+    if not cases:
+        raise WorkbookError("no cases file to read", [Problem(
+            code="no-cases-files", message="every file given is a spreadsheet lock file; "
+            "give the workbooks themselves")])
     folder = out.suffix == "" or out.is_dir()
     if not folder:
         check_out(out, "annex", also="a folder")
@@ -66,8 +83,9 @@ def annex_command(
     results = []
     for path in cases:
         with progress(f"Reading {path.name}", quiet):
-            frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet)
-        report_problems(warnings, f"Warnings in {path.name}")
+            frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
+                                          month_first=month_first)
+        report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
         results.append(grade(frame, the_rubric))
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     built = protect(build_annex(results, the_rubric, profile=profile, tables=names),
@@ -81,4 +99,4 @@ def annex_command(
         out.mkdir(parents=True, exist_ok=True)
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
     if not quiet:
-        say(f"wrote {len(built)} tables to {out}")
+        say(f"wrote {plural(len(built), 'table')} to {out}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from .annex import annex_command
+from .command import Group, register
 from .compare import compare_command
 from .grade import grade_command
 from .report import report_command
@@ -15,19 +18,35 @@ from .validate import validate_command
 app = typer.Typer(
     name="hmic-audit",
     help="Grade, check and summarise child-protection inspection case audits.\n\n"
-    "Example: hmic-audit grade sample_cases/gmp-2014/cases.xlsx",
+    "Example:\n\n  hmic-audit grade sample_cases/gmp-2014/cases.xlsx",
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # never dump locals (case data) in a traceback
     rich_markup_mode="rich",
     add_completion=False,
+    cls=Group,
 )
-app.command("grade")(grade_command)
-app.command("validate")(validate_command)
-app.command("compare")(compare_command)
-app.command("report")(report_command)
-app.command("annex")(annex_command)
-app.command("template")(template_command)
+register(app, "grade", grade_command)
+register(app, "validate", validate_command)
+register(app, "compare", compare_command)
+register(app, "report", report_command)
+register(app, "annex", annex_command)
+register(app, "template", template_command)
 app.add_typer(rubric_app, name="rubric")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # only when asked: --help stays fast
+
+        typer.echo(f"hmic-audit {version('hmic-audit')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_show_version,
+        help="Show the version and exit.")] = False) -> None:
+    """Options that come before the command."""
 
 
 def main() -> None:

@@ -9,15 +9,27 @@ from typing import Annotated
 import typer
 
 from .options import (
+    AllOpt,
     EncodingOpt,
     FormatOpt,
     KeyFileOpt,
+    MonthFirstOpt,
     OutputFormat,
     PseudonymiseOpt,
+    QuietOpt,
     RubricOpt,
     SheetOpt,
 )
-from .output import emit_json, guarded, maybe_pseudonymise, report_problems, say, show
+from .output import (
+    emit_json,
+    guarded,
+    maybe_pseudonymise,
+    progress,
+    report_problems,
+    say,
+    show,
+    without_lock_files,
+)
 
 
 class Use(StrEnum):
@@ -40,27 +52,33 @@ def compare_command(
     files: Annotated[list[Path], typer.Argument(
         metavar="FILE [INSPECTOR_FILE]", show_default=False,
         help="One workbook holding force and inspector audits, or two: the force's "
-        "self-assessment, then the inspectors' audits (paired by case reference).")],
+        "self-assessment, then the inspectors' audits (paired by case reference). "
+        "Spreadsheet lock files (~$cases.xlsx) are skipped.")],
     rubric: RubricOpt = None,
     use: Annotated[Use, typer.Option(
-        "--use", help="Which grade of each audit to compare: final (written, else "
-        "computed), computed (the rubric's) or given (written only).")] = Use.final,
+        "--use", metavar="final|computed|given",
+        help="Which grade of each audit to compare: final (written, else computed), "
+        "computed (the rubric's) or given (written only).")] = Use.final,
     threshold: Annotated[int | None, typer.Option(
         "--threshold", metavar="LEVELS", min=1, show_default=False,
         help="Grade levels apart that count as a significant difference (default: the "
         "rubric's significant_difference).")] = None,
     by: Annotated[By | None, typer.Option(
-        "--by", help="Break the headline figures down by case type or area.",
+        "--by", metavar="case_type|area",
+        help="Break the headline figures down by case type or area.",
         show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", show_default=False,
+        "--out", "-o", metavar="FILE", show_default=False,
         help="Write the comparison: .xlsx (every table), .md (report) or .csv (one row per "
         "compared case).")] = None,
     format: FormatOpt = OutputFormat.human,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    month_first: MonthFirstOpt = False,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
+    show_all: AllOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Compare the force's self-assessment with the inspectors' judgements.
 
@@ -73,36 +91,42 @@ def compare_command(
     Examples:
 
       hmic-audit compare sample_cases/gmp-2014/cases.xlsx
-
-      hmic-audit compare cases.xlsx --threshold 3 --by case_type --out compare.xlsx
-
+      hmic-audit compare cases.xlsx --threshold 3 --by case_type \\
+        --out compare.xlsx
       hmic-audit compare self-assessment.xlsx inspectors.xlsx --format json
     """
     from .. import Assessor, load_rubric, read_audits
     from ..analysis.compare import compare_sets
     from ..problems import Problem, WorkbookError
     from ..render.formats import check_out
+    from ..text import plural
 
+    files, skipped = without_lock_files(files)
+    report_problems(skipped, quiet=quiet)
     if not 1 <= len(files) <= 2:
+        given = plural(len(files), "file") + (" was" if len(files) == 1 else " were")
         raise WorkbookError("give one or two files", [Problem(
             code="bad-arguments", message=f"compare takes one workbook or two (self-assessment "
-            f"and inspectors'); {len(files)} were given")])
+            f"and inspectors'); {given} given")])
     check_out(out, "compare")
     the_rubric = load_rubric(rubric)
     sides: list[Assessor | None] = (
         [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR])
     frames = []
     for path, only in zip(files, sides, strict=True):
-        frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
-                                      only=only)
-        report_problems(warnings, f"Warnings in {path.name}")
+        with progress(f"Reading {path.name}", quiet):
+            frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
+                                          only=only, month_first=month_first)
+        report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
         frames.append(maybe_pseudonymise(frame, pseudonymise, key_file))
-    comparison = compare_sets(frames, the_rubric, use=use.value, threshold=threshold,
-                              by=by.value if by else None)
+    with progress("Comparing", quiet):
+        comparison = compare_sets(frames, the_rubric, use=use.value, threshold=threshold,
+                                  by=by.value if by else None)
     if comparison.unmatched:
-        say(f"{len(comparison.unmatched)} case(s) audited by one side only were not "
-            "compared: " + ", ".join(u.case_ref for u in comparison.unmatched[:20])
-            + (" ..." if len(comparison.unmatched) > 20 else ""), style="yellow")
+        n = len(comparison.unmatched)
+        say(f"{plural(n, 'case')} audited by one side only {'was' if n == 1 else 'were'} "
+            "not compared: " + ", ".join(u.case_ref for u in comparison.unmatched[:20])
+            + (" ..." if n > 20 else ""), style="yellow")
     if out is not None:
         from ..io.write import write_outputs
         from ..render.compare_tables import comparison_file
@@ -111,7 +135,8 @@ def compare_command(
         write_outputs({out: comparison_file(out, comparison, the_rubric, cut)}, inputs=files)
         for message in cut:
             say(f"warning: {message}", style="yellow")
-        say(f"wrote {out}")
+        if not quiet:
+            say(f"wrote {out}")
     if format is OutputFormat.json:
         from ..render.json import render_json
 

@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from .options import (
+    AllOpt,
     CasesArg,
     EncodingOpt,
     FormatOpt,
     KeyFileOpt,
+    MonthFirstOpt,
     OutputFormat,
     PseudonymiseOpt,
     QuietOpt,
@@ -34,8 +36,8 @@ def grade_command(
     cases: CasesArg,
     rubric: RubricOpt = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the graded table (one row per audit): .xlsx, .csv or .json.",
-        show_default=False)] = None,
+        "--out", "-o", metavar="FILE", show_default=False,
+        help="Write the graded table (one row per audit): .xlsx, .csv or .json.")] = None,
     format: FormatOpt = OutputFormat.human,
     explain: Annotated[str | None, typer.Option(
         "--explain", metavar="CASE_REF",
@@ -43,8 +45,10 @@ def grade_command(
         show_default=False)] = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    month_first: MonthFirstOpt = False,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
+    show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Grade audited cases against a rubric and summarise the grades.
@@ -56,23 +60,22 @@ def grade_command(
     Examples:
 
       hmic-audit grade sample_cases/gmp-2014/cases.xlsx
-
       hmic-audit grade cases.xlsx --out graded.xlsx
-
       hmic-audit grade cases.xlsx --explain SA-001
-
       hmic-audit grade cases.csv --rubric my-rubric.yaml --format json
     """
     from .. import grade, load_rubric, read_audits
     from ..io.write import write_outputs
     from ..render.formats import check_out
     from ..render.json import render_json
+    from ..text import plural
 
     check_out(out, "grade")
     the_rubric = load_rubric(rubric)
     with progress(f"Reading {cases.name}", quiet):
-        audits, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
-    report_problems(warnings, "Warnings")
+        audits, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
+                                       month_first=month_first)
+    report_problems(warnings, cases.name, show_all=show_all, quiet=quiet)
     audits = maybe_pseudonymise(audits, pseudonymise, key_file)
     with progress("Grading", quiet):
         result = grade(audits, the_rubric)
@@ -86,7 +89,7 @@ def grade_command(
         for message in cut:
             say(f"warning: {message}", style="yellow")
         if not quiet:
-            say(f"wrote {out} ({len(result):,} audits)")
+            say(f"wrote {out} ({plural(len(result), 'audit')})")
     if explain is not None:
         from ..scoring.explain import explain_case
 

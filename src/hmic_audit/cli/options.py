@@ -24,14 +24,24 @@ RubricOpt = Annotated[str | None, typer.Option(
     help="Rubric YAML file, or the name of a shipped rubric (default: child-protection-2014).",
     show_default=False)]
 FormatOpt = Annotated[OutputFormat, typer.Option(
-    "--format", "-f", help="human: tables for people; json: one JSON document on stdout.",
+    "--format", "-f", metavar="human|json",
+    help="human: tables for people; json: one JSON document on stdout.",
     case_sensitive=False)]
 EncodingOpt = Annotated[str | None, typer.Option(
-    "--encoding", help="Text encoding of a CSV file (default: UTF-8, else Windows-1252).",
+    "--encoding", metavar="NAME",
+    help="Text encoding of a CSV file (default: UTF-8, else Windows-1252).",
     show_default=False)]
+MonthFirstOpt = Annotated[bool, typer.Option(
+    "--month-first",
+    help="Read typed dates such as 07/03/2014 as month first (US order); dates are day "
+    "first otherwise.")]
+AllOpt = Annotated[bool, typer.Option(
+    "--all",
+    help="List every problem on its own line (by default a problem repeated in many rows "
+    "is shown once with its rows, and the list stops after 20).")]
 PseudonymiseOpt = Annotated[bool, typer.Option(
-    "--pseudonymise", help="Replace case references with keyed pseudonyms (key from "
-    "HMIC_AUDIT_PSEUDONYM_KEY or --key-file).")]
+    "--pseudonymise", help="Replace case references with keyed pseudonyms "
+    "(key from HMIC_AUDIT_PSEUDONYM_KEY or --key-file).")]
 KeyFileOpt = Annotated[Path | None, typer.Option(
     "--key-file", metavar="FILE", show_default=False,
     help="File holding the pseudonym key (instead of HMIC_AUDIT_PSEUDONYM_KEY).")]
@@ -39,8 +49,8 @@ PublishOpt = Annotated[bool, typer.Option(
     "--publish", help="Fit for publication: small counts hidden (1-5 shown as c unless "
     "--suppress says otherwise, never below 3); no case references, notes or ages.")]
 QuietOpt = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="No progress display and no 'wrote ...' messages (warnings and "
-    "errors are still shown).")]
+    "--quiet", "-q", help="No progress display, notices or 'wrote ...' "
+    "messages (warnings and errors are still shown).")]
 SheetOpt = Annotated[str | None, typer.Option(
-    "--sheet", help="Worksheet to read (default: 'Cases', else the first sheet).",
+    "--sheet", metavar="NAME", help="Worksheet to read (default: 'Cases', else the first sheet).",
     show_default=False)]

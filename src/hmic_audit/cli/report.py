@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from ..report.context import ReportContext
 
 from .options import (
+    AllOpt,
     CasesArg,
     EncodingOpt,
     KeyFileOpt,
+    MonthFirstOpt,
     PseudonymiseOpt,
     PublishOpt,
     QuietOpt,
@@ -29,7 +31,7 @@ def report_command(
         "--force", metavar="PROFILE", show_default=False,
         help="Force profile YAML: names, dates, workforce, narrative, recommendations.")],
     out: Annotated[Path, typer.Option(
-        "--out", "-o", show_default=False,
+        "--out", "-o", metavar="FILE", show_default=False,
         help="The report: .html (self-contained, printable), .md or .docx. A "
         "<name>.figures.json listing every figure is written beside it.")],
     rubric: Annotated[str | None, typer.Option(
@@ -50,6 +52,8 @@ def report_command(
     key_file: KeyFileOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    month_first: MonthFirstOpt = False,
+    show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Render the force report: chapters like a published inspection report, every
@@ -60,10 +64,10 @@ def report_command(
 
     Examples:
 
-      hmic-audit report sample_cases/gmp-2014/cases.xlsx
-      --force sample_cases/gmp-2014/force.yaml --out report.html
-
-      hmic-audit report cases.xlsx --force force.yaml --out report.docx --no-notes
+      hmic-audit report sample_cases/gmp-2014/cases.xlsx \\
+        --force sample_cases/gmp-2014/force.yaml --out report.html
+      hmic-audit report cases.xlsx --force force.yaml --out report.docx \\
+        --no-notes
     """
     from .. import grade, load_rubric, read_audits
     from ..analysis.compare import compare_or_none
@@ -81,8 +85,9 @@ def report_command(
     the_rubric = load_rubric(rubric or profile_rubric(profile, force))
     check_profile(profile, the_rubric, force.name)
     with progress(f"Reading {cases.name}", quiet):
-        frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
-    report_problems(warnings, "Warnings")
+        frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
+                                      month_first=month_first)
+    report_problems(warnings, cases.name, show_all=show_all, quiet=quiet)
     threshold = publish_threshold(suppress) if publish else None
     result = grade(maybe_pseudonymise(frame, pseudonymise, key_file), the_rubric)
     comparison = compare_or_none([result], the_rubric)

@@ -7,54 +7,58 @@ from typing import Annotated
 
 import typer
 
-from .options import FormatOpt, OutputFormat
+from .command import Group, register
+from .options import AllOpt, FormatOpt, OutputFormat, QuietOpt
 from .output import emit_json, finish_check, guarded, show
 
-rubric_app = typer.Typer(help="Check or display a grading rubric.", no_args_is_help=True)
+rubric_app = typer.Typer(help="Check or display a grading rubric.", no_args_is_help=True,
+                         rich_markup_mode="rich", cls=Group)
+
+UNREADABLE = {"rubric-not-found", "unreadable", "bad-encoding", "too-large"}
+"""Problems that mean a rubric file could not be read at all: bad input (exit 2), not a
+problem the check found in it (exit 1)."""
 
 RubricFileArg = Annotated[str, typer.Argument(
     metavar="RUBRIC", help="Rubric YAML file, or the name of a shipped rubric.")]
 
 
-@rubric_app.command("check")
 @guarded
-def check_command(rubric: RubricFileArg, format: FormatOpt = OutputFormat.human) -> None:
+def check_command(rubric: RubricFileArg, format: FormatOpt = OutputFormat.human,
+                  show_all: AllOpt = False, quiet: QuietOpt = False) -> None:
     """Check a rubric and list every problem (exit 1 when there are any).
 
     Examples:
 
       hmic-audit rubric check rubrics/child-protection-2014.yaml
-
       hmic-audit rubric check my-rubric.yaml --format json
     """
     from ..problems import RubricError
     from ..rubric_file import load_rubric
+    from ..text import plural
 
     try:
         loaded = load_rubric(rubric)
         problems, ok = [], True
         summary = f"{loaded.name} v{loaded.version}: no problems"
     except RubricError as exc:
-        if exc.problems and exc.problems[0].code == "rubric-not-found":
+        if any(p.code in UNREADABLE for p in exc.problems):
             raise
         problems, ok = exc.problems, False
-        summary = f"{Path(rubric).name}: {len(problems)} problem(s)"
+        summary = f"{Path(rubric).name}: {plural(len(problems), 'problem')}"
     finish_check(ok=ok, summary=summary, problems=problems, format=format,
-                 document={"file": Path(rubric).name})
+                 document={"file": Path(rubric).name}, show_all=show_all, quiet=quiet)
 
 
-@rubric_app.command("show")
 @guarded
 def show_command(rubric: Annotated[str | None, typer.Argument(
-        metavar="[RUBRIC]", help="Rubric file or shipped name (default: the default rubric).",
+        metavar="RUBRIC", help="Rubric file or shipped name (default: the default rubric).",
         show_default=False)] = None,
-        format: FormatOpt = OutputFormat.human) -> None:
+        format: FormatOpt = OutputFormat.human, quiet: QuietOpt = False) -> None:
     """Show a rubric as a tree: scale and bands, case types, themes, criteria, caps.
 
     Examples:
 
       hmic-audit rubric show
-
       hmic-audit rubric show my-rubric.yaml --format json
     """
     from ..rubric_file import load_rubric
@@ -68,3 +72,7 @@ def show_command(rubric: Annotated[str | None, typer.Argument(
         from ..render.console import rubric_view
 
         show(rubric_view(loaded))
+
+
+register(rubric_app, "check", check_command)
+register(rubric_app, "show", show_command)

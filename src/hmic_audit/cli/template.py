@@ -7,15 +7,17 @@ from typing import Annotated
 
 import typer
 
-from .options import RubricOpt
+from .options import QuietOpt, RubricOpt
 from .output import guarded, say
 
 
 @guarded
 def template_command(
     out: Annotated[Path, typer.Option(
-        "--out", "-o", show_default=False, help="The blank workbook to write (.xlsx).")],
+        "--out", "-o", metavar="FILE", show_default=False,
+        help="The blank workbook to write (.xlsx).")],
     rubric: RubricOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write a blank audit workbook for a rubric, with drop-down lists for every answer.
 
@@ -26,16 +28,17 @@ def template_command(
     Examples:
 
       hmic-audit template --out audit-form.xlsx
-
       hmic-audit template --rubric my-rubric.yaml --out audit-form.xlsx
     """
     from .. import load_rubric
     from ..io.write import write_outputs
     from ..render.formats import check_out
     from ..render.template_xlsx import template_xlsx
+    from ..text import plural
 
     check_out(out, "template")
     the_rubric = load_rubric(rubric)
     write_outputs({out: template_xlsx(the_rubric)})
-    say(f"wrote {out} ({len(the_rubric.criteria)} criteria, rubric {the_rubric.name} "
-        f"v{the_rubric.version})")
+    if not quiet:
+        say(f"wrote {out} ({plural(len(the_rubric.criteria), 'criterion', 'criteria')}, "
+            f"rubric {the_rubric.name} v{the_rubric.version})")

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from .options import CasesArg, EncodingOpt, FormatOpt, OutputFormat, RubricOpt, SheetOpt
-from .output import finish_check, guarded
+from .options import (
+    AllOpt,
+    CasesArg,
+    EncodingOpt,
+    FormatOpt,
+    MonthFirstOpt,
+    OutputFormat,
+    QuietOpt,
+    RubricOpt,
+    SheetOpt,
+)
+from .output import finish_check, guarded, progress
 
 
 @guarded
@@ -13,27 +23,43 @@ def validate_command(
     format: FormatOpt = OutputFormat.human,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    month_first: MonthFirstOpt = False,
+    show_all: AllOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check a cases workbook against a rubric and list every problem.
 
     Exit code 0 when the workbook is clean (warnings may be shown), 1 when it has
-    errors, 2 when the rubric itself is bad or the command is misused.
+    errors, 2 when it cannot be read at all (no such file, not a workbook, a format not
+    read), the rubric itself is bad or the command is misused.
 
     Examples:
 
       hmic-audit validate sample_cases/gmp-2014/cases.xlsx
-
       hmic-audit validate cases.csv --encoding cp1252 --format json
+      hmic-audit validate cases.xlsx --all
     """
-    from .. import load_rubric, read_audits
+    from .. import load_rubric
+    from ..io.sheets import read_grid
     from ..problems import WorkbookError
+    from ..text import plural
+    from ..workbook.check import check_grid
 
     the_rubric = load_rubric(rubric)
-    try:
-        audits, problems = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet)
-        ok, summary = True, f"{cases.name}: {len(audits):,} audits, no errors"
-    except WorkbookError as exc:
-        problems, ok = exc.problems, False
-        summary = f"{cases.name}: {sum(p.is_error for p in problems)} error(s)"
+    with progress(f"Checking {cases.name}", quiet):
+        # NOTE: read_audits in two steps. A file that cannot be read at all (no problem
+        # names a row in it) is bad input: exit 2, from guarded. What reading or checking
+        # finds in the file's contents is what validate is for: exit 1.
+        grid = None
+        try:
+            grid = read_grid(cases, encoding=encoding, sheet=sheet)
+            audits, problems = check_grid(grid, the_rubric, month_first=month_first)
+            ok, summary = True, f"{cases.name}: {plural(len(audits), 'audit')}, no errors"
+        except WorkbookError as exc:
+            if grid is None and all(p.row is None for p in exc.problems):
+                raise
+            problems, ok = exc.problems, False
+            summary = f"{cases.name}: {plural(sum(p.is_error for p in problems), 'error')}"
     finish_check(ok=ok, summary=summary, problems=problems, format=format,
-                 document={"file": cases.name, "rubric": the_rubric.name})
+                 document={"file": cases.name, "rubric": the_rubric.name},
+                 show_all=show_all, quiet=quiet)

@@ -1,19 +1,22 @@
-"""Read a cases file (.xlsx, .csv or .json) into a :class:`~hmic_audit.io.table.Grid`.
+"""Read a cases file into a :class:`~hmic_audit.io.table.Grid`.
+
+Accepted: workbooks (``.xlsx``, ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods``), delimited text
+(``.csv``, ``.txt``: :mod:`~hmic_audit.io.delimited`) and ``.json``.
 
 Every cell becomes text, converted explicitly: a reader left to itself turns case
 reference ``00123`` into ``123.0`` and ``N/A`` into a blank. Integral numbers become
 ``"14"``, Excel dates become ISO dates, blanks are blank. Row numbers are the ones the
-spreadsheet shows, taken from the cells' own references, so every later message points
-at the cell a person sees.
+spreadsheet shows: the reader is asked for the sheet from its first row, so every later
+message points at the cell a person sees (leading blank rows are then left out, counted).
 
-* ``.xlsx``: the container is checked first (:mod:`~hmic_audit.io.preflight`), then the
-  sheet is read with fastexcel (Rust calamine straight into Arrow string columns).
-* ``.csv``: the bytes are decoded here (UTF-8 with or without a byte-order mark; else
-  Windows-1252, with a warning; or the encoding the user names), the delimiter is sniffed,
-  and pyarrow parses it. A file pyarrow cannot take as a rectangle (ragged rows, empty
-  lines) is parsed by Python's csv module instead; both give the same grid.
+* Workbooks: the container is checked first by the pre-flight of its format
+  (:mod:`~hmic_audit.io.preflight`), then the sheet (``Cases``, else the first, or the
+  one named) is read with fastexcel (Rust calamine straight into Arrow string columns).
+  A cell longer than Excel's 32,767 characters is refused (``cell-too-long``), naming it.
 * ``.json``: a list of flat objects (or ``{"audits": [...]}``), strictly: duplicate keys,
   NaN and absurd nesting are refused.
+* A lock file a spreadsheet program keeps beside an open workbook (``~$cases.xlsx``,
+  ``.~lock.cases.ods#``) is named as such (``lock-file``): see :func:`is_lock_file`.
 
 A failure inside a reading library becomes a ``WorkbookError`` naming the file; nothing
 here lets a library's exception escape as a traceback.
@@ -21,9 +24,8 @@ here lets a library's exception escape as a traceback.
 
 from __future__ import annotations
 
-import csv
+import glob
 import hashlib
-import io
 import json
 import math
 from pathlib import Path
@@ -31,13 +33,33 @@ from typing import Any
 
 import numpy as np
 
-from ..problems import Problem, Severity, WorkbookError, cell_position
+from ..problems import Problem, WorkbookError, cell_position
 from ..text import header_key
-from .preflight import check_xlsx
+from . import ahead, container
+from .ahead import Ahead
+from .container import (
+    EXCEL_CELL_CHARS,
+    OLE_MAGIC,
+    SAVING_PROGRAM,
+    ZIP_MAGICS,
+    SheetFacts,
+    WorkbookScan,
+)
+from .delimited import MAX_TEXT_BYTES, read_csv, too_large
+from .preflight import SCANS, check_xlsx
 from .table import Grid, TextColumn
 
 CASES_SHEET = "Cases"
 """The sheet read from a workbook unless ``--sheet`` names another (else the first)."""
+WORKBOOKS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
+"""Workbook extensions and the format each is read as."""
+TEXTS = (".csv", ".txt")
+READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!",
+                           "#VALUE!", "#GETTING_DATA"})
+"""The error values the reader knows; another (``#SPILL!``, ``#CALC!``) stops it reading
+the sheet, and is named as the reason."""
+ACCEPTED = "a workbook (.xlsx, .xlsm, .xlsb, .xls or .ods), a .csv (or delimited .txt) or " \
+    "a .json file"
 
 
 def read_grid(path: str | Path, *, encoding: str | None = None,
@@ -51,12 +73,14 @@ def read_grid(path: str | Path, *, encoding: str | None = None,
     if path.is_dir():
         raise WorkbookError(f"{display} is a folder", [
             Problem(code="not-a-file", file=str(path), message="is a folder, not a file")])
+    if is_lock_file(path):
+        raise WorkbookError(f"{display} is a lock file", [_lock_file_problem(path)])
     suffix = path.suffix.lower()
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path, display, sheet)
-        if suffix in (".csv", ".txt"):
-            return _read_csv(path, display, encoding)
+        if suffix in WORKBOOKS:
+            return _read_workbook(path, display, sheet, WORKBOOKS[suffix])
+        if suffix in TEXTS:
+            return read_csv(path, display, encoding)
         if suffix == ".json":
             return _read_json(path, display)
     except WorkbookError:
@@ -69,12 +93,66 @@ def read_grid(path: str | Path, *, encoding: str | None = None,
         raise WorkbookError(f"{display} cannot be read", [Problem(
             code="unreadable", file=display,
             message=f"could not be read ({type(exc).__name__}: {exc}); save it again from "
-            "Excel, or check that hmic-audit's dependencies are installed as its "
-            "pyproject.toml requires")]) from None
+            "the program that made it, or check that hmic-audit's dependencies are "
+            "installed as its pyproject.toml requires")]) from None
     raise WorkbookError(f"{display}: unsupported file type", [
         Problem(code="unsupported-format", file=display,
-                message=f"has extension {suffix or '(none)'!r}; give an .xlsx, .csv or .json "
-                "file (for .xls, save it as .xlsx in Excel first)")])
+                message=f"has extension {suffix or '(none)'!r}; give {ACCEPTED}")])
+
+
+# Lock files ------------------------------------------------------------------------
+
+_LOCK_MAGIC = (*ZIP_MAGICS, OLE_MAGIC)
+LOCK_FILE_MAX_BYTES = 64 * 1024
+"""Largest file taken for a lock file: Excel's owner files are 165 bytes, LibreOffice's
+lock files a line of text."""
+
+
+def _locked_name(name: str) -> str | None:
+    """The workbook name a lock file's own name stands for, or None when it is not one.
+
+    Excel's owner file is ``~$`` and the workbook's name (for a long name, its first two
+    characters replaced by ``~$``); LibreOffice's is ``.~lock.`` and the name, then ``#``.
+    """
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return name[len(".~lock."):-1]
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    return None
+
+
+def is_lock_file(path: str | Path) -> bool:
+    """Whether a path is the lock file a spreadsheet program keeps beside an open workbook:
+    Excel's owner file ``~$cases.xlsx`` or LibreOffice's ``.~lock.cases.xlsx#``.
+
+    Decided by the name, except that a file holding a real workbook (a zip or an old
+    Excel container) is never a lock file, whatever it is called. Multi-file commands
+    skip these; ``read_grid`` refuses them with ``lock-file``.
+    """
+    path = Path(path)
+    if _locked_name(path.name) is None:
+        return False
+    try:
+        if path.stat().st_size > LOCK_FILE_MAX_BYTES:
+            return False
+        with path.open("rb") as fh:
+            return not fh.read(8).startswith(_LOCK_MAGIC)
+    except OSError:  # not there (or unreadable): the name decides
+        return True
+
+
+def _lock_file_problem(path: Path) -> Problem:
+    name = _locked_name(path.name) or path.name
+    if path.name.startswith("~$") and not (path.parent / name).exists():
+        # Excel shortens a long name's owner file: "~$dget.xlsx" for "Budget.xlsx".
+        found = sorted(p.name for p in path.parent.glob(f"??{glob.escape(name)}")
+                       if p.name != path.name and not p.name.startswith("~$"))
+        if len(found) == 1:
+            name = found[0]
+    program = "LibreOffice" if path.name.startswith(".~lock.") else "Excel"
+    return Problem(code="lock-file", file=path.name,
+                   message=f"is the lock file {program} keeps while {name} is open; it is "
+                   f"not a workbook — give {name}")
 
 
 def _sha256(data: bytes) -> str:
@@ -83,171 +161,151 @@ def _sha256(data: bytes) -> str:
 
 # Workbooks --------------------------------------------------------------------------
 
-def _read_xlsx(path: Path, display: str, sheet: str | None) -> Grid:
-    scan = check_xlsx(path, display)
-    if not scan.ok:
-        raise WorkbookError(f"{display} cannot be read", scan.problems)
+def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Grid:
+    """Pre-flight, then the sheet read by fastexcel: for a large file the read starts at
+    once in a child process (:mod:`~hmic_audit.io.ahead`) and is used only if the
+    pre-flight passes the file."""
+    early = Ahead.start(path, lambda names: _choose(names, sheet, display)) \
+        if ahead.wanted(path) else None
+    try:
+        with container.inflating_alone(early is not None):
+            scan = check_xlsx(path, display) if fmt == "xlsx" else SCANS[fmt](path, display)
+        if not scan.ok:
+            raise WorkbookError(f"{display} cannot be read", scan.problems)
+        if early is not None:
+            names, chosen, facts, batch, numbers = _read_ahead(early, display, sheet, fmt,
+                                                               scan)
+        else:
+            names, chosen, facts, batch, numbers = _read_here(path, display, sheet, fmt,
+                                                              scan)
+    finally:
+        if early is not None:
+            early.cancel()
+    columns = [TextColumn.from_arrow(c) for c in batch.columns]
+    top = _first_filled(columns)
+    if top is None:  # nothing in the sheet holds a value
+        columns, numbers = [], []
+        top = batch.num_rows
+    elif top:
+        columns = [c.take(slice(top, None)) for c in columns]
+    return Grid(
+        file=display, path=path, format=fmt, sheet=chosen, sha256=_sha256(path.read_bytes()),
+        rows=np.arange(top + 1, batch.num_rows + 1, dtype=np.int64), columns=columns,
+        column_numbers=numbers, problems=[p for p in scan.problems if not p.is_error],
+        error_cells={_cell(ref): value for ref, value in facts.errors.items()},
+        uncached={_cell(ref) for ref in facts.uncached},
+        formulas={_cell(ref) for ref in facts.formulas},
+        links={_cell(ref): target for ref, target in facts.links.items()},
+        merged=list(facts.merged), date1904=scan.date1904)
+
+
+Read = tuple[list[str], str, SheetFacts, Any, list[int]]
+"""Sheet names, the sheet chosen, its facts, its Arrow batch and column numbers."""
+
+
+def _read_here(path: Path, display: str, sheet: str | None, fmt: str,
+               scan: WorkbookScan) -> Read:
     import fastexcel
 
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        raise WorkbookError(f"{display} cannot be read", [
-            Problem(code="corrupt-xlsx", file=display,
-                    message=f"could not be read as a workbook ({exc}); save it again from "
-                    "Excel")]) from None
+        raise WorkbookError(f"{display} cannot be read", [_unreadable(display, fmt, exc)]
+                            ) from None
     names = list(reader.sheet_names)
+    chosen = _choose(names, sheet, display)
+    facts = _facts(scan, chosen, display, fmt)
+    try:
+        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
+        batch = loaded.to_arrow()
+        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
+        raise _load_failed(display, fmt, chosen, facts, exc) from None
+    return names, chosen, facts, batch, numbers
+
+
+def _read_ahead(early: Ahead, display: str, sheet: str | None, fmt: str,
+                scan: WorkbookScan) -> Read:
+    loaded = early.result()
+    if loaded is None:
+        raise WorkbookError(f"{display} cannot be read", [_unreadable(
+            display, fmt, RuntimeError("the reader stopped before it had read the sheet"))])
+    if loaded.chosen is None:  # the child could not open the file, or choose a sheet
+        if loaded.names:
+            _choose(loaded.names, sheet, display)
+        raise WorkbookError(f"{display} cannot be read", [
+            _unreadable(display, fmt, RuntimeError(loaded.error or "unknown error"))])
+    facts = _facts(scan, loaded.chosen, display, fmt)
+    if loaded.error is not None or loaded.batch is None:
+        raise _load_failed(display, fmt, loaded.chosen, facts,
+                           RuntimeError(loaded.error or "no data"))
+    return loaded.names, loaded.chosen, facts, loaded.batch, loaded.numbers
+
+
+def _choose(names: list[str], sheet: str | None, display: str) -> str:
+    """The sheet to read: the one named, else ``Cases`` (loosely matched), else the first."""
     if sheet is not None:
         if sheet not in names:
             raise WorkbookError(f"{display}: no sheet {sheet!r}", [
                 Problem(code="missing-sheet", file=display, sheet=sheet,
                         message=f"has no sheet {sheet!r}; its sheets are {', '.join(names)}")])
-        chosen = sheet
-    else:
-        by_key = {header_key(n): n for n in names}
-        if not names:
-            raise WorkbookError(f"{display} has no sheets", [
-                Problem(code="missing-sheet", file=display, message="has no worksheets")])
-        chosen = by_key.get(header_key(CASES_SHEET), names[0])
-    facts = scan.sheets.get(chosen)
-    warnings = [p for p in scan.problems if not p.is_error]
-    sha = _sha256(path.read_bytes())
-    if facts is None or facts.first_row is None:  # nothing in the sheet holds a value
-        return Grid(file=display, path=path, format="xlsx", sheet=chosen, sha256=sha,
-                    rows=np.zeros(0, dtype=np.int64), columns=[], column_numbers=[],
-                    problems=warnings, merged=list(getattr(facts, "merged", [])) if facts else [])
-    try:
-        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string")
-        batch = loaded.to_arrow()
-        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        raise WorkbookError(f"{display} cannot be read", [
-            Problem(code="corrupt-xlsx", file=display, sheet=chosen,
-                    message=f"sheet {chosen!r} could not be read ({exc}); save the workbook "
-                    "again from Excel")]) from None
-    rows = np.arange(batch.num_rows, dtype=np.int64) + facts.first_row
-    return Grid(
-        file=display, path=path, format="xlsx", sheet=chosen, sha256=sha, rows=rows,
-        columns=[TextColumn.from_arrow(c) for c in batch.columns], column_numbers=numbers,
-        problems=warnings,
-        error_cells={_cell(ref): value for ref, value in facts.errors.items()},
-        uncached={_cell(ref) for ref in facts.uncached},
-        merged=list(getattr(facts, "merged", [])))
+        return sheet
+    if not names:
+        raise WorkbookError(f"{display} has no sheets", [
+            Problem(code="missing-sheet", file=display, message="has no worksheets")])
+    by_key = {header_key(n): n for n in names}
+    return by_key.get(header_key(CASES_SHEET), names[0])
+
+
+def _facts(scan: WorkbookScan, chosen: str, display: str, fmt: str) -> SheetFacts:
+    """The chosen sheet's facts; its cells longer than Excel allows are refused."""
+    facts = scan.sheets.get(chosen) or SheetFacts()
+    if facts.too_long:
+        raise WorkbookError(f"{display} has cells longer than Excel allows", [
+            Problem(code="cell-too-long", file=display, sheet=chosen, row=_cell(ref)[0],
+                    cell=ref, value=f"{length:,} characters",
+                    message=f"holds {length:,} characters; Excel's limit is "
+                    f"{EXCEL_CELL_CHARS:,} characters per cell, so the cell cannot be kept "
+                    "as it is. Shorten it (or keep the long text in another file) and save "
+                    f"again from {SAVING_PROGRAM[fmt]}")
+            for ref, length in sorted(facts.too_long.items(), key=lambda i: _cell(i[0]))])
+    return facts
+
+
+def _load_failed(display: str, fmt: str, chosen: str, facts: SheetFacts,
+                 exc: Exception) -> WorkbookError:
+    """The reader could not read the sheet: name any error value it does not know
+    (``#SPILL!``), which is the usual reason; else say what it said."""
+    unknown = {ref: value for ref, value in facts.errors.items() if value not in READER_ERRORS}
+    return WorkbookError(f"{display} cannot be read", [
+        Problem(code="error-cell", file=display, sheet=chosen, row=_cell(ref)[0],
+                cell=ref, value=value,
+                message=f"holds the error {value}, which the reader cannot read (and so "
+                "cannot read the sheet); correct the formula or type the value")
+        for ref, value in sorted(unknown.items(), key=lambda i: _cell(i[0]))
+    ] or [_unreadable(display, fmt, exc, chosen)])
+
+
+def _first_filled(columns: list[TextColumn]) -> int | None:
+    """The first row position where any column holds a value (None: none does)."""
+    firsts = [int(np.argmax(c.index >= 0)) for c in columns if (c.index >= 0).any()]
+    return min(firsts) if firsts else None
+
+
+def _unreadable(display: str, fmt: str, exc: Exception, sheet: str | None = None
+                ) -> Problem:
+    program = SAVING_PROGRAM[fmt]
+    if "password" in str(exc).lower():
+        return Problem(code="encrypted-workbook", file=display,
+                       message="is an encrypted (password-protected) workbook; open it in "
+                       f"{program} and save an unprotected copy")
+    what = f"sheet {sheet!r}" if sheet else "it"
+    return Problem(code=f"corrupt-{fmt}", file=display, sheet=sheet,
+                   message=f"{what} could not be read as a workbook ({exc}); save the "
+                   f"workbook again from {program}")
 
 
 _cell = cell_position
-
-
-# CSV --------------------------------------------------------------------------------
-
-def _decode(raw: bytes, display: str, encoding: str | None) -> tuple[str, list[Problem]]:
-    warnings: list[Problem] = []
-    if encoding:
-        try:
-            text = raw.decode(encoding)
-        except LookupError:
-            raise WorkbookError(f"unknown encoding {encoding!r}", [
-                Problem(code="unknown-encoding", file=display,
-                        message=f"--encoding {encoding!r} is not an encoding Python knows; "
-                        "try utf-8 or cp1252")]) from None
-        except UnicodeDecodeError as exc:
-            raise WorkbookError(f"{display} is not {encoding}", [
-                Problem(code="bad-encoding", file=display,
-                        message=f"is not valid {encoding} (byte {exc.start}); check --encoding")
-            ]) from None
-        return text.removeprefix("\ufeff"), warnings
-    try:
-        return raw.decode("utf-8-sig"), warnings
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise WorkbookError(f"{display}: unknown text encoding", [
-            Problem(code="bad-encoding", file=display,
-                    message=f"is neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
-                    "save it as CSV UTF-8 or pass --encoding")]) from None
-    warnings.append(Problem(
-        code="encoding-guessed", severity=Severity.WARNING, file=display,
-        message="is not UTF-8; read it as Windows-1252 (cp1252). Pass --encoding to choose "
-        "another, or save it as CSV UTF-8"))
-    return text, warnings
-
-
-def _read_csv(path: Path, display: str, encoding: str | None) -> Grid:
-    raw = path.read_bytes()
-    text, warnings = _decode(raw, display, encoding)
-    if "\x00" in text:
-        raise WorkbookError(f"{display} is not a text file", [
-            Problem(code="not-csv", file=display,
-                    message="holds binary data, not CSV text (is it a workbook saved with "
-                    "the wrong extension?)")])
-    try:
-        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    # pyarrow reads UTF-8: the file's own bytes when it is UTF-8, else the decoded text.
-    utf8 = raw.removeprefix(b"\xef\xbb\xbf") if encoding is None and not warnings \
-        else text.encode("utf-8")
-    columns = _csv_arrow(utf8, delimiter) or _csv_rows(text, delimiter)
-    height = len(columns[0]) if columns else 0
-    return Grid(file=display, path=path, format="csv", sheet=None, sha256=_sha256(raw),
-                rows=np.arange(1, height + 1, dtype=np.int64), columns=columns,
-                column_numbers=list(range(1, len(columns) + 1)), problems=warnings)
-
-
-HEAD_LINES = 31
-"""Lines parsed by Python's csv module before pyarrow takes over: the title rows and the
-header, which may be narrower than the table."""
-
-
-def _csv_arrow(data: bytes, delimiter: str) -> list[TextColumn] | None:
-    """Columns parsed by pyarrow, or None when the file is not a clean rectangle below
-    its first lines (pyarrow drops empty lines, losing row numbers, and refuses rows of
-    another width)."""
-    if not data or b"\n\n" in data or b"\r\n\r\n" in data or b"\r\r" in data \
-            or data.startswith((b"\n", b"\r")):
-        return None
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    # The first lines by hand: title rows are often narrower than the table.
-    ends = [-1]
-    while len(ends) <= HEAD_LINES:
-        at = data.find(b"\n", ends[-1] + 1)
-        if at < 0:
-            break
-        ends.append(at)
-    head_text = data[:ends[-1] + 1].decode("utf-8")
-    if '"' in head_text:
-        return None  # a quoted value could span lines: leave it to the csv module
-    head = list(csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter))
-    width = max((len(r) for r in head), default=0)
-    top = next((i for i, r in enumerate(head) if len(r) == width), 0)
-    body = data[ends[top] + 1:]
-    names = [f"f{i}" for i in range(width)]
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter,
-                                             newlines_in_values=b'"' in body),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
-        return None
-    above = [TextColumn.from_texts(r[j] if j < len(r) else "" for r in head[:top])
-             for j in range(width)]
-    return [a.then(TextColumn.from_arrow(c)) for a, c in zip(above, table.columns,
-                                                              strict=True)]
-
-
-def _csv_rows(text: str, delimiter: str) -> list[TextColumn]:
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    width = max((len(r) for r in records), default=0)
-    return [TextColumn.from_texts(r[j] if j < len(r) else "" for r in records)
-            for j in range(width)]
 
 
 # JSON -------------------------------------------------------------------------------
@@ -285,6 +343,9 @@ def json_cell(value: object) -> str:
 
 def _read_json(path: Path, display: str) -> Grid:
     """JSON strictly: duplicate keys, NaN/Infinity and absurd nesting are refused."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise WorkbookError(f"{display} is too large", [too_large(display, size)])
     raw = path.read_bytes()
     try:
         data: Any = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_duplicates,

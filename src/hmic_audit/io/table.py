@@ -171,11 +171,17 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Merged ranges as (top row, left column, bottom row, right column), 1-based."""
     formulas: set[tuple[int, int]] = field(default_factory=set)
-    """(row, column) of formulas whose saved result was read as the cell's value."""
+    """(row, column) of cells holding a formula whose saved value is what was read (the
+    reader does not calculate). Cells in ``links``, ``error_cells`` or ``uncached`` are
+    not repeated here. Found in .xlsx/.xlsm, .xlsb, .xls and .ods."""
     links: dict[tuple[int, int], str] = field(default_factory=dict)
-    """(row, column) -> the other workbook a cell's formula takes its value from."""
+    """(row, column) -> the other workbook the cell's formula refers to, as its user knows
+    it: the file name without its folders (``grades.xlsx``), or ``external workbook 2``
+    when the file does not say which. The value read is the one last saved (or blank, for
+    a cell also in ``uncached``). Found in .xlsx/.xlsm and .ods."""
     delimiter: str | None = None
-    """The delimiter a CSV file was read with (None for other formats)."""
+    """The delimiter a CSV (or delimited .txt) was read with: ``,``, ``;`` or a tab
+    (sniffed from its first lines); None for workbooks and JSON."""
     date1904: bool = False
     """The workbook counts dates in Excel's 1904 date system (serial numbers typed in a
     date column are read with it)."""

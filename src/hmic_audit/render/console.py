@@ -9,11 +9,12 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..problems import Problem
 from ..rubric import Rubric
-from ..scoring.explain import CaseExplanation
+from ..scoring.explain import AuditExplanation, CaseExplanation
 from ..scoring.grading import GradeResult, GradeSummary
+from ..text import plural
 from ..workbook.format import ASSESSORS
+from .fit import fit, records
 
 if TYPE_CHECKING:  # imported lazily at run time: the compare view is not always needed
     from ..analysis.compare import Comparison
@@ -32,19 +33,6 @@ def grade_style(rubric: Rubric, key: str | None) -> str:
     if levels < len(palette):  # spread: best green, worst red
         idx = round(idx * (len(palette) - 1) / max(levels - 1, 1))
     return palette[min(idx, len(palette) - 1)]
-
-
-def problems_view(problems: list[Problem], title: str | None = None) -> RenderableType:
-    """Problems as a list a person can work through, errors first."""
-    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    table.add_column("", no_wrap=True)
-    table.add_column("Where", no_wrap=True, style="bold")
-    table.add_column("Problem")
-    ordered = sorted(problems, key=lambda p: (not p.is_error,))
-    for p in ordered:
-        mark = Text("error", style="red bold") if p.is_error else Text("warning", style="yellow")
-        table.add_row(mark, p.location or "-", p.message)
-    return table
 
 
 def _pct(n: int, total: int) -> str:
@@ -81,21 +69,8 @@ def grade_view(summary: GradeSummary, file: str, rubric: Rubric,
     parts: list[RenderableType] = [Text.assemble(
         ("Graded ", ""), (file, "bold"),
         f" with rubric {rubric.name} v{rubric.version}: "
-        f"{s.cases:,} cases, {s.audits:,} audits")]
-    table = Table(title="Final grades by sample and assessor", title_justify="left")
-    table.add_column("Sample")
-    table.add_column("Assessor")
-    table.add_column("Audits", justify="right")
-    for g in rubric.scale:
-        table.add_column(g.label, justify="right", style=grade_style(rubric, g.key))
-    table.add_column("Ungraded", justify="right")
-    table.add_column("Overrides", justify="right")
-    for d in s.distributions:
-        graded = d.audits - d.ungraded
-        table.add_row(d.sample.value, d.assessor.value, str(d.audits),
-                      *(_pct(d.counts[g], graded) for g in rubric.grade_keys),
-                      str(d.ungraded), str(d.overrides))
-    parts.append(table)
+        f"{plural(s.cases, 'case')}, {plural(s.audits, 'audit')}")]
+    parts.append(fit(_grades_table(s, rubric), fallback=records(_grades_by_row(s, rubric))))
     if overrides:
         t = Table(title="Overrides: the assessor's grade differs from the rubric's",
                   title_justify="left")
@@ -104,10 +79,11 @@ def grade_view(summary: GradeSummary, file: str, rubric: Rubric,
         for ref, assessor, written, computed, score in overrides[:SHOW_AT_MOST]:
             t.add_row(ref, assessor, written, computed,
                       f"{score:.1f}" if score is not None else "-")
-        parts.append(t)
+        parts.append(fit(t))
         if len(s.overrides) > SHOW_AT_MOST:
-            parts.append(Text(f"... and {len(s.overrides) - SHOW_AT_MOST:,} more overrides "
-                              "(all of them are in --out or --format json)", style="dim"))
+            more = plural(len(s.overrides) - SHOW_AT_MOST, "more override")
+            parts.append(Text(f"... and {more} (all of them are in --out or --format json)",
+                              style="dim"))
     if s.not_gradable:
         parts.append(Text(f"Not gradable (too few scored answers): {_some(s.not_gradable)}",
                           style="yellow"))
@@ -117,42 +93,109 @@ def grade_view(summary: GradeSummary, file: str, rubric: Rubric,
     return Group(*parts)
 
 
+def _grades_table(s: GradeSummary, rubric: Rubric) -> Table:
+    """Grades down the side, a column per sample and assessor: as many grades as the
+    rubric has, and the full labels, still fit 80 columns."""
+    table = Table(title="Final grades by sample and assessor", title_justify="left")
+    table.add_column("Final grade")
+    for d in s.distributions:
+        table.add_column(f"{d.sample.value}\n{d.assessor.value}", justify="right")
+    table.add_row("Audits", *(f"{d.audits:,}" for d in s.distributions), end_section=True)
+    for g in rubric.scale:
+        table.add_row(Text(g.label, style=grade_style(rubric, g.key)),
+                      *(_pct(d.counts[g.key], d.audits - d.ungraded)
+                        for d in s.distributions))
+    table.add_row("Ungraded", *(f"{d.ungraded:,}" for d in s.distributions),
+                  end_section=True)
+    table.add_row("Overrides", *(f"{d.overrides:,}" for d in s.distributions))
+    return table
+
+
+def _grades_by_row(s: GradeSummary, rubric: Rubric) -> Table:
+    """The same figures a row per sample and assessor (shown as blocks when the columns
+    of the other view cannot fit)."""
+    table = Table(title="Final grades by sample and assessor")
+    for header in ("Sample and assessor", "Audits", *(g.label for g in rubric.scale),
+                   "Ungraded", "Overrides"):
+        table.add_column(header)
+    for d in s.distributions:
+        graded = d.audits - d.ungraded
+        table.add_row(f"{d.sample.value}, {d.assessor.value}", f"{d.audits:,}",
+                      *(_pct(d.counts[g], graded) for g in rubric.grade_keys),
+                      f"{d.ungraded:,}", f"{d.overrides:,}")
+    return table
+
+
 def explain_view(explanation: CaseExplanation, rubric: Rubric) -> RenderableType:
-    """Each audit of a case: criteria, answers, points lost, caps and the grades."""
+    """Each audit of a case: criteria, answers, points lost, caps and the grades; for an
+    audit without answers (a grades-only workbook), a sentence saying so."""
     parts: list[RenderableType] = []
-    themes = {t.key: t.label for t in rubric.themes}
     for item in explanation.audits:
         g = item.graded
-        table = Table(title=f"Case {g.case_ref} - {rubric.case_type_labels[g.case_type]} - "
-                      f"{g.assessor.value} audit", title_justify="left")
-        for col, justify in (("Theme", "left"), ("Criterion", "left"), ("Question", "left"),
-                             ("Answer", "left"), ("Weight", "right"), ("Points lost", "right")):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
-        for line in item.criteria:
-            answer = line.answer or "(blank)"
-            style = {"no": "red", "partly": "yellow", "yes": "green"}.get(line.answer or "", "dim")
-            lost = f"-{line.points_lost:.1f}" if line.points_lost else ""
-            if line.caps_at:
-                lost += f" cap: {rubric.grade_labels[line.caps_at]}"
-            table.add_row(themes[line.theme], line.id, line.question, Text(answer, style=style),
-                          f"{line.weight:g}", lost)
-        parts.append(table)
-        if g.gradable:
-            band = rubric.grade_labels[g.band_grade or ""]
-            summary = f"Score {g.score:.1f} of 100 -> band {band}"
-            if g.caps:
-                summary += f"; capped by {', '.join(g.caps)}"
-            summary += f" -> computed {rubric.grade_labels[g.computed_grade or '']}"
+        title = (f"Case {g.case_ref} - {rubric.case_type_labels[g.case_type]} - "
+                 f"{g.assessor.value} audit")
+        if item.has_answers:
+            parts.append(fit(_criteria_table(item, rubric, title)))
         else:
-            summary = g.reasons[0].message if g.reasons else "not gradable"
+            parts.append(Text(title, style="italic"))
+        parts.append(_grade_path(item, rubric))
+    return Group(*parts)
+
+
+def _criteria_table(item: AuditExplanation, rubric: Rubric, title: str) -> Table:
+    """Criteria under their theme: the id with its question below it, the answer, the
+    weight and the points lost (with any cap)."""
+    themes = {t.key: t.label for t in rubric.themes}
+    table = Table(title=title, title_justify="left")
+    table.add_column("Theme and criterion")
+    table.add_column("Answer")
+    table.add_column("Weight", justify="right")
+    table.add_column("Points lost", justify="right")
+    theme = None
+    for line in item.criteria:
+        if line.theme != theme:
+            theme = line.theme
+            if table.rows:
+                table.rows[-1].end_section = True
+            table.add_row(Text(themes[line.theme], style="bold"), "", "", "")
+        style = {"no": "red", "partly": "yellow", "yes": "green"}.get(line.answer or "", "dim")
+        lost = f"-{line.points_lost:.1f}" if line.points_lost else ""
+        if line.caps_at:
+            lost += f" cap: {rubric.grade_labels[line.caps_at]}"
+        criterion = Text.assemble((line.id, "cyan"), "\n", (line.question, "dim"))
+        table.add_row(criterion, Text(line.answer or "(blank)", style=style),
+                      f"{line.weight:g}", lost.strip())
+    return table
+
+
+def _grade_path(item: AuditExplanation, rubric: Rubric) -> Text:
+    """Score to band to computed to final grade, in one line; for an audit without
+    answers, that its grade was written, not computed."""
+    g = item.graded
+    labels = rubric.grade_labels
+    if not item.has_answers:
         if g.given_grade:
-            summary += f"; written {rubric.grade_labels[g.given_grade]}"
+            summary = (f"No criterion is answered in this audit: its grade, "
+                       f"{labels[g.given_grade]}, was given in the workbook, not computed "
+                       "from answers")
+        else:
+            summary = "No criterion is answered and no grade was written"
+    elif g.gradable:
+        summary = f"Score {g.score:.1f} of 100 -> band {labels[g.band_grade or '']}"
+        if g.caps:
+            summary += f"; capped by {', '.join(g.caps)}"
+        summary += f" -> computed {labels[g.computed_grade or '']}"
+        if g.given_grade:
+            summary += f"; written {labels[g.given_grade]}"
             if g.override:
                 summary += " (override)"
-        final = rubric.grade_labels.get(g.final_grade or "", "none")
-        parts.append(Text.assemble(summary + "; final ", (final, "bold " + grade_style(
-            rubric, g.final_grade))))
-    return Group(*parts)
+    else:
+        summary = g.reasons[0].message if g.reasons else "not gradable"
+        if g.given_grade:
+            summary += f"; written {labels[g.given_grade]}"
+    final = labels.get(g.final_grade or "", "none")
+    return Text.assemble(summary + "; final ", (final, "bold " + grade_style(
+        rubric, g.final_grade)))
 
 
 def rubric_view(rubric: Rubric) -> RenderableType:
@@ -198,23 +241,33 @@ def fmt_number(v: object) -> str:
 
 
 def spec_table(spec: TableSpec, rubric: Rubric | None = None,
-               at_most: int | None = None) -> RenderableType:
+               at_most: int | None = None) -> RenderableType | None:
     """A rich table from a shared table spec (see ``render.compare_tables``), showing at
-    most ``at_most`` rows and counting the rest."""
-    table = Table(title=spec.title, title_justify="left")
-    for i, h in enumerate(spec.headers):
-        numeric = any(isinstance(r[i], int | float) for r in spec.rows if i < len(r))
-        table.add_column(h, justify="right" if numeric and i else "left")
-    for row in spec.rows[:at_most]:
-        table.add_row(*(fmt_number(v) for v in row))
-    notes: list[RenderableType] = []
+    most ``at_most`` rows and counting the rest; a table without rows is left out (its
+    title and note stand alone when it has a note), and so None when it has neither."""
     more = spec.more + (max(len(spec.rows) - at_most, 0) if at_most is not None else 0)
+    if not spec.rows and not more:
+        if not spec.note:
+            return None
+        return Group(Text(spec.title, style="italic"), Text(spec.note, style="italic"))
+    rows = spec.rows[:at_most]
+    # a column with nothing in it (criteria answered differently, in a grades-only
+    # workbook) is left out too
+    keep = [i for i in range(len(spec.headers))
+            if any(fmt_number(r[i]) for r in rows if i < len(r))]
+    table = Table(title=spec.title, title_justify="left")
+    for i in keep:
+        numeric = any(isinstance(r[i], int | float) for r in rows if i < len(r))
+        table.add_column(spec.headers[i], justify="right" if numeric and i else "left")
+    for row in rows:
+        table.add_row(*(fmt_number(row[i]) if i < len(row) else "" for i in keep))
+    notes: list[RenderableType] = []
     if more:
-        notes.append(Text(f"... and {more:,} more rows (all of them are "
+        notes.append(Text(f"... and {plural(more, 'more row')} (all of them are "
                           "in --out or --format json)", style="dim"))
     if spec.note:
         notes.append(Text(spec.note, style="italic"))
-    return Group(table, *notes) if notes else table
+    return Group(fit(table), *notes)
 
 
 def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
@@ -224,12 +277,16 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
     c = comparison
     head = Text.assemble(
         "Compared ", (", ".join(i.file for i in c.inputs), "bold"),
-        f" with rubric {c.rubric.name} v{c.rubric.version}: {c.pairs} pairs, {c.use} grades, "
-        f"significant at {c.threshold}+ levels")
+        f" with rubric {c.rubric.name} v{c.rubric.version}: {plural(c.pairs, 'pair')}, "
+        f"{c.use} grades, significant at {c.threshold}+ levels")
     parts: list[RenderableType] = [head]
-    parts += [spec_table(t, rubric) for t in comparison_tables(c, rubric, with_cases=False,
-                                                               at_most=SHOW_AT_MOST)]
+    for spec in comparison_tables(c, rubric, with_cases=False, at_most=SHOW_AT_MOST):
+        view = spec_table(spec, rubric)
+        if view is not None:
+            parts.append(view)
     if c.inspector_only:
-        parts.append(Text(f"{c.inspector_only} inspector-selected case(s) have inspector "
-                          "audits only, by design, and are not compared.", style="dim"))
+        has, be = ("has", "is") if c.inspector_only == 1 else ("have", "are")
+        parts.append(Text(f"{plural(c.inspector_only, 'inspector-selected case')} {has} "
+                          f"inspector audits only, by design, and {be} not compared.",
+                          style="dim"))
     return Group(*parts)

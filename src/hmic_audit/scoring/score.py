@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..rubric import ANSWER_CODES, CODE_ANSWERS, Rubric
+from ..text import plural
 
 SCORE_DECIMALS = 6
 """Scores are rounded before banding so 79.99999999 from float arithmetic reads as 80."""
@@ -198,7 +199,7 @@ def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     minimum = rubric.min_answered
     for i in np.flatnonzero(~arrays.gradable).tolist():
         first[i] = [_reason("not-gradable", None, None, 0.0, None,
-                            f"only {int(arrays.answered[i])} scored answer(s); the rubric "
+                            f"only {plural(int(arrays.answered[i]), 'scored answer')}; the rubric "
                             f"needs at least {minimum} (n/a and blank answers do not "
                             "count)")]
     return made, np.asarray(which).reshape(-1).tolist(), bounds, first

@@ -46,7 +46,7 @@ from ..io.sheets import read_grid
 from ..io.table import Grid
 from ..problems import Problem, WorkbookError
 from ..rubric import ANSWER_CODES, Rubric
-from ..text import strip_controls
+from ..text import plural, strip_controls
 from .dates import parse_date
 from .format import Assessor, parse_age, text_value
 from .frame import EXTRA_FIELDS, AuditFrame
@@ -107,7 +107,7 @@ def _place(problem: Problem) -> tuple[int, str, str]:
 
 def _raise(grid: Grid, found: list[Problem]) -> None:
     errors = sum(p.is_error for p in found)
-    raise WorkbookError(f"{grid.file} has {errors} problem(s)", found)
+    raise WorkbookError(f"{grid.file} has {plural(errors, 'problem')}", found)
 
 
 def _layout(sheet: Sheet) -> str | None:
