@@ -188,3 +188,14 @@ def test_a_workbook_in_annex_a_wording_checks_clean(rubric, tmp_path):
     frame, problems = read_audits(write_xlsx(tmp_path / "a.xlsx", headers, rows), rubric)
     assert frame.cases == len(ANNEX_A) and not problems
     assert sorted(set(frame.case_type.tolist())) == list(range(len(ANNEX_A)))
+
+
+def test_the_root_cause_leads(rubric, tmp_path):
+    """A Windows-1252 CSV missing its case type column: the missing column is the first
+    problem shown, before the file-level warning, and no row is reported."""
+    path = tmp_path / "cases.csv"
+    path.write_bytes("Case ref,Assessor,Grade,Notes\nA1,Inspector,Good,cost \xa35\n"
+                     "A2,Inspector,Goood,\n".encode("cp1252"))
+    with pytest.raises(WorkbookError) as caught:
+        read_audits(path, rubric)
+    assert [p.code for p in caught.value.problems] == ["missing-column", "encoding-guessed"]

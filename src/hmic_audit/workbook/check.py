@@ -84,7 +84,8 @@ def check_grid(grid: Grid, rubric: Rubric, *, only: Assessor | None = None,
         header_rule(sheet)
     found = list(grid.problems) + sheet.problems
     if any(p.code in STOPPING for p in sheet.problems):
-        _raise(grid, found)
+        # the root cause first: what stopped the check, then the rest in order
+        _raise(grid, sorted(found, key=lambda p: p.code not in STOPPING))
     sheet.problems = []
     for row_rule in ROW_RULES:
         row_rule(sheet)
