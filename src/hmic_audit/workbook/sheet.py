@@ -90,6 +90,8 @@ class Sheet:
     hidden: set[tuple[int, int]] = field(default_factory=set)
     """(data row, spreadsheet column) of each cell the reader could not read: reported
     once as what it is, never again as blank."""
+    plain_refs: bool = False
+    """Are the case references plain ASCII (so no lookalike can be among them)?"""
     _parsed: dict[str, list[Any]] = field(default_factory=dict)
     _data: dict[int, TextColumn] = field(default_factory=dict)
 
@@ -193,6 +195,7 @@ class Sheet:
             values = [] if column is None else column.values
             if all(v.isascii() and v.isprintable() for v in values):
                 cleaned = [" ".join(v.split()) for v in values]  # NFKC leaves these be
+                self.plain_refs = True
             else:
                 cleaned = [clean_reference(v) for v in values]
             self._parsed["case_ref"] = cleaned

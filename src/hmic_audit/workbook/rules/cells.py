@@ -42,6 +42,8 @@ def case_ref_lookalikes(sheet: Sheet) -> None:
     if column is None:
         return
     refs = sheet.refs()
+    if sheet.plain_refs:
+        return
     folded = [bool(r) and r != " ".join(v.split()) for r, v in zip(refs, column.values,
                                                                      strict=True)]
     sheet.flag("reference-normalised", column.lookup(folded, False, bool), "case_ref",
