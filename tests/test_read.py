@@ -1,4 +1,4 @@
-"""Reading .xlsx, .csv and .json into text cells, keeping the spreadsheet's row numbers."""
+"""Reading workbooks, .csv and .json into text cells, keeping the spreadsheet's row numbers."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ def test_stray_cell_far_away_is_refused_before_the_reader_sees_it(tmp_path: Path
 
 
 def test_unsupported_extension(tmp_path: Path):
-    path = tmp_path / "cases.ods"
+    path = tmp_path / "cases.numbers"
     path.write_bytes(b"x")
     with pytest.raises(WorkbookError) as info:
         read_table(path)

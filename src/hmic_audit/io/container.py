@@ -14,8 +14,6 @@ XML part is refused (entity bombs).
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import queue
 import re
 import struct
@@ -313,25 +311,11 @@ def stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget,
             feed(chunk)
 
 
-_ALONE: contextvars.ContextVar[bool] = contextvars.ContextVar("inflate_alone", default=False)
-
-
-@contextlib.contextmanager
-def inflating_alone(alone: bool = True) -> Iterator[None]:
-    """Within: parts are inflated in the scanning thread (another process, reading the
-    same file ahead, has the other processor)."""
-    token = _ALONE.set(alone)
-    try:
-        yield
-    finally:
-        _ALONE.reset(token)
-
-
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's chunks; a large part is inflated in a second thread, a few chunks
     ahead, so the scan of one chunk overlaps the unpacking of the next."""
     size = CHUNK
-    if info.file_size <= _THREADED or _ALONE.get():
+    if info.file_size <= _THREADED:
         with archive.open(info) as fh:
             while chunk := fh.read(size):
                 yield chunk

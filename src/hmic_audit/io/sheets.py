@@ -35,8 +35,6 @@ import numpy as np
 
 from ..problems import Problem, WorkbookError, cell_position
 from ..text import header_key
-from . import ahead, container
-from .ahead import Ahead
 from .container import (
     EXCEL_CELL_CHARS,
     OLE_MAGIC,
@@ -162,25 +160,24 @@ def _sha256(data: bytes) -> str:
 # Workbooks --------------------------------------------------------------------------
 
 def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Grid:
-    """Pre-flight, then the sheet read by fastexcel: for a large file the read starts at
-    once in a child process (:mod:`~hmic_audit.io.ahead`) and is used only if the
-    pre-flight passes the file."""
-    early = Ahead.start(path, lambda names: _choose(names, sheet, display)) \
-        if ahead.wanted(path) else None
+    scan = check_xlsx(path, display) if fmt == "xlsx" else SCANS[fmt](path, display)
+    if not scan.ok:
+        raise WorkbookError(f"{display} cannot be read", scan.problems)
+    import fastexcel
+
     try:
-        with container.inflating_alone(early is not None):
-            scan = check_xlsx(path, display) if fmt == "xlsx" else SCANS[fmt](path, display)
-        if not scan.ok:
-            raise WorkbookError(f"{display} cannot be read", scan.problems)
-        if early is not None:
-            names, chosen, facts, batch, numbers = _read_ahead(early, display, sheet, fmt,
-                                                               scan)
-        else:
-            names, chosen, facts, batch, numbers = _read_here(path, display, sheet, fmt,
-                                                              scan)
-    finally:
-        if early is not None:
-            early.cancel()
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
+        raise WorkbookError(f"{display} cannot be read", [_unreadable(display, fmt, exc)]
+                            ) from None
+    chosen = _choose(list(reader.sheet_names), sheet, display)
+    facts = _facts(scan, chosen, display, fmt)
+    try:
+        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
+        batch = loaded.to_arrow()
+        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
+        raise _load_failed(display, fmt, chosen, facts, exc) from None
     columns = [TextColumn.from_arrow(c) for c in batch.columns]
     top = _first_filled(columns)
     if top is None:  # nothing in the sheet holds a value
@@ -197,49 +194,6 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
         formulas={_cell(ref) for ref in facts.formulas},
         links={_cell(ref): target for ref, target in facts.links.items()},
         merged=list(facts.merged), date1904=scan.date1904)
-
-
-Read = tuple[list[str], str, SheetFacts, Any, list[int]]
-"""Sheet names, the sheet chosen, its facts, its Arrow batch and column numbers."""
-
-
-def _read_here(path: Path, display: str, sheet: str | None, fmt: str,
-               scan: WorkbookScan) -> Read:
-    import fastexcel
-
-    try:
-        reader = fastexcel.read_excel(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        raise WorkbookError(f"{display} cannot be read", [_unreadable(display, fmt, exc)]
-                            ) from None
-    names = list(reader.sheet_names)
-    chosen = _choose(names, sheet, display)
-    facts = _facts(scan, chosen, display, fmt)
-    try:
-        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
-        batch = loaded.to_arrow()
-        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        raise _load_failed(display, fmt, chosen, facts, exc) from None
-    return names, chosen, facts, batch, numbers
-
-
-def _read_ahead(early: Ahead, display: str, sheet: str | None, fmt: str,
-                scan: WorkbookScan) -> Read:
-    loaded = early.result()
-    if loaded is None:
-        raise WorkbookError(f"{display} cannot be read", [_unreadable(
-            display, fmt, RuntimeError("the reader stopped before it had read the sheet"))])
-    if loaded.chosen is None:  # the child could not open the file, or choose a sheet
-        if loaded.names:
-            _choose(loaded.names, sheet, display)
-        raise WorkbookError(f"{display} cannot be read", [
-            _unreadable(display, fmt, RuntimeError(loaded.error or "unknown error"))])
-    facts = _facts(scan, loaded.chosen, display, fmt)
-    if loaded.error is not None or loaded.batch is None:
-        raise _load_failed(display, fmt, loaded.chosen, facts,
-                           RuntimeError(loaded.error or "no data"))
-    return loaded.names, loaded.chosen, facts, loaded.batch, loaded.numbers
 
 
 def _choose(names: list[str], sheet: str | None, display: str) -> str:
