@@ -163,3 +163,22 @@ def test_force_column_names_forces(runner, tmp_path):
 def test_bad_out(runner, tmp_path):
     result = invoke(runner, "annex", SAMPLE, "--out", tmp_path / "annex.pdf")
     assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
+
+
+def test_forces_sharing_case_references_are_paired_within_each_force(runner, tmp_path):
+    """Two forces' files both number their cases 1-6: each force's audits pair with its
+    own, so the total is the sum of the forces and the cross-tab counts every pair."""
+    paths = []
+    for name, grade in (("Fa", "Good"), ("Fb", "Inadequate")):
+        rows = [[str(n), "self-assessed", "DA", side, grade]
+                for n in range(1, 7) for side in ("force", "inspector")]
+        paths.append(write_xlsx(tmp_path / f"{name}.xlsx", ["Case ref", "Sample", "Case type",
+                                                            "Assessor", "Grade"], rows))
+    out = tmp_path / "n.json"
+    result = invoke(runner, "annex", *paths, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    tables = _json_tables(out)
+    agreement = tables["national_agreement"]
+    pairs = [c["key"] for c in agreement["columns"]].index("pairs")
+    assert [(r[0], r[pairs]) for r in agreement["rows"]] == [("Fa", 6), ("Fb", 6), ("Total", 12)]
+    assert tables["crosstab"]["rows"][-1] == ["Total", 6, 0, 0, 6, 12]

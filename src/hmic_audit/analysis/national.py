@@ -13,30 +13,15 @@ import numpy as np
 from ..rubric import Rubric
 from . import tables as t
 from .annex_table import AnnexTable, Cell, Column, grade_table, percent_cells, share_columns
-from .pool import dense
 from .stats import cohen_kappa, crosstab
 from .tables import Shared
-
-
-def forces_of(shared: Shared) -> tuple[np.ndarray, list[str]]:
-    """Each audit's force (a position in the list returned), and the forces in order."""
-    pool = shared.pool
-    column, values = shared.force_column
-    stems = [r.frame.file.rsplit(".", 1)[0] for r in pool.results]
-    inputs = len(pool.results)
-    combos, inverse = np.unique(column * inputs + pool.source, return_inverse=True)
-    named = [values[c // inputs] or stems[c % inputs] for c in combos.tolist()]
-    names = t.name_order(set(named))
-    rank = np.array([names.index(n) for n in named], dtype=np.int64)
-    return (rank[np.asarray(inverse).reshape(-1)] if len(rank) else
-            np.zeros(0, dtype=np.int64)), names
 
 
 def national_tables(shared: Shared) -> list[AnnexTable]:
     """Grades, the share judged acceptable, and agreement, per force; none when every
     audit belongs to one force."""
     pool, rubric = shared.pool, shared.rubric
-    forces, names = forces_of(shared)
+    forces, names = shared.forces
     if len(names) < 2:
         return []
     grades = t.grades_by_force(pool, rubric, forces, names)
@@ -67,13 +52,12 @@ def _acceptable(grades: t.GradeTable, rubric: Rubric) -> AnnexTable:
 
 def _agreement(shared: Shared, forces: np.ndarray, names: list[str]) -> AnnexTable:
     k = len(shared.rubric.scale)
-    within = t.graded_pairs(shared.pool, dense(forces, shared.key))  # within one force
+    every = shared.pairs  # each case paired within its own force
     rows: list[list[Cell]] = []
     for n, name in enumerate(names):
-        mine = forces[within.force] == n
-        rows.append(_agreement_row(name, within.force_level[mine],
-                                   within.inspector_level[mine], k))
-    every = shared.pairs
+        mine = forces[every.force] == n
+        rows.append(_agreement_row(name, every.force_level[mine],
+                                   every.inspector_level[mine], k))
     rows.append(_agreement_row("Total", every.force_level, every.inspector_level, k))
     return AnnexTable(
         name="national_agreement", title="Force against inspector agreement, by force",

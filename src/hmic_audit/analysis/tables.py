@@ -226,10 +226,26 @@ class Shared:
         return encode(self.pool.extra("force"), "")
 
     @cached_property
+    def forces(self) -> tuple[np.ndarray, list[str]]:
+        """Each audit's force (a position in the list returned) and the forces in
+        publication order: its ``force`` column, else the name of the file it came from
+        (without the extension)."""
+        pool = self.pool
+        column, values = self.force_column
+        stems = [r.frame.file.rsplit(".", 1)[0] for r in pool.results]
+        inputs = len(pool.results)
+        combos, inverse = np.unique(column * inputs + pool.source, return_inverse=True)
+        named = [values[c // inputs] or stems[c % inputs] for c in combos.tolist()]
+        names = name_order(set(named))
+        rank = np.array([names.index(n) for n in named], dtype=np.int64)
+        return (rank[np.asarray(inverse).reshape(-1)] if len(rank) else
+                np.zeros(0, dtype=np.int64)), names
+
+    @cached_property
     def key(self) -> np.ndarray:
         """Per audit, the key force and inspector audits are paired by: the case within
-        its ``force`` column value (a blank column counts as one force)."""
-        return dense(self.force_column[0], self.pool.case)
+        its force (two forces' files may use the same case references)."""
+        return dense(self.forces[0], self.pool.case)
 
     @cached_property
     def pairs(self) -> Pairs:
