@@ -137,3 +137,33 @@ def test_perfect_agreement_has_a_zero_width_interval():
     table = crosstab(np.array([0, 1, 2, 3]), np.array([0, 1, 2, 3]), 4)
     e = cohen_kappa(table, "linear")
     assert e.value == pytest.approx(1.0) and e.se == 0.0 and e.note
+
+
+@pytest.mark.parametrize("pairs", [3, 4, 6, 10, 20, 1000])
+@pytest.mark.parametrize("constant", ["force", "inspectors"])
+def test_one_side_constant_is_kappa_zero_without_an_interval(pairs, constant):
+    """One side gave every case the same grade (once a math domain error, at some sizes):
+    kappa is 0, as scikit-learn gives it, with no interval and no claim of agreement."""
+    rng = np.random.default_rng(pairs)
+    same = np.zeros(pairs, dtype=np.int64)
+    other = rng.integers(0, 4, pairs)
+    other[0], other[1] = 0, 1  # the other side varies
+    a, b = (same, other) if constant == "force" else (other, same)
+    for weighting in ("unweighted", "linear", "quadratic"):
+        e = cohen_kappa(crosstab(a, b, 4), weighting)
+        expected = cohen_kappa_score(a, b, labels=[0, 1, 2, 3],
+                                     weights=SK_WEIGHTS[weighting])
+        assert e.value == 0.0 == pytest.approx(expected, abs=1e-12)
+        assert e.ci_low is None and e.se is None
+        assert f"{constant if constant == 'force' else 'the inspectors'}" in (e.note or "")
+        assert "agrees exactly" not in (e.note or "")
+
+
+def test_kappa_never_fails_on_small_random_tables():
+    rng = np.random.default_rng(11)
+    for _ in range(3000):
+        n = int(rng.integers(2, 12))
+        a, b = rng.integers(0, 4, n), rng.integers(0, 4, n)
+        for weighting in ("unweighted", "linear", "quadratic"):
+            e = cohen_kappa(crosstab(a, b, 4), weighting)
+            assert e.value is None or (e.ci_low is None) == (e.se is None)

@@ -69,17 +69,26 @@ def cohen_kappa(table: np.ndarray, weighting: Weighting = "unweighted") -> Estim
     if math.isclose(p_e, 1.0, abs_tol=1e-12):
         return Estimate(None, note="kappa is undefined: both sides gave every case the same "
                         "grade, so there is no variation to agree on")
+    if rows.max() > 1.0 - 1e-12 or cols.max() > 1.0 - 1e-12:
+        # Agreement is then exactly what chance gives: kappa is 0 whatever the other side
+        # did, and the standard error's formula degenerates (it can even go negative).
+        side = "the force" if rows.max() > 1.0 - 1e-12 else "the inspectors"
+        return Estimate(0.0, note=f"{side} gave every case the same grade, so kappa is 0 "
+                        "whatever the other side did, and has no interval")
     kappa = (p_o - p_e) / (1.0 - p_e)
     w_row = w @ cols  # weighted mean agreement of each row category
     w_col = rows @ w  # ... of each column category
     term = (p * (w - (w_row[:, None] + w_col[None, :]) * (1.0 - kappa)) ** 2).sum()
     variance = (term - (kappa - p_e * (1.0 - kappa)) ** 2) / (n * (1.0 - p_e) ** 2)
-    if variance < 0 and variance > -1e-15:
+    if variance < 0:
+        if variance < -1e-12:
+            return Estimate(kappa, note="the interval cannot be computed for these pairs")
         variance = 0.0
     se = math.sqrt(variance)
+    agree = math.isclose(p_o, 1.0, abs_tol=1e-12)
     return Estimate(kappa, se, kappa - Z_95 * se, kappa + Z_95 * se,
                     note="every pair agrees exactly; the interval has no width"
-                    if se == 0 else None)
+                    if agree and se == 0 else None)
 
 
 def krippendorff_alpha_ordinal(table: np.ndarray) -> Estimate:
