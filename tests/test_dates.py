@@ -106,3 +106,18 @@ def test_each_kind_of_wrong_date_has_its_own_message(tmp_path, rubric, typed, co
     [problem] = caught.value.problems
     assert (problem.code, problem.cell, problem.row) == (code, "D2", 2)
     assert words in problem.message
+
+
+def test_a_column_typed_month_first_is_one_problem_for_the_terminal(tmp_path, rubric):
+    """Every month-first date gets the same message (the value is in ``value``), so the
+    terminal shows one entry for the column, not one per date."""
+    from hmic_audit.problems import WorkbookError
+
+    path = _csv(tmp_path, ["07/31/2014", "07/30/2014", "06/13/2014", "07/07/2014"])
+    with pytest.raises(WorkbookError) as caught:
+        read_audits(path, rubric)
+    problems = caught.value.problems
+    assert [(p.code, p.cell, p.value) for p in problems] == [
+        ("month-first-date", "D2", "07/31/2014"), ("month-first-date", "D3", "07/30/2014"),
+        ("month-first-date", "D4", "06/13/2014")]
+    assert len({p.message for p in problems}) == 1

@@ -438,7 +438,8 @@ UNIT_CASES: dict[str, list[Case]] = {
         Case(lambda p: write_openpyxl(p / "cases.xlsx", long({
             "G6": "07/31/2014", "G8": "25/07/2014"})),
              [("G6", "impossible-date", E, "Review date", "07/31/2014")],
-             words="not a day of the calendar when read day first"),
+             words="not a day of the calendar when read day first (read month first it "
+             "would be 31 July 2014"),
     ],
     "ages": [
         Case(lambda p: write_xlsxwriter(p / "cases.xlsx", long({

@@ -199,3 +199,15 @@ def _wide(tmp_path):
                                               "Inspector grade"],
                       [["W1", "s47", "Good", "Adequate"], ["W2", "DA", None, "Inadequate"],
                        ["W3", "CSE", "RI", None]])
+
+
+def test_a_grades_only_audit_says_so_rather_than_counting_zero_answers(tmp_path):
+    from hmic_audit import read_audits
+
+    rubric = load_rubric()
+    frame, _ = read_audits(_wide(tmp_path), rubric)
+    result = grade(frame, rubric)
+    messages = {r["message"] for rec in result.records(slice(0, len(result)))
+                for r in rec["reasons"]}
+    assert messages == {"no criterion is answered (a grades-only audit), so the rubric "
+                        "computes no grade; the grade written in the workbook is used"}

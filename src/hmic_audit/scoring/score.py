@@ -197,11 +197,15 @@ def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
                 "cap", rule.criterion, rule.when, 0.0, rule.cap,
                 f"{rule.criterion} answered {rule.when}: {effect} at {label} - {rule.reason}"))
     minimum = rubric.min_answered
+    unanswered = _reason("not-gradable", None, None, 0.0, None,
+                         "no criterion is answered (a grades-only audit), so the rubric "
+                         "computes no grade; the grade written in the workbook is used")
     for i in np.flatnonzero(~arrays.gradable).tolist():
-        first[i] = [_reason("not-gradable", None, None, 0.0, None,
-                            f"only {plural(int(arrays.answered[i]), 'scored answer')}; the rubric "
-                            f"needs at least {minimum} (n/a and blank answers do not "
-                            "count)")]
+        answered = int(arrays.answered[i])
+        first[i] = [unanswered if not answered else _reason(
+            "not-gradable", None, None, 0.0, None,
+            f"only {plural(answered, 'scored answer')}; the rubric needs at least {minimum} "
+            "(n/a and blank answers do not count)")]
     return made, np.asarray(which).reshape(-1).tolist(), bounds, first
 
 

@@ -108,9 +108,9 @@ def dates(sheet: Sheet) -> None:
             r.only_day_first for r in readings):
         swapped = column.lookup([r.only_month_first for r in readings], False, bool)
         sheet.flag("month-first-date", swapped, "audit_date",
-                   lambda i: f"{column.text(i)!r} is a date only when read month first, and "
-                   "no date in this column is day first: if the column is typed month "
-                   "first (US order), run again with --month-first", expected="a date")
+                   "this date exists only when read month first, and no date in the column "
+                   "exists only day first: if the column is typed month first (US order), "
+                   "run again with --month-first", expected="a date")
         skip = {k for k, r in enumerate(readings) if r.only_month_first}
     else:
         skip = set()
@@ -140,7 +140,7 @@ def dates(sheet: Sheet) -> None:
         "bad-date": lambda i: f"{column.text(i)!r} is not a date; type it as 03/07/2014 "
         f"(day first), 3 July 2014 or 2014-07-03, or use an Excel date",
         "impossible-date": lambda i: f"{column.text(i)!r} is not a day of the calendar when "
-        f"read {order}",
+        f"read {order}" + _other_order(readings[column.index[i]], month_first),
         "future-date": lambda i: f"{read_as(i)} is in the future; an audit date is the day "
         "the audit was done",
         "early-date": lambda i: f"{read_as(i)} is before {OLDEST_AUDIT_DATE:%Y}; check the "
@@ -150,6 +150,15 @@ def dates(sheet: Sheet) -> None:
         sheet.flag(code, codes == code, "audit_date", message,
                    expected="a past date" if code in ("future-date", "early-date")
                    else "a date")
+
+
+def _other_order(reading: DateReading, month_first: bool) -> str:
+    """A hint when a date exists only in the other order (07/31/2014 read day first)."""
+    other = reading.date(not month_first)
+    if other is None:
+        return ""
+    return (f" (read {'day' if month_first else 'month'} first it would be "
+            f"{other:%d %B %Y}; check the order the column is typed in)")
 
 
 def ages(sheet: Sheet) -> None:
