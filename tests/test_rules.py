@@ -876,3 +876,18 @@ def test_wrong_assessor_message_reads_well(tmp_path, rubric):
 def test_the_same_detail_typed_differently_is_no_disagreement(tmp_path, rubric, changes):
     path = write_openpyxl(tmp_path / "cases.xlsx", long(changes))
     assert not [p for p in found(path, rubric) if p.code.endswith("-differs")]
+
+
+@pytest.mark.parametrize("write, expected", [
+    (lambda p: write_openpyxl(p / "cases.xlsx", long({"F6": "Force", "G6": "31/02/2014"})),
+     [("G6", "impossible-date"), ("F6", "duplicate-audit")]),
+    (lambda p: write_csv(p / "cases.csv", wide({"8": ["W-01", "Self assessed", "DA", "Bury",
+                                                      "Goood", "Good"]})),
+     [("F8", "unknown-grade"), ("B8", "duplicate-audit")]),
+], ids=["long", "wide"])
+def test_a_duplicate_with_another_mistake_is_reported_in_the_same_run(tmp_path, rubric,
+                                                                      write, expected):
+    """Fixing the other mistake must not reveal a duplicate the first run kept quiet."""
+    problems = found(write(tmp_path), rubric)
+    assert [(p.cell, p.code) for p in problems] == expected
+    assert "already" in problems[-1].message

@@ -141,20 +141,45 @@ def _row_number(sheet: Sheet, drafts: Drafts, k: int) -> int:
 
 
 def duplicate_audits(sheet: Sheet, drafts: Drafts) -> None:
-    """``duplicate-audit``: a case audited twice by the same assessor."""
+    """``duplicate-audit``: a case audited twice by the same assessor. Rows with another
+    error take part too (their reference and assessor permitting), so fixing that error
+    does not reveal a duplicate the first run kept quiet about."""
     slot = "assessor" if "assessor" in sheet.columns else "case_ref"
     flagged: set[int] = set()  # a wide row typed twice is one duplicate, not one per grade
     for k in np.flatnonzero(~drafts.kept).tolist():
         if int(drafts.row[k]) in flagged:
             continue
         flagged.add(int(drafts.row[k]))
-        assessor = ASSESSORS[drafts.assessor[k]]
-        article = "an" if assessor is Assessor.INSPECTOR else "a"
         earlier = _row_number(sheet, drafts, int(drafts.first_same[k]))
-        sheet.flag_one("duplicate-audit", int(drafts.row[k]), slot,
-                       f"case {drafts.refs[k]!r} already has {article} {assessor.value} "
-                       f"audit at row {earlier}; each assessor audits a case once",
-                       drafts.refs[k])
+        _duplicate(sheet, int(drafts.row[k]), slot, drafts.refs[k],
+                   ASSESSORS[drafts.assessor[k]], earlier)
+    if not sheet.row_error.any():
+        return
+    refs = sheet.row_refs()
+    if sheet.layout == "long":
+        side = sheet.codes("assessor", ASSESSORS)
+        if sheet.only is not None:
+            side = np.where(side < 0, ASSESSORS.index(sheet.only), side)
+    else:
+        side = np.full(len(sheet), -2)  # one row per case: a repeated row is the duplicate
+    first: dict[tuple[str, int], int] = {}
+    for i in np.flatnonzero((refs != "") & (side != -1)).tolist():
+        at = first.setdefault((refs[i].casefold(), int(side[i])), i)
+        if at != i and i not in flagged and (sheet.row_error[i] or sheet.row_error[at]):
+            flagged.add(i)
+            who = ASSESSORS[side[i]] if side[i] >= 0 else None
+            _duplicate(sheet, i, slot, refs[i], who, int(sheet.rows[at]))
+
+
+def _duplicate(sheet: Sheet, i: int, slot: str, ref: str, assessor: Assessor | None,
+               earlier: int) -> None:
+    if assessor is None:
+        what = f"case {ref!r} is already at row {earlier}; each case has one row"
+    else:
+        article = "an" if assessor is Assessor.INSPECTOR else "a"
+        what = (f"case {ref!r} already has {article} {assessor.value} audit at row {earlier}; "
+                "each assessor audits a case once")
+    sheet.flag_one("duplicate-audit", i, slot, what, ref)
 
 
 def case_type_differs(sheet: Sheet, drafts: Drafts) -> None:
