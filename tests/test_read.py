@@ -59,6 +59,40 @@ def test_cases_sheet_is_preferred_else_the_first(tmp_path: Path):
     assert read_table(other).sheet == "Audits"
 
 
+def test_sheet_named_ignoring_case_and_spacing(tmp_path: Path):
+    """--sheet "audit data" reads the sheet "Audit data"; an exact name wins, and names
+    alike but for case and spacing are never guessed between."""
+    headers, rows = LONG_HEADERS, [["X1", "", "s47", "", "inspector", None, "good"]]
+    path = write_xlsx(tmp_path / "a.xlsx", headers, rows, sheet="Audit data",
+                      extra_sheets=("Instructions",))
+    for given in ("Audit data", "audit data", "AUDIT DATA", " Audit  Data "):
+        assert read_grid(path, sheet=given).sheet == "Audit data"
+    exact = write_xlsx(tmp_path / "b.xlsx", headers, rows, sheet="audit-data",
+                       extra_sheets=("Audit data",))
+    assert read_grid(exact, sheet="audit-data").sheet == "audit-data"
+    with pytest.raises(WorkbookError) as info:
+        read_grid(exact, sheet="AUDIT DATA")
+    [problem] = info.value.problems
+    assert problem.code == "missing-sheet"
+    assert problem.message == ("has no sheet 'AUDIT DATA'; its sheets 'Audit data', "
+                               "'audit-data' differ from it only in case or spacing: give "
+                               "one exactly")
+    with pytest.raises(WorkbookError, match="no sheet 'Summary'"):
+        read_grid(path, sheet="Summary")
+
+
+def test_grid_names_every_sheet_of_the_workbook(tmp_path: Path):
+    headers, rows = LONG_HEADERS, [["X1", "", "s47", "", "inspector", None, "good"]]
+    path = write_xlsx(tmp_path / "a.xlsx", headers, rows, sheet="Audit data",
+                      extra_sheets=("Instructions", "Notes"))
+    grid = read_grid(path)
+    assert grid.sheet == "Instructions"
+    assert grid.sheets == ["Instructions", "Notes", "Audit data"]
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text(CSV_TEXT, encoding="utf-8")
+    assert read_grid(csv_path).sheets == []
+
+
 def test_numbers_and_dates_become_text(tmp_path: Path):
     import datetime as dt
 
@@ -91,6 +125,10 @@ def test_csv_cp1252_is_detected_with_a_warning(tmp_path: Path):
     table = read_table(path)
     assert table.rows[0][1][6] == "Café visit"
     assert [w.code for w in table.problems] == ["encoding-guessed"]
+    # what was done, not an order: the user is told how to change it if it is wrong
+    assert table.problems[0].message == (
+        "is not UTF-8: read as Windows-1252 (cp1252); if that is wrong, name the encoding "
+        "with --encoding, or save the file as CSV UTF-8")
 
 
 def test_csv_encoding_can_be_given(tmp_path: Path):

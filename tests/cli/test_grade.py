@@ -136,7 +136,8 @@ def test_twenty_mistakes_through_the_cli(runner, tmp_path):
     assert len(cells) == len(set(cells)) == 20
     for cell in cells:
         assert f"Cases!{cell}" in result.stderr
-    assert "20 errors" in result.stderr
+    assert "error: twenty.xlsx has 20 problems" in result.stderr
+    assert result.stderr.endswith("Nothing was written.\n")
     assert not (tmp_path / "g.xlsx").exists()
 
 
@@ -228,3 +229,12 @@ def test_quiet_and_progress(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert progress("x").enabled is True
     assert progress("x", quiet=True).enabled is False
+
+
+def test_sheet_named_in_another_case(runner, tmp_path):
+    headers, rows = long_rows_good()
+    path = write_xlsx(tmp_path / "book.xlsx", headers, rows, sheet="Audit data",
+                      extra_sheets=("Instructions",))
+    result = invoke(runner, "grade", path, "--sheet", "audit data")
+    assert result.exit_code == 0, result.stderr
+    assert "Graded book.xlsx" in result.stdout and "2 cases, 3 audits" in result.stdout

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import SAMPLE, invoke, long_rows_good, write_xlsx
+from ..conftest import ROOT, SAMPLE, invoke, long_rows_good, write_xlsx
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile"
 
@@ -243,3 +243,24 @@ def test_future_and_impossible_dates(runner, tmp_path):
     assert result.exit_code == 2
     codes = {(p["cell"], p["code"]) for p in json.loads(result.stdout)["problems"]}
     assert {("F2", "future-date"), ("F3", "impossible-date")} <= codes
+
+
+def test_csv_defusing_is_the_rule_the_readme_states():
+    """OWASP's rule (an apostrophe before =, +, -, @, tab, carriage return), plus line
+    feed, except plain numbers: the README says so, in both places, and the code does it."""
+    from hmic_audit.render.csv import safe_cell
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for stated in ("cell starting with `=`, `+`, `-`, `@`, tab, carriage return or line "
+                   "feed gets a leading apostrophe",
+                   "unless it is a plain number such as `-7` or `+3.5`",
+                   "cells starting with `=`, `+`, `-`, `@`, tab, carriage return or line "
+                   "feed get a leading apostrophe (OWASP's rule against CSV injection), "
+                   "except plain numbers such as `-7` or `+3.5`"):
+        assert stated in readme
+    for start in ("=", "+", "-", "@", "\t", "\r", "\n"):
+        assert safe_cell(f"{start}1+2") == f"'{start}1+2"
+    for number in ("-7", "+3.5", "-0.25", "12"):
+        assert safe_cell(number) == number
+    for text in ("-1+2", "-cmd|' /C calc'!A0", "-7\n", "-\u0663", "+7 ", "-7e3"):
+        assert safe_cell(text) == "'" + text

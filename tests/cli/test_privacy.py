@@ -103,3 +103,58 @@ def test_error_messages_never_quote_free_text(runner, tmp_path, value):
     result = invoke(runner, "grade", cases, "--format", "json")
     assert result.exit_code == 2
     assert "Goodish" in result.stderr and value not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("given", ["SA-001", " sa-001 ", "PSEUDONYM"])
+def test_explain_with_pseudonymise_finds_the_case_and_shows_only_its_pseudonym(
+        runner, monkeypatch, given):
+    """The case is looked up by the pseudonym of its own reference (or by the pseudonym
+    itself), among audits already pseudonymised: no output holds SA-001."""
+    monkeypatch.setenv("HMIC_AUDIT_PSEUDONYM_KEY", KEY)
+    alias = pseudonym(KEY.encode(), "SA-001")
+    ref = alias if given == "PSEUDONYM" else given
+    human = invoke(runner, "grade", SAMPLE, "--pseudonymise", "--explain", ref)
+    assert human.exit_code == 0, human.stderr
+    assert f"Case {alias} - " in human.stdout and "force audit" in human.stdout
+    doc = invoke(runner, "grade", SAMPLE, "--pseudonymise", "--explain", ref, "-f", "json")
+    assert json.loads(doc.stdout)["case_ref"] == alias
+    for text in (human.stdout, human.stderr, doc.stdout):
+        assert re.findall(r"\b(?:SA|IS)-\d{3}\b", text) == []
+
+
+def test_explain_with_pseudonymise_repeats_no_reference_it_cannot_find(runner, monkeypatch):
+    monkeypatch.setenv("HMIC_AUDIT_PSEUDONYM_KEY", KEY)
+    result = invoke(runner, "grade", SAMPLE, "--pseudonymise", "--explain", "SA-0001",
+                    "-f", "json")
+    assert result.exit_code == 2
+    assert "SA-0001" not in result.stdout + result.stderr
+    assert "error: no such case" in result.stderr.splitlines()
+    assert "has no case with the reference given to --explain" in result.stderr
+    assert "Nothing was written" not in result.stderr
+
+
+@pytest.mark.parametrize("source", ["environment", "key file"])
+def test_a_key_too_short_is_called_too_short(runner, tmp_path, monkeypatch, source):
+    args = ["grade", SAMPLE, "--pseudonymise"]
+    if source == "environment":
+        monkeypatch.setenv("HMIC_AUDIT_PSEUDONYM_KEY", "short")
+    else:
+        monkeypatch.delenv("HMIC_AUDIT_PSEUDONYM_KEY", raising=False)
+        (tmp_path / "key.txt").write_text("short\n", encoding="utf-8")
+        args += ["--key-file", tmp_path / "key.txt"]
+    result = invoke(runner, *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: pseudonym key too short\n")
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert "is too short (5 characters): --pseudonymise needs a secret key of at least 16 " \
+        "characters" in said
+    assert "no pseudonym key" not in result.stderr
+
+
+def test_no_key_at_all_is_said_before_any_case_is_read(runner, monkeypatch):
+    """The key is loaded first: its error is the first thing said (no notices about a
+    workbook that will not be used)."""
+    monkeypatch.setenv("HMIC_AUDIT_PSEUDONYM_KEY", "")
+    result = invoke(runner, "grade", SAMPLE, "--pseudonymise")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no pseudonym key\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from rich.console import Console
@@ -21,7 +22,7 @@ from hmic_audit.render.problem_list import (
     row_ranges,
 )
 
-from ..conftest import LONG_HEADERS, invoke, write_xlsx
+from ..conftest import LONG_HEADERS, SAMPLE, invoke, write_xlsx
 
 ROWS = 20_000
 NARROW = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1"})
@@ -68,7 +69,71 @@ def test_grade_and_every_reading_command_groups_too(big_csv, tmp_path):
     result = invoke(NARROW, "grade", big_csv)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) <= 40
-    assert "20,000 errors. Nothing was written." in result.stderr
+    assert result.stderr.startswith("error: big.csv has 20,000 problems\n")
+
+
+def _assessor_typos(tmp_path):
+    """A workbook whose Assessor column is misspelt in 3 rows (rows 3, 5 and 7)."""
+    rows = [[f"C{i}", "inspector-selected", "s47", "Wigan",
+             "Assesorr" if i in (3, 5, 7) else "inspector", "2014-07-01", "Good"]
+            for i in range(2, 9)]
+    return write_xlsx(tmp_path / "typos.xlsx", LONG_HEADERS, rows)
+
+
+def _counts_said(stderr: str) -> list[str]:
+    return re.findall(r"\b3 (?:errors?|problems?)\b", stderr)
+
+
+def test_an_error_is_counted_once_and_nothing_written_only_when_asked(tmp_path):
+    """grade stopping on bad input says what is wrong once (a headline, then the list);
+    "Nothing was written." only when a file was asked for."""
+    bad = _assessor_typos(tmp_path)
+    read_only = invoke(NARROW, "grade", bad)
+    assert read_only.exit_code == 2
+    assert read_only.stderr.startswith("error: typos.xlsx has 3 problems\n")
+    assert _counts_said(read_only.stderr) == ["3 problems"]
+    assert "Nothing was written" not in read_only.stderr
+    writing = invoke(NARROW, "grade", bad, "--out", tmp_path / "graded.csv")
+    assert writing.exit_code == 2
+    assert _counts_said(writing.stderr) == ["3 problems"]
+    assert writing.stderr.splitlines()[-1] == "Nothing was written."
+    assert not (tmp_path / "graded.csv").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "BAD"], ["grade", "BAD", "--explain", "C2"],
+    ["grade", SAMPLE, "--explain", "SA-0001"], ["rubric", "check", "BROKEN"],
+    ["rubric", "show", "MISSING"], ["rubric", "check", "MISSING"],
+], ids=lambda a: " ".join(map(str, a)))
+def test_read_only_commands_never_say_nothing_was_written(tmp_path, args):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nversion: [\n", encoding="utf-8")
+    files = {"BAD": _assessor_typos(tmp_path), "BROKEN": broken,
+             "MISSING": tmp_path / "missing.yaml"}
+    result = invoke(NARROW, *(files.get(a, a) for a in args))
+    assert result.exit_code in (1, 2)
+    assert "error" in result.stderr
+    assert "Nothing was written" not in result.stderr
+    assert len(_counts_said(result.stderr)) <= 2  # validate: its table, its summary
+
+
+def test_the_rows_a_group_leaves_out_are_counted_as_rows():
+    """E13–E15 left out is 3 rows, not '1 more' beside a list of single cells."""
+    problems = [Problem.at_cell("unknown-assessor", "is not an assessor", file="f.xlsx",
+                                sheet="Cases", row=r, column="Assessor", column_index=5)
+                for r in (5, 7, 9, 11, 13, 14, 15)]
+    [group] = group_problems(problems)
+    assert group.location == ("f.xlsx Cases!E5, E7, E9, E11 and 3 more rows (Assessor), "
+                              "7 rows")
+
+
+def test_notices_are_listed_under_a_neutral_header():
+    problems = [_row_problem(2, severity=Severity.WARNING),
+                _row_problem(3, "header-row", "header below a title", Severity.NOTICE)]
+    console = Console(width=80, record=True, color_system=None)
+    console.print(problems_view(problems))
+    header = next(line for line in console.export_text().splitlines() if "Where" in line)
+    assert [c.strip() for c in header.strip("┃").split("┃")] == ["", "Where", "Message"]
 
 
 def test_all_lists_each_problem(big_csv):
@@ -104,7 +169,8 @@ def _row_problem(row: int, code: str = "bad-date", message: str = "is not a date
 
 def test_row_ranges_compress_runs_and_count_the_rest():
     assert row_ranges([2, 3, 4, 7, 9, 10]) == "2–4, 7, 9–10"
-    assert row_ranges([1, 3, 5, 7, 9, 11], prefix="D") == "D1, D3, D5, D7 and 2 more"
+    assert row_ranges([1, 3, 5, 7, 9, 11], prefix="D") == "D1, D3, D5, D7 and 2 more rows"
+    assert row_ranges([1, 3, 5, 7, 9]) == "1, 3, 5, 7 and 1 more row"
 
 
 def test_rows_without_cells_are_ranges_of_rows():

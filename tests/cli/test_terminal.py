@@ -150,3 +150,24 @@ def test_grade_table_too_wide_falls_back_to_a_block_per_sample_and_assessor(rubr
     assert "…" not in text
     assert "inspector-selected, force" in text.splitlines()
     assert "Requires improvement: 250 (25%)" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_piped_output_has_no_trailing_spaces(tmp_path, name):
+    """rich pads titles (and wrapped lines) to the width: a pipe or a file gets none."""
+    result = invoke(_runner(80), *COMMANDS[name](tmp_path))
+    for stream in (result.stdout, result.stderr):
+        padded = [line for line in stream.splitlines() if line.endswith(" ")]
+        assert padded == [], name
+
+
+def test_spaces_held_across_writes_are_dropped_only_before_a_line_end():
+    import io
+
+    from hmic_audit.cli.output import Unpadded
+
+    sink = io.StringIO()
+    stream = Unpadded(sink)
+    for chunk in ("Title   ", "   \nkept  ", "inside  \n", "x \n \n"):
+        stream.write(chunk)
+    assert sink.getvalue() == "Title\nkept  inside\nx\n\n"

@@ -69,3 +69,19 @@ def test_many_bad_rows_are_listed_quickly(runner, tmp_path):
     assert time.monotonic() - started < 30
     assert result.exit_code == 1
     assert json.loads(result.stdout)["errors"] == 20_000
+
+
+def test_no_header_on_the_sheet_read_names_the_other_sheets(runner, tmp_path):
+    """The first sheet is instructions, the audits are on another: the message names the
+    other sheets and the --sheet that reads one, not only "add one above the data"."""
+    headers, rows = long_rows_good()
+    path = write_xlsx(tmp_path / "book.xlsx", headers, rows, sheet="Audit data",
+                      extra_sheets=("Instructions",))
+    result = invoke(runner, "validate", path, "--format", "json")
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["code"], problem["sheet"]) == ("missing-header", "Instructions")
+    assert problem["message"] == (
+        "has no header row with a case reference column (case_ref) in its first 30 rows; "
+        "add one above the data, or, if the audits are on another sheet ('Audit data'), "
+        'name it: --sheet "Audit data"')
+    assert invoke(runner, "validate", path, "--sheet", "Audit data").exit_code == 0

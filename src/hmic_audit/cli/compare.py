@@ -25,6 +25,7 @@ from .output import (
     guarded,
     maybe_pseudonymise,
     progress,
+    pseudonym_key,
     report_problems,
     say,
     show,
@@ -109,6 +110,7 @@ def compare_command(
             code="bad-arguments", message=f"compare takes one workbook or two (self-assessment "
             f"and inspectors'); {given} given")])
     check_out(out, "compare")
+    key = pseudonym_key(pseudonymise, key_file)
     the_rubric = load_rubric(rubric)
     sides: list[Assessor | None] = (
         [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR])
@@ -118,7 +120,7 @@ def compare_command(
             frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
                                           only=only, month_first=month_first)
         report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
-        frames.append(maybe_pseudonymise(frame, pseudonymise, key_file))
+        frames.append(maybe_pseudonymise(frame, key))
     with progress("Comparing", quiet):
         comparison = compare_sets(frames, the_rubric, use=use.value, threshold=threshold,
                                   by=by.value if by else None)

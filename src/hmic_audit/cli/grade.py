@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,10 +25,14 @@ from .output import (
     guarded,
     maybe_pseudonymise,
     progress,
+    pseudonym_key,
     report_problems,
     say,
     show,
 )
+
+if TYPE_CHECKING:
+    from ..scoring.grading import GradeResult
 
 
 @guarded
@@ -57,6 +61,11 @@ def grade_command(
     written, else the rubric's), overrides where the two differ, and audits that could
     not be graded. Bad input stops with every problem listed and exit code 2.
 
+    With --pseudonymise, --explain takes the case's own reference (or its pseudonym)
+    and shows only the pseudonym: the reference is pseudonymised with the same key and
+    looked up among audits already pseudonymised, so no output holds a real reference,
+    and one not found is not repeated back.
+
     Examples:
 
       hmic-audit grade sample_cases/gmp-2014/cases.xlsx
@@ -71,12 +80,13 @@ def grade_command(
     from ..text import plural
 
     check_out(out, "grade")
+    key = pseudonym_key(pseudonymise, key_file)
     the_rubric = load_rubric(rubric)
     with progress(f"Reading {cases.name}", quiet):
         audits, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
                                        month_first=month_first)
     report_problems(warnings, cases.name, show_all=show_all, quiet=quiet)
-    audits = maybe_pseudonymise(audits, pseudonymise, key_file)
+    audits = maybe_pseudonymise(audits, key)
     with progress("Grading", quiet):
         result = grade(audits, the_rubric)
     if out is not None:
@@ -93,7 +103,7 @@ def grade_command(
     if explain is not None:
         from ..scoring.explain import explain_case
 
-        explanation = explain_case(explain, result, the_rubric)
+        explanation = explain_case(_looked_up(explain, result, key), result, the_rubric)
         if format is OutputFormat.json:
             emit_json(render_json(explanation))
         else:
@@ -109,3 +119,21 @@ def grade_command(
 
         show(grade_view(result.summary, result.input.file, the_rubric,
                         override_rows(result, the_rubric)))
+
+
+def _looked_up(case_ref: str, result: GradeResult, key: bytes | None) -> str:
+    """The reference ``--explain`` looks up: as given, or with ``--pseudonymise`` (a
+    ``key``) the pseudonym of the case's own reference, else the pseudonym as given."""
+    if key is None:
+        return case_ref
+    from ..problems import HmicAuditError, Problem
+    from ..text import clean_reference
+    from ..workbook.privacy import pseudonym
+
+    for ref in (pseudonym(key, clean_reference(case_ref)), case_ref):
+        if result.case(ref):
+            return ref
+    raise HmicAuditError("no such case", [Problem(
+        code="unknown-case", file=result.input.file,
+        message="has no case with the reference given to --explain, nor one with that "
+        "pseudonym")])

@@ -52,5 +52,6 @@ QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress display, notices or 'wrote ...' "
     "messages (warnings and errors are still shown).")]
 SheetOpt = Annotated[str | None, typer.Option(
-    "--sheet", metavar="NAME", help="Worksheet to read (default: 'Cases', else the first sheet).",
+    "--sheet", metavar="NAME", help="Worksheet to read (default: 'Cases', else the first "
+    "sheet); its name is matched ignoring case and spacing when no sheet has it exactly.",
     show_default=False)]

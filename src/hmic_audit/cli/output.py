@@ -1,5 +1,7 @@
 """Printing for the commands: data to stdout, words to stderr, one error path.
 
+Piped (into a file or another program), neither stream has spaces at the ends of lines.
+
 Exit codes, decided here and nowhere else: 0 done; 1 a check ran and found problems
 (``finish_check``); 2 bad input or usage (``guarded``; typer's own usage errors exit 2
 too); 130 interrupted (Ctrl-C).
@@ -8,10 +10,12 @@ too); 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import functools
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import typer
 from rich.console import Console, RenderableType
@@ -27,14 +31,49 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+_PADDING = re.compile(r" +\n")
+
+
+class Unpadded:
+    """A text stream that drops the spaces before each line end.
+
+    rich pads a table's title, and each line it wraps, to the width it prints at: in a
+    terminal nobody sees them, but piped into a file, a diff or ``grep`` every such line
+    ends in spaces. Spaces at the end of one write are held back until the next shows
+    whether a line end follows them.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._held = ""
+
+    def write(self, text: str) -> int:
+        joined = _PADDING.sub("\n", self._held + text)
+        body = joined.rstrip(" ")
+        self._held = joined[len(body):]
+        self._stream.write(body)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # isatty, flush, encoding, fileno ...
+        return getattr(self._stream, name)
+
+
+def _piped(stream: TextIO) -> TextIO | None:
+    """``stream`` without trailing spaces when it is not a terminal (None: as it is)."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return None
+    return Unpadded(stream)  # type: ignore[return-value]
+
+
 def out_console() -> Console:
     """Console for data (stdout)."""
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return Console(file=_piped(sys.stdout), highlight=False, soft_wrap=False, markup=False)
 
 
 def err_console() -> Console:
     """Console for messages and progress (stderr)."""
-    return Console(stderr=True, highlight=False, markup=False)
+    return Console(file=_piped(sys.stderr), stderr=True, highlight=False, markup=False)
 
 
 def show(renderable: RenderableType) -> None:
@@ -52,16 +91,20 @@ def emit_json(text: str) -> None:
 
 
 def report_problems(problems: list[Problem], file: str | None = None, *,
-                    show_all: bool = False, quiet: bool = False) -> None:
+                    show_all: bool = False, quiet: bool = False, counted: bool = True
+                    ) -> None:
     """Show problems on stderr, grouped unless ``show_all`` (see ``render.problem_list``),
-    under a title counting them; ``quiet`` leaves out the notices."""
+    under a title counting them (none when ``counted`` is off: a headline has said what
+    is wrong); ``quiet`` leaves out the notices."""
     from ..problems import Severity
     from ..render.problem_list import count_phrase, problems_view
 
     if quiet:
         problems = [p for p in problems if p.severity is not Severity.NOTICE]
     if problems:
-        title = count_phrase(problems) + (f" in {file}" if file else "")
+        title = None
+        if counted:
+            title = count_phrase(problems) + (f" in {file}" if file else "")
         err_console().print(problems_view(problems, title, show_all=show_all))
 
 
@@ -83,13 +126,42 @@ def without_lock_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return kept, skipped
 
 
-def maybe_pseudonymise(audits: AuditFrame, on: bool, key_file: Path | None) -> AuditFrame:
-    """The audits with pseudonymous case references when ``--pseudonymise`` is on."""
+def pseudonym_key(on: bool, key_file: Path | None) -> bytes | None:
+    """The key for ``--pseudonymise`` (None when it is off), loaded before any case is
+    read; a key given but too short is called that, with the length it must have."""
     if not on:
-        return audits
-    from ..workbook.privacy import load_key, pseudonymise
+        return None
+    from ..problems import HmicAuditError, Problem
+    from ..text import plural
+    from ..workbook.privacy import KEY_VARIABLE, MIN_KEY_BYTES, load_key
 
-    return pseudonymise(audits, load_key(key_file))
+    try:
+        return load_key(key_file)
+    except HmicAuditError as exc:
+        # NOTE: load_key says "no pseudonym key" for a key too short as for none at all;
+        # this tells them apart until it does (its file was readable: it got this far).
+        if [p.code for p in exc.problems] != ["no-key"]:
+            raise
+        given = (key_file.read_bytes().strip() if key_file is not None
+                 else os.environ.get(KEY_VARIABLE, "").encode())
+        if not given:
+            raise
+        length = plural(len(given.decode("utf-8", "replace")), "character")
+        which = "holds a key that" if key_file is not None else KEY_VARIABLE
+        raise HmicAuditError("pseudonym key too short", [Problem(
+            code="key-too-short", file=key_file.name if key_file is not None else None,
+            message=f"{which} is too short ({length}): --pseudonymise needs a secret key "
+            f"of at least {MIN_KEY_BYTES} characters")]) from None
+
+
+def maybe_pseudonymise(audits: AuditFrame, key: bytes | None) -> AuditFrame:
+    """The audits with pseudonymous case references when there is a key
+    (``--pseudonymise``: see ``pseudonym_key``)."""
+    if key is None:
+        return audits
+    from ..workbook.privacy import pseudonymise
+
+    return pseudonymise(audits, key)
 
 
 def problems_document(problems: list[Problem]) -> dict[str, Any]:
@@ -105,8 +177,14 @@ def error_document(exc: HmicAuditError) -> dict[str, Any]:
 
 def guarded(fn: F) -> F:
     """Turn bad input (``HmicAuditError``) into a located message and exit code 2, and
-    Ctrl-C into exit code 130. Reads the command's ``format``, ``show_all`` and
-    ``quiet``."""
+    Ctrl-C into exit code 130. Reads the command's ``format``, ``show_all``, ``quiet``
+    and ``out``.
+
+    The message is a headline (``error: bad.xlsx has 7 problems``) and the problems
+    under it, without a title counting them again; a command asked to write a file
+    (``out`` given) closes with "Nothing was written.", a read-only one says nothing of
+    the kind.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -118,19 +196,14 @@ def guarded(fn: F) -> F:
             say("interrupted", style="bold red")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except HmicAuditError as exc:
-            from ..text import plural
-
             if kwargs.get("format") is OutputFormat.json:
                 from ..render.json import render_json
 
                 emit_json(render_json(error_document(exc)))
             say(f"error: {exc.summary}", style="bold red")
             report_problems(exc.problems, show_all=bool(kwargs.get("show_all")),
-                            quiet=bool(kwargs.get("quiet")))
-            errors = sum(p.is_error for p in exc.problems)
-            if errors > 1:
-                say(f"{plural(errors, 'error')}. Nothing was written.", style="dim")
-            else:
+                            quiet=bool(kwargs.get("quiet")), counted=False)
+            if kwargs.get("out") is not None:
                 say("Nothing was written.", style="dim")
             raise typer.Exit(EXIT_BAD_INPUT) from None
 

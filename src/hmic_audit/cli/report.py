@@ -21,7 +21,7 @@ from .options import (
     QuietOpt,
     SheetOpt,
 )
-from .output import guarded, maybe_pseudonymise, progress, report_problems, say
+from .output import guarded, maybe_pseudonymise, progress, pseudonym_key, report_problems, say
 
 
 @guarded
@@ -81,6 +81,7 @@ def report_command(
     if templates is not None and not templates.is_dir():
         raise OutputError("--templates is not a folder", [Problem(
             code="bad-templates", file=str(templates), message="is not a folder")])
+    key = pseudonym_key(pseudonymise, key_file)
     profile, profile_sha = read_profile(force)
     the_rubric = load_rubric(rubric or profile_rubric(profile, force))
     check_profile(profile, the_rubric, force.name)
@@ -89,7 +90,7 @@ def report_command(
                                       month_first=month_first)
     report_problems(warnings, cases.name, show_all=show_all, quiet=quiet)
     threshold = publish_threshold(suppress) if publish else None
-    result = grade(maybe_pseudonymise(frame, pseudonymise, key_file), the_rubric)
+    result = grade(maybe_pseudonymise(frame, key), the_rubric)
     comparison = compare_or_none([result], the_rubric)
     if comparison is None:
         say("note: no case has both a force and an inspector grade, so the report has no "

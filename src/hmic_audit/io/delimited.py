@@ -165,8 +165,8 @@ def _decode(raw: bytes, display: str, encoding: str | None
                     "save it as CSV UTF-8 or pass --encoding")]) from None
     return text, [Problem(
         code="encoding-guessed", severity=Severity.WARNING, file=display,
-        message="is not UTF-8; read it as Windows-1252 (cp1252). Pass --encoding to choose "
-        "another, or save it as CSV UTF-8")], None
+        message="is not UTF-8: read as Windows-1252 (cp1252); if that is wrong, name the "
+        "encoding with --encoding, or save the file as CSV UTF-8")], None
 
 
 @contextlib.contextmanager

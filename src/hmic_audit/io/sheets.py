@@ -11,7 +11,8 @@ message points at the cell a person sees (leading blank rows are then left out, 
 
 * Workbooks: the container is checked first by the pre-flight of its format
   (:mod:`~hmic_audit.io.preflight`), then the sheet (``Cases``, else the first, or the
-  one named) is read with fastexcel (Rust calamine straight into Arrow string columns).
+  one named; a name is matched exactly, else ignoring case and spacing) is read with
+  fastexcel (Rust calamine straight into Arrow string columns).
   A cell longer than Excel's 32,767 characters is refused (``cell-too-long``), naming it.
 * ``.json``: a list of flat objects (or ``{"audits": [...]}``), strictly: duplicate keys,
   NaN and absurd nesting are refused.
@@ -170,7 +171,8 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
     except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
         raise WorkbookError(f"{display} cannot be read", [_unreadable(display, fmt, exc)]
                             ) from None
-    chosen = _choose(list(reader.sheet_names), sheet, display)
+    names = list(reader.sheet_names)
+    chosen = _choose(names, sheet, display)
     facts = _facts(scan, chosen, display, fmt)
     try:
         loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
@@ -193,22 +195,37 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
         uncached={_cell(ref) for ref in facts.uncached},
         formulas={_cell(ref) for ref in facts.formulas},
         links={_cell(ref): target for ref, target in facts.links.items()},
-        merged=list(facts.merged), date1904=scan.date1904)
+        merged=list(facts.merged), date1904=scan.date1904, sheets=names)
 
 
 def _choose(names: list[str], sheet: str | None, display: str) -> str:
-    """The sheet to read: the one named, else ``Cases`` (loosely matched), else the first."""
+    """The sheet to read: the one named, else ``Cases``, else the first (names matched
+    as ``sheets_named`` does)."""
     if sheet is not None:
-        if sheet not in names:
-            raise WorkbookError(f"{display}: no sheet {sheet!r}", [
-                Problem(code="missing-sheet", file=display, sheet=sheet,
-                        message=f"has no sheet {sheet!r}; its sheets are {', '.join(names)}")])
-        return sheet
+        found = sheets_named(names, sheet)
+        if len(found) == 1:
+            return found[0]
+        if found:  # several alike: which one is not guessed
+            listed = ", ".join(repr(n) for n in found)
+            why = f"its sheets {listed} differ from it only in case or spacing: give one exactly"
+        else:
+            why = f"its sheets are {', '.join(names)}"
+        raise WorkbookError(f"{display}: no sheet {sheet!r}", [
+            Problem(code="missing-sheet", file=display, sheet=sheet,
+                    message=f"has no sheet {sheet!r}; {why}")])
     if not names:
         raise WorkbookError(f"{display} has no sheets", [
             Problem(code="missing-sheet", file=display, message="has no worksheets")])
-    by_key = {header_key(n): n for n in names}
-    return by_key.get(header_key(CASES_SHEET), names[0])
+    return (sheets_named(names, CASES_SHEET) or names)[0]
+
+
+def sheets_named(names: list[str], wanted: str) -> list[str]:
+    """The sheets called ``wanted``: the one with exactly that name, else those whose
+    names are the same ignoring case and spacing (``audit data`` finds ``Audit data``,
+    ``CASES`` finds ``Cases``), in the workbook's order."""
+    if wanted in names:
+        return [wanted]
+    return [n for n in names if header_key(n) == header_key(wanted)]
 
 
 def _facts(scan: WorkbookScan, chosen: str, display: str, fmt: str) -> SheetFacts:

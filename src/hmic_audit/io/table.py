@@ -185,6 +185,9 @@ class Grid:
     date1904: bool = False
     """The workbook counts dates in Excel's 1904 date system (serial numbers typed in a
     date column are read with it)."""
+    sheets: list[str] = field(default_factory=list)
+    """Every sheet of the workbook, in its order (the one read among them); [] for CSV
+    and JSON. Lets a message about the sheet read name the others."""
 
     @property
     def height(self) -> int:

@@ -1,8 +1,10 @@
 """CSV rendering, safe to open in a spreadsheet.
 
 UTF-8 with a byte-order mark so Excel reads accents correctly; a cell that starts with
-``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe (OWASP's
-advice against formula injection), except plain numbers such as ``-3.5``; control and
+``=``, ``+``, ``-``, ``@``, tab, carriage return or line feed gets a leading apostrophe
+(OWASP's rule against CSV injection), except a plain number such as ``-7`` or ``+3.5``
+(ASCII digits, one optional point, nothing else), which a spreadsheet can only read as
+that number: text such as ``-1+2`` or ``-cmd|...`` is defused. Control and
 bidirectional characters are shown as ``<U+202E>`` and over-long cells cut visibly.
 """
 
@@ -15,7 +17,9 @@ import re
 from .safe_text import CELL_LIMIT, fit_cell
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+"""A plain number in ASCII digits, matched whole (``$`` would let ``-7`` followed by a
+line break through, and ``\\d`` takes digits of other scripts)."""
 
 
 def safe_cell(value: object, cut: list[str] | None = None) -> str:
@@ -26,7 +30,7 @@ def safe_cell(value: object, cut: list[str] | None = None) -> str:
     text, truncated = fit_cell(str(value))
     if truncated and cut is not None:
         cut.append(text[:40])
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 

@@ -67,7 +67,8 @@ class ProblemGroup:
 
 
 def row_ranges(rows: Sequence[int], prefix: str = "", at_most: int = SHOW_RANGES) -> str:
-    """Sorted row numbers as runs: ``2–20001``, ``F2–F9, F12 and 3 more ranges``."""
+    """Sorted row numbers as runs: ``2–20001``, ``F2–F9, F12, F14, F16 and 7 more rows``
+    (the rows left counted, not the ranges: a range left out may hold many rows)."""
     runs: list[tuple[int, int]] = []
     for row in rows:
         if runs and row == runs[-1][1] + 1:
@@ -76,8 +77,8 @@ def row_ranges(rows: Sequence[int], prefix: str = "", at_most: int = SHOW_RANGES
             runs.append((row, row))
     shown = [f"{prefix}{a}" if a == b else f"{prefix}{a}{DASH}{prefix}{b}"
              for a, b in runs[:at_most]]
-    more = len(runs) - len(shown)
-    return ", ".join(shown) + (f" and {more:,} more" if more else "")
+    left = sum(b - a + 1 for a, b in runs[at_most:])
+    return ", ".join(shown) + (f" and {plural(left, 'more row')}" if left else "")
 
 
 def group_problems(problems: Iterable[Problem]) -> list[ProblemGroup]:
@@ -120,7 +121,7 @@ def problems_view(problems: Sequence[Problem], title: str | None = None, *,
     table = Table(title=title, title_justify="left")
     table.add_column("")
     table.add_column("Where")
-    table.add_column("Problem")
+    table.add_column("Message")  # notices are listed too: not every line is a problem
     for group in shown:
         mark, style = MARKS[group.first.severity]
         dim = "dim" if group.first.severity is Severity.NOTICE else ""

@@ -254,10 +254,16 @@ def locate(grid: Grid, rubric: Rubric, only: Assessor | None = None) -> Sheet:
     when no header row can be found."""
     header_at = find_header(grid)
     if header_at is None:
+        advice = "add one above the data"
+        others = [name for name in grid.sheets if name != grid.sheet]
+        if others:
+            advice += (", or, if the audits are on another sheet ("
+                       + ", ".join(repr(name) for name in others)
+                       + f"), name it: --sheet \"{others[0]}\"")
         raise WorkbookError(f"{grid.file}: no header row", [
             Problem(code="missing-header", file=grid.file, sheet=grid.sheet,
                     message=f"has no header row with a case reference column (case_ref) in "
-                    f"its first {HEADER_SEARCH_ROWS} rows; add one above the data")])
+                    f"its first {HEADER_SEARCH_ROWS} rows; {advice}")])
     below = np.arange(header_at + 1, grid.height)
     filled = np.zeros(len(below), dtype=bool)
     for column in grid.columns:
