@@ -58,7 +58,8 @@ def test_detention_grades(tables, rubric):
 def test_grade_tables_add_up(tables):
     for name in ("grades_by_sample", "grades_by_case_type", "grades_by_area", "crosstab"):
         t = tables[name]
-        body, total = np.array([r[1:] for r in t.rows[:-1]]), t.rows[-1][1:]
+        adds = t.total_of if t.total_of is not None else range(len(t.rows) - 1)
+        body, total = np.array([t.rows[r][1:] for r in adds]), t.rows[-1][1:]
         assert list(body.sum(axis=0)) == total, name
         assert all(r[-1] == sum(r[1:-1]) for r in t.rows), name
 
@@ -91,8 +92,9 @@ def _suppressed_cells_are_not_recoverable(original, published):
 
     for i in range(n_rows):
         constrain([(i, j) for j in range(n_cols - 1)], (i, n_cols - 1))
+    adds = original.total_of if original.total_of is not None else range(n_rows - 1)
     for j in range(n_cols):
-        constrain([(i, j) for i in range(n_rows - 1)], (n_rows - 1, j))
+        constrain([(i, j) for i in adds], (n_rows - 1, j))
     for k, cell in enumerate(unknown):
         c = np.zeros(len(unknown))
         c[k] = 1
@@ -124,6 +126,15 @@ def test_suppression_hides_derived_percentages(tables):
     for row in t.rows:
         if row[t.column("yes")] == MARKER:
             assert row[t.column("yes_pct")] == MARKER and row[t.column("met")] == MARKER
+
+
+def test_sample_and_assessor_total_adds_only_the_inspectors(tables):
+    """Adding a force's audits to the inspectors' audits of the same cases counts nothing
+    real: the total row is every case as the inspectors graded it."""
+    t = tables["grades_by_sample"]
+    assert t.rows[-1][0] == "All cases, inspectors"
+    assert t.rows[-1][1:5] == [8 + 29, 16 + 33, 1 + 4, 5 + 18]
+    assert t.rows[-1][-1] == 114  # cases, not 144 audits
 
 
 @pytest.mark.parametrize("seed", range(60))

@@ -182,3 +182,27 @@ def test_forces_sharing_case_references_are_paired_within_each_force(runner, tmp
     pairs = [c["key"] for c in agreement["columns"]].index("pairs")
     assert [(r[0], r[pairs]) for r in agreement["rows"]] == [("Fa", 6), ("Fb", 6), ("Total", 12)]
     assert tables["crosstab"]["rows"][-1] == ["Total", 6, 0, 0, 6, 12]
+
+
+def test_the_same_workbook_twice_is_refused(runner, tmp_path):
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(SAMPLE.read_bytes())
+    for files in ((SAMPLE, SAMPLE), (SAMPLE, copy)):
+        out = tmp_path / "n.json"
+        result = invoke(runner, "annex", *files, "--out", out)
+        assert result.exit_code == 2 and not out.exists()
+        said = " ".join(result.stderr.split())
+        assert ("is given twice" if files[1] == SAMPLE else
+                "holds the same audits as cases.xlsx (the files are identical)") in said
+
+
+def test_one_force_in_two_files_is_refused(runner, tmp_path):
+    paths = []
+    for name, grade in (("a", "good"), ("b", "inadequate")):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(f"Case ref,Force,Case type,Assessor,Grade\n{name}1,Northshire,DA,"
+                        f"inspector,{grade}\n", encoding="utf-8")
+        paths.append(path)
+    result = invoke(runner, "annex", *paths, "--out", tmp_path / "n.json")
+    assert result.exit_code == 2
+    assert "names force 'Northshire', as a.csv does" in " ".join(result.stderr.split())

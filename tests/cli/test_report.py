@@ -282,7 +282,10 @@ def test_compare_annex_and_report_build_no_per_audit_model(runner, tmp_path, mon
     monkeypatch.setattr(AuditFrame, "audit", refuse)
     monkeypatch.setattr(AuditFrame, "to_audit_set", refuse)
     assert invoke(runner, "compare", SAMPLE, "--by", "area", "-f", "json").exit_code == 0
-    assert invoke(runner, "annex", SAMPLE, SAMPLE_DIR / "cases.xlsx", "--force", FORCE,
+    other = tmp_path / "Otherforce.csv"  # a second force (national tables too)
+    other.write_text("Case ref,Case type,Assessor,Grade\nA1,DA,inspector,good\n"
+                     "A2,s47,inspector,inadequate\n", encoding="utf-8")
+    assert invoke(runner, "annex", SAMPLE, other, "--force", FORCE,
                   "--out", tmp_path / "annex.xlsx").exit_code == 0
     out = tmp_path / "report.md"
     assert invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out).exit_code == 0

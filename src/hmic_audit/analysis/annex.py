@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from ..problems import HmicAuditError, Problem
 from ..profile import ForceProfile, month_label
 from ..rubric import Rubric
+from ..workbook.format import Assessor
 from . import tables as t
 from .annex_table import (
     Annex,
@@ -133,6 +134,46 @@ def ofsted_table(profile: ForceProfile) -> AnnexTable:
               for la in profile.local_authorities])
 
 
+def _forces_kept_apart(shared: Shared) -> None:
+    """Refuse inputs that would count the same audits twice or merge two forces' cases:
+    the same file given twice (by content), or one force named by two files."""
+    problems = []
+    frames = [r.frame for r in shared.pool.results]
+    first: dict[str, str] = {}
+    for frame in frames:
+        if frame.sha256 not in first:
+            first[frame.sha256] = frame.file
+            continue
+        seen = first[frame.sha256]
+        problems.append(Problem(
+            code="duplicate-input", file=frame.file, value=seen,
+            message="is given twice" if seen == frame.file else
+            f"holds the same audits as {seen} (the files are identical); give each "
+            "force's workbook once"))
+    forces, names = shared.forces
+    source = shared.pool.source
+    for n, name in enumerate(names):
+        files = sorted({frames[i].file for i in set(source[forces == n].tolist())})
+        if len(files) > 1 and not problems:
+            problems.append(Problem(
+                code="force-in-two-files", value=name, file=files[1],
+                message=f"names force {name!r}, as {files[0]} does; give each force's "
+                "audits in one workbook (or correct the force column)"))
+    if problems:
+        raise HmicAuditError("the same audits or force given twice", problems)
+
+
+def _grades_by_sample(pool: Pool, rubric: Rubric) -> AnnexTable:
+    """Grades by sample and assessor. Its total adds the inspectors' rows only: adding a
+    force's audits to the inspectors' audits of the same cases counts nothing real."""
+    table = t.grades_by_sample(pool, rubric)
+    inspectors = [r for r, key in enumerate(table.keys)
+                  if isinstance(key, tuple) and key[1] is Assessor.INSPECTOR]
+    return grade_table("grades_by_sample", "Final grades by sample and assessor",
+                       "Sample and assessor", table, rubric,
+                       total=("All cases, inspectors", inspectors))
+
+
 def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
                 profile: ForceProfile | None = None,
                 tables: Sequence[str] | None = None) -> Annex:
@@ -147,12 +188,11 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
             f"{', '.join(TABLE_NAMES)}")])
     shared = Shared(Pool(as_results(inputs, rubric)), rubric)
     pool = shared.pool
+    _forces_kept_apart(shared)
     wanted = set(TABLE_NAMES if tables is None else tables)
     builders: dict[str, Callable[[], AnnexTable | None]] = {
         "case_types": lambda: case_types(t.case_types(pool, rubric)),
-        "grades_by_sample": lambda: grade_table(
-            "grades_by_sample", "Final grades by sample and assessor", "Sample and assessor",
-            t.grades_by_sample(pool, rubric), rubric),
+        "grades_by_sample": lambda: _grades_by_sample(pool, rubric),
         "grades_by_case_type": lambda: grade_table(
             "grades_by_case_type", "Inspectors' final grades by case type", "Type of case",
             t.grades_by_case_type(pool, rubric), rubric),

@@ -50,6 +50,9 @@ class AnnexTable(BaseModel):
     rows: list[list[Cell]]
     total_row: bool = False
     """The last row holds the column sums of the count columns."""
+    total_of: list[int] | None = None
+    """The rows the total row adds up, when not every row above it (e.g. only the
+    inspectors' rows: force and inspector audits of the same cases are not added)."""
     row_sums: list[tuple[str, list[str]]] = []
     """Per row, count columns that add up to another: (total column, part columns)."""
     chart: bool = False
@@ -105,10 +108,11 @@ def share_columns(of: str, denominator: str, label: str) -> list[Column]:
                    denominator=denominator)]
 
 
-def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Rubric
-                ) -> AnnexTable:
+def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Rubric,
+                total: tuple[str, list[int]] | None = None) -> AnnexTable:
     """A grade distribution as published: a row per group (grades, not graded, total),
-    then the column totals; drawn as a bar chart in xlsx."""
+    then the column totals (or ``total``: a label and the rows it adds up); drawn as a bar
+    chart in xlsx."""
     keys = rubric.grade_keys
     columns = [Column(key="group", title=label, kind="label")]
     columns += [Column(key=g, title=rubric.grade_labels[g], kind="count") for g in keys]
@@ -118,6 +122,9 @@ def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Ru
         [group, *counts, ungraded, total] for group, counts, ungraded, total in zip(
             table.labels, table.counts.tolist(), table.ungraded.tolist(),
             table.audits.tolist(), strict=True)]
-    rows.append(["Total", *(sum(count(r[i]) for r in rows) for i in range(1, len(keys) + 3))])
+    label_of_total, adds = total or ("Total", list(range(len(rows))))
+    rows.append([label_of_total, *(sum(count(rows[r][i]) for r in adds)
+                                   for i in range(1, len(keys) + 3))])
     return AnnexTable(name=name, title=title, columns=columns, rows=rows, total_row=True,
+                      total_of=None if total is None else adds,
                       row_sums=[("total", [*keys, "ungraded"])], chart=True)

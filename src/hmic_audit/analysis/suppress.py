@@ -17,6 +17,8 @@ publication (``--publish``) a table too small to publish at all left out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .annex_table import Annex, AnnexTable, Cell
@@ -130,7 +132,10 @@ def _unpin(table: AnnexTable, lines: list[list[tuple[int, int]]],
 def _lines(table: AnnexTable, counts: list[int]) -> list[list[tuple[int, int]]]:
     """Groups of cells tied by a published sum; each line's total comes last."""
     key_index = {c.key: i for i, c in enumerate(table.columns)}
-    body = range(len(table.rows) - 1) if table.total_row else range(len(table.rows))
+    body: Sequence[int] = range(len(table.rows) - 1) if table.total_row else range(
+        len(table.rows))
+    if table.total_row and table.total_of is not None:
+        body = table.total_of
     lines = []
     for total, parts in table.row_sums:
         for r in range(len(table.rows)):
