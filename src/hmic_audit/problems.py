@@ -61,7 +61,8 @@ class Problem(BaseModel):
     """Name of the input file (not its full path: paths can name people)."""
     sheet: str | None = None
     row: int | None = None
-    """Row number as the spreadsheet shows it (1-based, blank rows counted)."""
+    """Row number as the spreadsheet shows it (1-based, blank rows counted); in a YAML
+    file, the line."""
     column: str | None = None
     """Column header as the user wrote it, or a key path for YAML/JSON files."""
     cell: str | None = None
@@ -124,7 +125,9 @@ class Problem(BaseModel):
         elif self.cell:
             parts.append(self.cell)
         elif self.row:
-            parts.append(f"row {self.row}")
+            # A YAML file (rubric, force profile) or a template has lines, not rows.
+            text = (self.file or "").lower().endswith((".yaml", ".yml", ".j2"))
+            parts.append(f"line {self.row}" if text else f"row {self.row}")
         if self.column:
             parts.append(f"({self.column})" if self.row or self.cell else self.column)
         return " ".join(parts)

@@ -17,12 +17,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from .io.yamlfile import pydantic_problems, read_text, yaml_mapping
+from .io.yamlfile import key_lines, located, pydantic_problems, read_text, yaml_mapping
 from .problems import HmicAuditError, Problem
 from .rubric import Answer, Rubric
-from .text import plural
+from .text import closest, label_key, plural
 from .workbook.models import Sample
 
 
@@ -48,6 +48,8 @@ def _month(value: object) -> str:
 
 
 class _Strict(BaseModel):
+    # NOTE: each field's docstring says what it is: ``profile init`` writes it as the
+    # key's comment in the skeleton, and a missing key's message quotes it.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -71,21 +73,30 @@ class Workforce(_Strict):
     """Staff numbers on a date (the Home Office workforce statistics)."""
 
     total: int = Field(ge=0)
+    """Everyone the force employs (a whole number)."""
     police_officers: int = Field(ge=0)
+    """Police officers."""
     police_staff: int = Field(ge=0)
+    """Police staff."""
     pcsos: int = Field(ge=0)
     """Police community support officers."""
     as_at: dt.date
+    """The date the figures are for, YYYY-MM-DD (2014-03-31)."""
+    source: str | None = None
+    """Where the figures come from, cited in a footnote (optional): 'Police workforce,
+    England and Wales, 31 March 2014, Home Office'."""
 
 
 class LocalAuthority(_Strict):
     """A local authority in the force area and its latest Ofsted judgement."""
 
     name: str
+    """The local authority's name (Bolton)."""
     ofsted_judgement: Literal["outstanding", "good", "adequate", "requires improvement",
                               "inadequate"]
+    """Ofsted's latest judgement of its children's services."""
     judgement_month: str
-    """Month of the judgement, ``YYYY-MM``."""
+    """Month of the judgement, YYYY-MM, quoted ("2014-01")."""
 
     _month = field_validator("judgement_month", mode="before")(_month)
 
@@ -97,16 +108,31 @@ class ForceFigure(_Strict):
     """What is counted, written to follow a number: 'staff in the public protection
     division'."""
     value: float = Field(ge=0)
+    """The number: a count, or for a share a fraction between 0 and 1."""
     kind: Literal["count", "share"] = "count"
     """A count, or a share between 0 and 1 (shown in words, e.g. 'about three quarters')."""
     chapter: str
     """Where it appears: ``context``, ``leadership`` or a theme key of the rubric."""
+    sentence: str | None = None
+    """The sentence the figure is shown in, with ``{}`` where the number goes (optional):
+    'The public protection division had {} staff.' Without it, the chapter's counts are
+    joined in one sentence and a share starts its own."""
+    source: str | None = None
+    """Where the figure comes from, cited in a footnote (optional)."""
+
+    @field_validator("sentence")
+    @classmethod
+    def _one_place(cls, value: str | None) -> str | None:
+        if value is not None and value.count("{}") != 1:
+            raise ValueError("must hold {} once, where the number goes")
+        return value
 
 
 class CriterionHighlight(_Strict):
     """A sentence of the findings built from one criterion's answers."""
 
     criterion: str
+    """A criterion id of the rubric (a column header of the audit form)."""
     answer: Answer = "yes"
     """The answer counted (the denominator is every yes, partly or no)."""
     sample: Sample | None = None
@@ -120,7 +146,9 @@ class CaseTypeHighlight(_Strict):
     """A paragraph of the findings about one case type, built from its audits."""
 
     case_type: str
+    """A case type key of the rubric."""
     theme: str
+    """The theme key whose chapter the paragraph goes in."""
     describe_children: bool = False
     """Add the children's ages and how many were girls (aggregates only)."""
 
@@ -129,8 +157,18 @@ class Recommendation(_Strict):
     text: str
     """The recommendation, in Markdown, starting after 'We recommend that'."""
     timescale: Timescale
+    """When it is to be acted on."""
     theme: str | None = None
     """Theme key (or ``leadership``) it answers; it is repeated under that heading."""
+
+
+class NumberStyle(_Strict):
+    """The report's house style for numbers."""
+
+    words_up_to: int = Field(default=20, ge=0, le=20)
+    """Counts up to this are written in words, larger ones as numerals; a list or pair
+    holding a larger count is all numerals ('29, 33, 4 and 18'). 20 follows the 2014
+    reports; 9 is another common style; 0 writes every count as numerals."""
 
 
 class ForceProfile(_Strict):
@@ -142,10 +180,17 @@ class ForceProfile(_Strict):
     """The rubric the inspection used: a shipped name or a path relative to this file
     (``--rubric`` overrides it)."""
     inspection_month: str
-    """``YYYY-MM``."""
+    """Month of the inspection, YYYY-MM, quoted ("2014-07")."""
+    foreword: str = ""
+    """Markdown for the foreword before the first chapter (optional; left out when
+    empty)."""
     publication_date: dt.date
+    """The date the report is published, YYYY-MM-DD; recommendations fall due from it."""
     workforce: Workforce
+    """Staff numbers on a date (the Home Office workforce statistics)."""
     local_authorities: list[LocalAuthority] = Field(min_length=1)
+    """The local authorities in the force area (at least one) and their latest Ofsted
+    judgements."""
     safeguarding_boards: int = Field(ge=0)
     """Local safeguarding children boards in the force area."""
     context: str = ""
@@ -153,18 +198,26 @@ class ForceProfile(_Strict):
     structure: str = ""
     """Markdown about how child protection is organised in the force."""
     figures: list[ForceFigure] = []
+    """Force-level figures that do not come from the cases, each placed in a chapter."""
     narrative: dict[str, str] = {}
     """Markdown per chapter: a theme key, ``findings`` (opening), ``leadership``,
     ``overall``."""
     highlights: dict[str, list[CriterionHighlight]] = {}
     """Per theme key, criterion sentences to weave into the findings."""
     case_types: list[CaseTypeHighlight] = []
+    """Paragraphs about one case type each, built from its audits."""
     recommendations: list[Recommendation] = []
+    """The report's recommendations, grouped by timescale."""
     next_steps: str = ""
     """Markdown; the dates for the force's update and action plan are computed."""
     glossary: dict[str, str] = {}
+    """Glossary terms beyond the rubric's: abbreviation: meaning."""
+    numbers: NumberStyle = NumberStyle()
+    """The report's house style for counts, e.g. numbers: {words_up_to: 9}."""
 
     _month = field_validator("inspection_month", mode="before")(_month)
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    """The line of each key path in the file read (for messages)."""
 
     def check(self, rubric: Rubric) -> list[Problem]:
         """References to the rubric that do not resolve, each with its key path."""
@@ -172,42 +225,46 @@ class ForceProfile(_Strict):
         chapters = themes | {"context", "leadership"}
         found: list[Problem] = []
 
-        def bad(path: str, message: str, value: object) -> None:
+        def bad(path: str, message: str, value: object, choices: list[str] | None = None
+                ) -> None:
+            meant = closest(label_key(str(value)), {label_key(k): k for k in choices or []})
+            tip = f"; did you mean {meant!r}?" if meant else ""
             found.append(Problem(code="bad-reference", column=path, value=str(value),
-                                 message=f"{path} {message}"))
+                                 message=f"{path} {message}{tip}"))
 
         for i, f in enumerate(self.figures):
             if f.chapter not in chapters:
                 bad(f"figures[{i}].chapter", f"is {f.chapter!r}; use context, leadership or "
                     f"a theme of rubric {rubric.name}: {', '.join(rubric.theme_keys)}",
-                    f.chapter)
+                    f.chapter, sorted(chapters))
             if f.kind == "share" and f.value > 1:
                 bad(f"figures[{i}].value", "is a share, so it must be between 0 and 1",
                     f.value)
         for key in self.narrative:
             if key not in themes | {"findings", "leadership", "overall"}:
                 bad(f"narrative.{key}", "is not a theme of the rubric, findings, leadership "
-                    "or overall", key)
+                    "or overall", key, sorted(themes | {"findings", "leadership", "overall"}))
         for key, items in self.highlights.items():
             if key not in themes:
-                bad(f"highlights.{key}", "is not a theme of the rubric", key)
+                bad(f"highlights.{key}", "is not a theme of the rubric", key, sorted(themes))
             for j, h in enumerate(items):
                 if h.criterion not in rubric.criterion_ids:
                     bad(f"highlights.{key}[{j}].criterion", "is not a criterion of rubric "
-                        f"{rubric.name}", h.criterion)
+                        f"{rubric.name}", h.criterion, list(rubric.criterion_ids))
                 if h.answer == "n/a":
                     bad(f"highlights.{key}[{j}].answer", "must be yes, partly or no",
                         h.answer)
         for i, c in enumerate(self.case_types):
             if c.case_type not in rubric.case_type_keys:
                 bad(f"case_types[{i}].case_type", "is not a case type of the rubric",
-                    c.case_type)
+                    c.case_type, list(rubric.case_type_keys))
             if c.theme not in themes:
-                bad(f"case_types[{i}].theme", "is not a theme of the rubric", c.theme)
+                bad(f"case_types[{i}].theme", "is not a theme of the rubric", c.theme,
+                    sorted(themes))
         for i, r in enumerate(self.recommendations):
             if r.theme is not None and r.theme not in themes | {"leadership"}:
                 bad(f"recommendations[{i}].theme", "is not a theme of the rubric or "
-                    "leadership", r.theme)
+                    "leadership", r.theme, sorted(themes | {"leadership"}))
         w = self.workforce
         if w.police_officers + w.police_staff + w.pcsos > w.total:
             bad("workforce.total", "is smaller than officers, staff and PCSOs together",
@@ -230,12 +287,15 @@ def read_profile(path: str | Path) -> tuple[ForceProfile, str]:
         data, problems = yaml_mapping(text, path.name, "force profile")
     if data is None:
         raise ForceProfileError(f"cannot read force profile {path.name}", problems)
+    lines = key_lines(text) if text is not None else {}
     try:
         profile = ForceProfile.model_validate(data)
     except ValidationError as exc:
         raise ForceProfileError(
             f"force profile {path.name} has {plural(exc.error_count(), 'problem')}",
-            pydantic_problems(exc, path.name, "force profile")) from None
+            pydantic_problems(exc, path.name, "force profile", model=ForceProfile,
+                              lines=lines)) from None
+    profile._lines = lines
     return profile, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -249,7 +309,8 @@ def profile_rubric(profile: ForceProfile, path: str | Path) -> str | Path | None
 
 def check_profile(profile: ForceProfile, rubric: Rubric, file: str) -> None:
     """Raise ``ForceProfileError`` listing every reference the rubric cannot resolve."""
-    problems = [p.model_copy(update={"file": file}) for p in profile.check(rubric)]
+    problems = located([p.model_copy(update={"file": file}) for p in profile.check(rubric)],
+                       profile._lines)
     if problems:
         raise ForceProfileError(f"force profile {file} has {plural(len(problems), 'problem')}",
                                 problems)

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .io.yamlfile import pydantic_problems, read_text, yaml_mapping
+from .io.yamlfile import key_lines, pydantic_problems, read_text, yaml_mapping
 from .problems import Problem, RubricError
 from .rubric import Rubric
 from .text import plural
@@ -73,7 +73,8 @@ def parse_rubric(text: str, *, file: str = "<rubric>",
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        return None, pydantic_problems(exc, file, "rubric")
+        return None, pydantic_problems(exc, file, "rubric", model=Rubric,
+                                       lines=key_lines(text))
     if base_file is not None:
         rubric._base = (base_file.name, hashlib.sha256(base_file.read_bytes()).hexdigest())
     problems = [p.model_copy(update={"file": file}) for p in rubric.check()]

@@ -29,7 +29,15 @@ def visible_controls(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*{}\[\]<>|~]|&(?=#?\w+;)|(?<![^\W_])_|_(?![^\W_])")
+"""Characters Markdown can read as markup wherever they stand: backslash, code, emphasis,
+links and images (brackets), autolinks and HTML, table cells, strikethrough, entities
+(``&amp;``), and an underscore not inside a word. Braces too: a tool such as Jekyll
+would run ``{{ ... }}``. Parentheses, ``!``, ``#`` and ``+`` inside a line are plain text
+(``(s.47)``, ``2+ levels``, ``force_own.xlsx`` stay as written)."""
+_MARKDOWN_LEADING = re.compile(r"^(?:#{1,6}(?=\s|$)|[+-](?=\s|$)|[-=]+$|\d{1,9}(?=[.)](?:\s|$)))")
+"""At the start of a value (which may start a line): a heading (``# x``), list item
+(``- x``, ``1. x``), rule or setext underline (``---``, ``===``); not ``-7`` or ``1.0``."""
 
 
 def strip_controls(text: str) -> str:
@@ -40,11 +48,19 @@ def strip_controls(text: str) -> str:
 
 def md_escape(value: object) -> str:
     """Text safe inside a Markdown table cell or paragraph: one line, controls shown,
-    every character Markdown could read as markup escaped."""
+    and only the characters escaped that Markdown could read as markup where they stand
+    (``(s.47)`` and ``force_own.xlsx`` are left alone; ``<script>``, ``[link](...)``,
+    ``*``, ``|`` and a leading ``#`` are escaped)."""
     if value is None:
         return ""
     text = " ".join(visible_controls(str(value)).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    lead = _MARKDOWN_LEADING.match(text)
+    if lead:
+        end = lead.end()
+        text = (text[:end] + "\\" + text[end:]) if text[:1].isdigit() \
+            else "\\" + text
+    return text
 
 
 def clean_text(value: str) -> str:

@@ -206,3 +206,38 @@ def test_one_force_in_two_files_is_refused(runner, tmp_path):
     result = invoke(runner, "annex", *paths, "--out", tmp_path / "n.json")
     assert result.exit_code == 2
     assert "names force 'Northshire', as a.csv does" in " ".join(result.stderr.split())
+
+
+def test_format_json_summarises_what_was_written(runner, tmp_path):
+    import hashlib
+
+    out = tmp_path / "annex.xlsx"
+    result = invoke(runner, "annex", SAMPLE, "--out", out, "--tables",
+                    "case_types,grades_by_case_type", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    [written] = doc["files"]
+    assert (written["path"], written["what"]) == (str(out), "annex")
+    assert written["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert doc["tables"] == ["case_types", "grades_by_case_type"] and doc["left_out"] == []
+    assert doc["counts"] == {"tables": 2, "inputs": 1, "audits": 144}
+    assert [p["code"] for p in doc["problems"]] == ["header-below-title"]
+
+
+def test_format_json_names_each_csv_and_each_table_left_out(runner, tmp_path):
+    rows = [[f"F{i}", "inspector-selected", "Domestic abuse", "inspector", "adequate"]
+            for i in range(12)]
+    rows += [["S1", "self-assessed", "s47", "force", "good"],
+             ["S1", "self-assessed", "s47", "inspector", "good"]]
+    cases = write_xlsx(tmp_path / "c.xlsx", ["Case ref", "Sample", "Case type", "Assessor",
+                                             "Grade"], rows)
+    out = tmp_path / "tables"
+    result = invoke(runner, "annex", cases, "--out", out, "--publish", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert sorted(f["path"] for f in doc["files"]) == sorted(str(p) for p in out.iterdir())
+    assert {f["what"] for f in doc["files"]} == {"table"}
+    assert doc["left_out"]
+    left = [p for p in doc["problems"] if p["code"] == "table-left-out"]
+    assert [p["value"] for p in left] == doc["left_out"]
+    assert doc["warnings"] >= len(left)

@@ -58,8 +58,10 @@ USAGE = [
     ["validate"], ["validate", SAMPLE, "--format", "xml"], ["compare"],
     ["compare", SAMPLE, "--use", "best"], ["compare", SAMPLE, "--threshold", "0"],
     ["annex", SAMPLE], ["annex", SAMPLE, "--out", "a.xlsx", "--suppress", "-1"],
-    ["report", SAMPLE, "--out", "r.html"], ["template"], ["rubric"], ["rubric", "check"],
-    ["rubric", "show", "a", "b"], ["no-such-command"], [],
+    ["report", SAMPLE], ["report", SAMPLE, "--out", "r.html", "--format", "yaml"],
+    ["template"], ["template", "--out", "t.xlsx", "-f", "xml"], ["rubric"],
+    ["rubric", "check"], ["rubric", "show", "a", "b"], ["profile"], ["profile", "init"],
+    ["profile", "check"], ["profile", "check", "a.yaml", "b.yaml"], ["no-such-command"], [],
 ]
 
 

@@ -168,7 +168,7 @@ def test_a_failed_write_changes_nothing(runner, tmp_path, monkeypatch):
     from .test_report import FORCE
 
     out = tmp_path / "report.md"
-    figures = tmp_path / "report.figures.json"
+    figures = tmp_path / "report.md.figures.json"
     out.write_text("old report", encoding="utf-8")
     figures.write_text("old figures", encoding="utf-8")
     real = os.replace
@@ -185,7 +185,7 @@ def test_a_failed_write_changes_nothing(runner, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "nothing was changed" in result.stderr
     assert out.read_text(encoding="utf-8") == "old report"
     assert figures.read_text(encoding="utf-8") == "old figures"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.figures.json", "report.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md", "report.md.figures.json"]
 
 
 def test_1904_date_system_is_honoured(runner, tmp_path):

@@ -83,3 +83,30 @@ def test_three_level_template(runner, tmp_path):
     lists = openpyxl.load_workbook(out)["Lists"]
     grades = [c.value for c in lists["D"][1:] if c.value]
     assert grades == ["Good", "Requires improvement", "Inadequate"]
+
+
+def test_format_json_summarises_what_was_written(runner, tmp_path, rubric):
+    import hashlib
+    import json
+
+    out = tmp_path / "form.xlsx"
+    result = invoke(runner, "template", "--out", out, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is True and doc["problems"] == []
+    assert doc["files"] == [{"path": str(out), "what": "audit form",
+                             "bytes": out.stat().st_size,
+                             "sha256": hashlib.sha256(out.read_bytes()).hexdigest()}]
+    assert doc["counts"] == {"criteria": len(rubric.criteria), "themes": len(rubric.themes),
+                             "case_types": len(rubric.case_types)}
+    assert doc["rubric"] == {"name": rubric.name, "version": rubric.version}
+    assert "wrote" in result.stderr
+
+
+def test_format_json_error_document(runner, tmp_path):
+    import json
+
+    result = invoke(runner, "template", "--out", tmp_path / "form.csv", "-f", "json")
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False and doc["problems"][0]["code"] == "bad-output-format"

@@ -10,13 +10,15 @@ import typer
 from .options import (
     AllOpt,
     EncodingOpt,
+    FormatOpt,
     MonthFirstOpt,
+    OutputFormat,
     PublishOpt,
     QuietOpt,
     RubricOpt,
     SheetOpt,
 )
-from .output import guarded, progress, report_problems, say, without_lock_files
+from .output import finish_writing, guarded, progress, report_problems, say, without_lock_files
 
 
 @guarded
@@ -42,6 +44,7 @@ def annex_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
+    format: FormatOpt = OutputFormat.human,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -50,18 +53,22 @@ def annex_command(
     and the force-against-inspector cross-tab, each proportion with its count,
     denominator and Wilson 95% interval.
 
+    With --format json, a summary of what was written goes to stdout: each file with its
+    size and SHA-256, the tables, and every warning.
+
     Examples:
 
       hmic-audit annex sample_cases/gmp-2014/cases.xlsx --out annex.xlsx
       hmic-audit annex gmp.xlsx wmp.xlsx met.xlsx --out national/ --suppress 3
       hmic-audit annex cases.xlsx --tables case_types,criterion_compliance \\
         --out annex.md
+      hmic-audit annex cases.xlsx --out annex.xlsx --format json
     """
     from .. import grade, load_rubric, read_audits
     from ..analysis.annex import build_annex
     from ..analysis.suppress import protect
     from ..io.write import write_outputs
-    from ..problems import Problem, WorkbookError
+    from ..problems import Problem, Severity, WorkbookError
     from ..profile import load_profile
     from ..render.annex_out import annex_outputs
     from ..render.formats import check_out
@@ -70,6 +77,7 @@ def annex_command(
 
     cases, skipped = without_lock_files(cases)
     report_problems(skipped, quiet=quiet)
+    seen = list(skipped)
     if not cases:
         raise WorkbookError("no cases file to read", [Problem(
             code="no-cases-files", message="every file given is a spreadsheet lock file; "
@@ -86,17 +94,26 @@ def annex_command(
             frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
                                           month_first=month_first)
         report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
+        seen += warnings
         results.append(grade(frame, the_rubric))
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     built = protect(build_annex(results, the_rubric, profile=profile, tables=names),
                     threshold, publish=publish)
     for name in built.refused:
-        say(f"warning: table {name} left out: too few cases to publish without "
-            "identifying a child", style="yellow")
+        message = (f"table {name} left out: too few cases to publish without identifying "
+                   "a child")
+        say(f"warning: {message}", style="yellow")
+        seen.append(Problem(code="table-left-out", severity=Severity.WARNING,
+                            message=message, value=name))
     title = "Annex tables: " + ", ".join(r.input.file for r in results)
     outputs = annex_outputs(built, out, the_rubric, title)
     if folder:
         out.mkdir(parents=True, exist_ok=True)
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
-    if not quiet:
-        say(f"wrote {plural(len(built), 'table')} to {out}")
+    finish_writing(
+        format=format, written=[(path, "table" if folder else "annex", data)
+                                for path, data in outputs.items()],
+        counts={"tables": len(built), "inputs": len(results),
+                "audits": sum(len(r) for r in results)},
+        problems=seen, lines=[f"wrote {plural(len(built), 'table')} to {out}"],
+        quiet=quiet, tables=[t.name for t in built], left_out=list(built.refused))

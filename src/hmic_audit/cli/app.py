@@ -10,6 +10,7 @@ from .annex import annex_command
 from .command import Group, register
 from .compare import compare_command
 from .grade import grade_command
+from .profile import profile_app
 from .report import report_command
 from .rubric import rubric_app
 from .template import template_command
@@ -32,6 +33,7 @@ register(app, "report", report_command)
 register(app, "annex", annex_command)
 register(app, "template", template_command)
 app.add_typer(rubric_app, name="rubric")
+app.add_typer(profile_app, name="profile")
 
 
 def _show_version(value: bool) -> None:

@@ -23,6 +23,10 @@ RubricOpt = Annotated[str | None, typer.Option(
     "--rubric", "-r", metavar="RUBRIC",
     help="Rubric YAML file, or the name of a shipped rubric (default: child-protection-2014).",
     show_default=False)]
+ProfileRubricOpt = Annotated[str | None, typer.Option(
+    "--rubric", "-r", metavar="RUBRIC", show_default=False,
+    help="Rubric YAML file or shipped name (default: the one the force profile names, "
+    "else child-protection-2014).")]
 FormatOpt = Annotated[OutputFormat, typer.Option(
     "--format", "-f", metavar="human|json",
     help="human: tables for people; json: one JSON document on stdout.",

@@ -228,6 +228,48 @@ def finish_check(*, ok: bool, summary: str, problems: list[Problem], format: Out
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+def check_file(file: str, check: Callable[[], str], *, error: type[HmicAuditError],
+               unreadable: set[str], format: OutputFormat, show_all: bool = False,
+               quiet: bool = False) -> None:
+    """Run a checking command on one file (``rubric check``, ``profile check``): ``check``
+    loads and checks it and returns the summary of a clean file, or raises ``error``
+    listing the problems found (exit 1) — unless one of them is ``unreadable`` (the file
+    could not be read at all: bad input, exit 2)."""
+    from ..text import plural
+
+    try:
+        summary, problems, ok = check(), [], True
+    except error as exc:
+        if any(p.code in unreadable for p in exc.problems):
+            raise
+        problems, ok = exc.problems, False
+        summary = f"{file}: {plural(len(problems), 'problem')}"
+    finish_check(ok=ok, summary=summary, problems=problems, format=format,
+                 document={"file": file}, show_all=show_all, quiet=quiet)
+
+
+def finish_writing(*, format: OutputFormat, written: list[tuple[Path, str, bytes]],
+                   counts: dict[str, Any], problems: list[Problem], lines: list[str],
+                   quiet: bool, **facts: Any) -> None:
+    """End a command that wrote files (``report``, ``annex``, ``template``, ``profile
+    init``): with ``--format json``, a summary on stdout — every file written (path as
+    given, what it is, size, SHA-256), the counts, any ``facts``, and every warning and
+    notice; then the ``lines`` ("wrote ...") on stderr unless ``quiet``."""
+    if format is OutputFormat.json:
+        import hashlib
+
+        from ..render.json import render_json
+
+        files = [{"path": str(path), "what": what, "bytes": len(data),
+                  "sha256": hashlib.sha256(data).hexdigest()}
+                 for path, what, data in written]
+        emit_json(render_json({"ok": True, **facts, "files": files, "counts": counts,
+                               **problems_document(problems)}))
+    if not quiet:
+        for line in lines:
+            say(line)
+
+
 class progress:  # noqa: N801 - used like a function: ``with progress("Reading", quiet):``
     """A spinner on stderr for work that takes more than a second.
 

@@ -9,7 +9,7 @@ import typer
 
 from .command import Group, register
 from .options import AllOpt, FormatOpt, OutputFormat, QuietOpt
-from .output import emit_json, finish_check, guarded, show
+from .output import check_file, emit_json, guarded, show
 
 rubric_app = typer.Typer(help="Check or display a grading rubric.", no_args_is_help=True,
                          rich_markup_mode="rich", cls=Group)
@@ -34,19 +34,13 @@ def check_command(rubric: RubricFileArg, format: FormatOpt = OutputFormat.human,
     """
     from ..problems import RubricError
     from ..rubric_file import load_rubric
-    from ..text import plural
 
-    try:
+    def check() -> str:
         loaded = load_rubric(rubric)
-        problems, ok = [], True
-        summary = f"{loaded.name} v{loaded.version}: no problems"
-    except RubricError as exc:
-        if any(p.code in UNREADABLE for p in exc.problems):
-            raise
-        problems, ok = exc.problems, False
-        summary = f"{Path(rubric).name}: {plural(len(problems), 'problem')}"
-    finish_check(ok=ok, summary=summary, problems=problems, format=format,
-                 document={"file": Path(rubric).name}, show_all=show_all, quiet=quiet)
+        return f"{loaded.name} v{loaded.version}: no problems"
+
+    check_file(Path(rubric).name, check, error=RubricError, unreadable=UNREADABLE,
+               format=format, show_all=show_all, quiet=quiet)
 
 
 @guarded

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .options import QuietOpt, RubricOpt
-from .output import guarded, say
+from .options import FormatOpt, OutputFormat, QuietOpt, RubricOpt
+from .output import finish_writing, guarded
 
 
 @guarded
@@ -17,18 +17,21 @@ def template_command(
         "--out", "-o", metavar="FILE", show_default=False,
         help="The blank workbook to write (.xlsx).")],
     rubric: RubricOpt = None,
+    format: FormatOpt = OutputFormat.human,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a blank audit workbook for a rubric, with drop-down lists for every answer.
 
     The Cases sheet has the identity columns and one column per criterion (its question in
     the header's comment); the Instructions sheet lists the criteria by theme. A filled-in
-    copy is valid input to grade.
+    copy is valid input to grade. With --format json, a summary of what was written goes
+    to stdout.
 
     Examples:
 
       hmic-audit template --out audit-form.xlsx
       hmic-audit template --rubric my-rubric.yaml --out audit-form.xlsx
+      hmic-audit template --out audit-form.xlsx --format json
     """
     from .. import load_rubric
     from ..io.write import write_outputs
@@ -38,7 +41,13 @@ def template_command(
 
     check_out(out, "template")
     the_rubric = load_rubric(rubric)
-    write_outputs({out: template_xlsx(the_rubric)})
-    if not quiet:
-        say(f"wrote {out} ({plural(len(the_rubric.criteria), 'criterion', 'criteria')}, "
-            f"rubric {the_rubric.name} v{the_rubric.version})")
+    data = template_xlsx(the_rubric)
+    write_outputs({out: data})
+    finish_writing(
+        format=format, written=[(out, "audit form", data)],
+        counts={"criteria": len(the_rubric.criteria), "themes": len(the_rubric.themes),
+                "case_types": len(the_rubric.case_types)},
+        problems=[], quiet=quiet,
+        lines=[f"wrote {out} ({plural(len(the_rubric.criteria), 'criterion', 'criteria')}, "
+               f"rubric {the_rubric.name} v{the_rubric.version})"],
+        rubric={"name": the_rubric.name, "version": the_rubric.version})

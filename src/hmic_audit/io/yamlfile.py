@@ -11,12 +11,16 @@ at the top. Pydantic's errors become problems whose column is the key path
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import re
+import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..problems import Problem
 
@@ -123,27 +127,229 @@ def key_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def pydantic_problems(exc: ValidationError, file: str, what: str) -> list[Problem]:
-    """One problem per validation error, each naming its key path."""
+def key_lines(text: str) -> dict[str, int]:
+    """The line (1-based) of every key and list item of a YAML document, by key path
+    (``local_authorities[2].ofsted_judgement`` -> 31); empty when the text is no YAML."""
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)  # noqa: S506  (a SafeLoader subclass)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, path: tuple[int | str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    continue
+                lines.setdefault(key_path((*path, key)), key_node.start_mark.line + 1)
+                walk(value, (*path, key))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines.setdefault(key_path((*path, i)), item.start_mark.line + 1)
+                walk(item, (*path, i))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+_PARENT = re.compile(r"(?:\.[^.\[]+|\[\d+\])$")
+
+
+def line_of(path: str, lines: dict[str, int]) -> int | None:
+    """The line of a key path, else of the nearest key above it that is in the file (a
+    missing key is reported where its parent is), else None."""
+    while path:
+        if path in lines:
+            return lines[path]
+        shorter = _PARENT.sub("", path)
+        if shorter == path:
+            return None
+        path = shorter
+    return None
+
+
+def located(problems: list[Problem], lines: dict[str, int]) -> list[Problem]:
+    """The problems, each whose column is a key path given the line it is on."""
+    return [p.model_copy(update={"row": line_of(p.column, lines)})
+            if p.column and p.row is None and line_of(p.column, lines) else p
+            for p in problems]
+
+
+def _options(expected: str) -> list[str]:
+    """``"'a', 'b' or 'c'"`` (pydantic's list of accepted values) -> ``[a, b, c]``."""
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _one_of(value: object, options: list[str]) -> str:
+    """'is 'Goood'; did you mean 'good'? Use outstanding, good, ...' (the suggestion for a
+    typing slip, or for the same word written in other capitals or spacing)."""
+    from ..text import closest, label_key
+
+    use = (", ".join(options[:-1]) + " or " + options[-1]) if len(options) > 1 else \
+        "".join(options)
+    if value is None:
+        return f"is empty: fill it in with {use}"
+    if not isinstance(value, str):
+        return f"must be one of {use}"
+    spellings = {label_key(o): o for o in options}
+    meant = spellings.get(label_key(value)) or closest(label_key(value), spellings)
+    tip = f"; did you mean {meant!r}? Use" if meant else "; use"
+    return f"is {value!r}{tip} {use}"
+
+
+def _type_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> Any:
+    """The type a document holds at ``loc`` according to ``model`` (None when unknown)."""
+    found: Any = model
+    for part in loc:
+        found = _field_type(found, part)
+        if found is None:
+            return None
+    return found
+
+
+def _field_type(holder: Any, part: int | str) -> Any:
+    args = [a for a in get_args(holder) if a is not type(None)]
+    origin = get_origin(holder)
+    if origin is not None and origin not in (list, dict) and len(args) == 1:
+        holder, args, origin = args[0], list(get_args(args[0])), get_origin(args[0])
+    if isinstance(part, int):
+        return args[0] if origin is list and args else None
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if isinstance(holder, type) and issubclass(holder, BaseModel) and \
+            part in holder.model_fields:
+        return holder.model_fields[part].annotation
+    return None
+
+
+@functools.cache
+def field_docs(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's docstring (the string under it in the class body, as for any
+    attribute; a ``Field(description=...)`` wins), by field name, base classes included.
+    Read from the source, so it works with every pydantic version the project allows."""
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls is BaseModel:
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) \
+            else []
+        for node, after in zip(body, body[1:], strict=False):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
+                    isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) \
+                    and isinstance(after.value.value, str):
+                docs[node.target.id] = inspect.cleandoc(after.value.value)
+    for name, info in model.model_fields.items():
+        if info.description:
+            docs[name] = info.description
+    return docs
+
+
+def _plain(err: Any, path: str, what: str, model: type[BaseModel] | None) -> str:
+    """What a pydantic error means, in words a person who wrote the file can act on (never
+    pydantic's own wording, such as 'Field required')."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    loc = tuple(err["loc"])
+    if kind == "extra_forbidden":
+        holder = _model_in(_type_at(model, loc[:-1]), directly=True)
+        tip = ""
+        if holder is not None and isinstance(loc[-1], str):
+            from ..text import closest, label_key
+
+            meant = closest(label_key(loc[-1]), {label_key(k): k for k in holder.model_fields})
+            tip = f"; did you mean {meant!r}?" if meant else ""
+        return f"is not a {what} key (check its spelling){tip}"
+    if kind == "missing":
+        holder = _model_in(_type_at(model, loc[:-1]), directly=True) if loc else None
+        doc = field_docs(holder).get(str(loc[-1]), "") if holder is not None else ""
+        about = f" ({_first_sentence(doc)})" if doc else ""
+        return f"is missing: add it{about}"
+    if value is None and kind == "value_error":
+        return f"is empty: fill it in; it {str(err['msg']).removeprefix('Value error, ')}"
+    if value is None and kind.endswith(("_type", "_parsing")):
+        return "is empty: fill it in"
+    if path.endswith("version") and kind == "string_type":
+        return "must be text: quote it (version: \"1.10\") so YAML keeps it as written"
+    if kind == "string_type" and isinstance(value, bool):
+        return ("was read as true/false: quote it (\"yes\", \"no\", \"on\") so YAML "
+                "keeps it as text")
+    if kind in ("literal_error", "enum"):
+        return _one_of(value, _options(str(ctx.get("expected", ""))))
+    plain = {
+        "int_parsing": "must be a whole number", "int_type": "must be a whole number",
+        "int_from_float": "must be a whole number", "float_parsing": "must be a number",
+        "float_type": "must be a number", "string_type": "must be text",
+        "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+        "date_type": "must be a date written YYYY-MM-DD, such as 2014-12-01",
+        "date_parsing": "must be a date written YYYY-MM-DD, such as 2014-12-01",
+        "date_from_datetime_parsing": "must be a date written YYYY-MM-DD, such as 2014-12-01",
+        "date_from_datetime_inexact": "must be a date without a time of day",
+        "list_type": "must be a list: one item a line, each starting with '- '",
+        "dict_type": "must be a mapping: one 'key: value' a line",
+    }
+    if kind in plain:
+        shown = f" (it is {value!r})" if isinstance(value, str | int | float) and not \
+            isinstance(value, bool) else ""
+        return plain[kind] + shown
+    if kind in ("model_type", "model_attributes_type"):
+        inner = _model_in(_type_at(model, loc), directly=True)
+        keys = f" ({', '.join(inner.model_fields)})" if inner is not None else ""
+        return f"must be a mapping of keys{keys}, one 'key: value' a line"
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length', 1)} item"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than_equal": "or more", "greater_than": "exclusive: more than",
+                 "less_than_equal": "or less", "less_than": "exclusive: less than"}[kind]
+        if kind.endswith("_equal"):
+            return f"must be {bound} {words} (it is {value!r})"
+        return f"must be {words.split(': ')[1]} {bound} (it is {value!r})"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return str(err["msg"])
+
+
+def _model_in(annotation: Any, *, directly: bool = False) -> type[BaseModel] | None:
+    """The model a type is (``directly``: itself or itself or None), or holds anywhere
+    (in a list, in a mapping's values)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if directly and get_origin(annotation) in (list, dict):
+        return None
+    for arg in get_args(annotation):
+        found = _model_in(arg, directly=directly)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_sentence(text: str) -> str:
+    first = " ".join(text.split()).split(". ")[0].rstrip(".")
+    return first[:1].lower() + first[1:]
+
+
+def pydantic_problems(exc: ValidationError, file: str, what: str, *,
+                      model: type[BaseModel] | None = None,
+                      lines: dict[str, int] | None = None) -> list[Problem]:
+    """One problem per validation error, each naming its key path, in plain words (with
+    "did you mean" for a misspelt key or choice when ``model`` is given), and its line
+    when the file's ``lines`` (``key_lines``) are given."""
     problems = []
     for err in exc.errors():
         # NOTE: model validators report at the model's own path; a tagged union adds the
         # member's name to the path, which people never wrote, so it is dropped.
-        path = key_path(tuple(p for p in err["loc"] if not (isinstance(p, str) and
-                                                            p.startswith("function-"))))
-        message = err["msg"]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and
+                                                  p.startswith("function-")))
+        path = key_path(loc)
         value = err.get("input")
-        if err["type"] == "extra_forbidden":
-            message = f"is not a {what} key (check its spelling)"
-        elif path.endswith("version") and err["type"] == "string_type":
-            message = "must be text: quote it (version: \"1.10\") so YAML keeps it as written"
-        elif err["type"] == "string_type" and isinstance(value, bool):
-            message = ("was read as true/false: quote it (\"yes\", \"no\", \"on\") so YAML "
-                       "keeps it as text")
-        elif err["type"] == "value_error":
-            message = message.removeprefix("Value error, ")
+        message = _plain({**err, "loc": loc}, path, what, model)
         shown = None if isinstance(value, dict | list) else value
         problems.append(Problem(code=f"bad-{what.replace(' ', '-')}-field", file=file,
                                 column=path, message=f"{path or what} {message}",
                                 value=None if shown is None else str(shown)))
-    return problems
+    return located(problems, lines) if lines else problems

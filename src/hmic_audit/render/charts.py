@@ -1,21 +1,44 @@
-"""Report charts with matplotlib: SVG for HTML, PNG for Word, byte-for-byte stable.
+"""Report charts with matplotlib: SVG for HTML and Markdown, PNG for Word, byte-for-byte
+stable, each with a title and a description in words for screen readers.
 
 Uses the object-oriented API (no pyplot state), the Agg and SVG backends, the DejaVu font
 matplotlib ships, a fixed SVG id salt and no date or software metadata, so the same data
 always gives the same bytes. Colours come from the rubric's grades. The grade charts
 draw the report's grade tables (:class:`~hmic_audit.analysis.tables.GradeTable`), the
 heat map the comparison's cross-tab: nothing is counted here.
+
+Readable by design: category labels are wrapped, never cut; the rows of the sample
+chart are named in words ("Force's own audits"), not by keys; a count is written inside
+its bar only when the bar is wide enough to hold it; and :func:`describe` gives each
+chart a title and a description listing what it shows, placed in the SVG as ``<title>``
+and ``<desc>`` and in Word as the picture's alternative text.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
+from typing import TYPE_CHECKING
 
 from ..analysis.compare import Comparison
 from ..analysis.tables import GradeTable
 from ..rubric import Rubric
+from ..workbook.format import Assessor, Sample
+
+if TYPE_CHECKING:
+    from ..report.context import ReportContext
 
 FALLBACK = ["#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E4DFEC", "#F2F2F2"]
+WRAP = 26
+"""Characters per line of a category label."""
+
+SAMPLE_WORDS = {
+    (Sample.SELF_ASSESSED, Assessor.FORCE): "Force's own audits (self-assessed cases)",
+    (Sample.SELF_ASSESSED, Assessor.INSPECTOR): "Inspectors (self-assessed cases)",
+    (Sample.INSPECTOR_SELECTED, Assessor.INSPECTOR): "Inspectors (cases they selected)",
+    (Sample.INSPECTOR_SELECTED, Assessor.FORCE): "Force (cases inspectors selected)",
+}
+"""Each row of the sample chart in words."""
 
 
 def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
@@ -33,24 +56,47 @@ def _colours(rubric: Rubric) -> list[str]:
             for i, g in enumerate(rubric.scale)]
 
 
+def wrap(label: str, width: int = WRAP) -> str:
+    """A category label on as many lines as it needs, whole words kept."""
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False,
+                                   break_on_hyphens=False)) or label
+
+
+def row_labels(table: GradeTable) -> list[str]:
+    """The rows of a grade table in words (the sample chart's keys named)."""
+    return [SAMPLE_WORDS.get(key, label) if isinstance(key, tuple) else label
+            for key, label in zip(table.keys, table.labels, strict=True)]
+
+
+def fits(count: int, width: float, span: float) -> bool:
+    """Whether a count's label fits inside a bar ``width`` long on an axis ``span``
+    long: about 2% of the axis for the margins and 1.5% per digit."""
+    return width >= span * (0.02 + 0.015 * len(str(count)))
+
+
 def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric):  # type: ignore[no-untyped-def]
-    fig = _figure(7.5, 0.45 * len(rows) + 1.4)
+    lines = sum(label.count("\n") + 1 for label, _ in rows)
+    fig = _figure(7.5, 0.3 * lines + 0.25 * len(rows) + 1.4)
     ax = fig.add_subplot()
     colours = _colours(rubric)
     labels = [r[0] for r in rows][::-1]
     counts = [r[1] for r in rows][::-1]
+    span = max((sum(c) for c in counts), default=0) or 1
     left = [0] * len(rows)
     for g, grade in enumerate(rubric.scale):
         values = [c[g] for c in counts]
-        bars = ax.barh(labels, values, left=left, color=colours[g], edgecolor="#555555",
-                       linewidth=0.5, label=grade.label)
+        bars = ax.barh(range(len(rows)), values, left=left, color=colours[g],
+                       edgecolor="#555555", linewidth=0.5, label=grade.label)
         for bar, v in zip(bars, values, strict=True):
-            if v:  # inside its bar: the layout need not measure it (the costly part)
+            if v and fits(v, bar.get_width(), span):
+                # inside its bar: the layout need not measure it (the costly part)
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
                         str(v), ha="center", va="center", fontsize=8, in_layout=False)
         left = [a + b for a, b in zip(left, values, strict=True)]
     from matplotlib.ticker import MaxNLocator
 
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_xlim(0, span)
     ax.set_xlabel("Cases")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
@@ -61,15 +107,15 @@ def _stacked(rows: list[tuple[str, list[int]]], rubric: Rubric):  # type: ignore
 
 
 def grades_by_sample(table: GradeTable, rubric: Rubric):  # type: ignore[no-untyped-def]
-    """Stacked bars: final grades of each sample and assessor."""
-    return _stacked(list(zip(table.labels, table.counts.tolist(), strict=True)), rubric)
+    """Stacked bars: final grades of each sample and assessor, rows named in words."""
+    return _stacked([(wrap(label), counts) for label, counts in
+                     zip(row_labels(table), table.counts.tolist(), strict=True)], rubric)
 
 
 def grades_by_case_type(table: GradeTable, rubric: Rubric):  # type: ignore[no-untyped-def]
-    """Stacked bars: inspectors' final grades of each case type (long labels cut)."""
-    rows = [(label if len(label) <= 36 else label[:34] + "...", counts)
-            for label, counts in zip(table.labels, table.counts.tolist(), strict=True)]
-    return _stacked(rows, rubric)
+    """Stacked bars: inspectors' final grades of each case type (long labels wrapped)."""
+    return _stacked([(wrap(label), counts) for label, counts in
+                     zip(table.labels, table.counts.tolist(), strict=True)], rubric)
 
 
 def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyped-def]
@@ -85,7 +131,7 @@ def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyp
         for j in range(k):
             ax.text(j + 0.5, i + 0.5, str(c.crosstab[i][j]), ha="center", va="center",
                     fontsize=9, in_layout=False)
-    labels = [rubric.grade_labels[g].replace(" ", "\n", 1) for g in c.grades]
+    labels = [wrap(rubric.grade_labels[g], 12) for g in c.grades]
     ax.set_xticks([i + 0.5 for i in range(k)], labels, fontsize=8)
     ax.set_yticks([i + 0.5 for i in range(k)], labels, fontsize=8)
     ax.set_xlabel("Inspectors' grade")
@@ -105,12 +151,57 @@ def draw(chart_id: str, data: dict[str, object], rubric: Rubric):  # type: ignor
     raise KeyError(chart_id)
 
 
-def svg(fig) -> str:  # type: ignore[no-untyped-def]
-    """The chart as an SVG element (no XML prolog), stable bytes."""
+def _counts(labels: list[str], counts: list[int]) -> str:
+    """'good 19, adequate 9, requires improvement 2' (grades without a case left out)."""
+    parts = [f"{label.lower()} {n}" for label, n in zip(labels, counts, strict=True) if n]
+    return ", ".join(parts) if parts else "none"
+
+
+def describe(chart_id: str, data: dict[str, object], rubric: Rubric) -> tuple[str, str]:
+    """The chart's title and a description of everything it shows, in words."""
+    grades = [g.label for g in rubric.scale]
+    if chart_id in ("grades_by_sample", "grades_by_case_type"):
+        table: GradeTable = data[chart_id]  # type: ignore[assignment]
+        title = ("Final grades by sample and assessor" if chart_id == "grades_by_sample"
+                 else "Inspectors' final grades by case type")
+        rows = row_labels(table) if chart_id == "grades_by_sample" else table.labels
+        desc = (f"Stacked bar chart, one bar per {table.by}, counting cases by final "
+                "grade. " + " ".join(f"{label}: {_counts(grades, counts)}."
+                                     for label, counts in
+                                     zip(rows, table.counts.tolist(), strict=True)))
+        return title, desc
+    if chart_id == "force_vs_inspectors":
+        c: Comparison = data["comparison"]  # type: ignore[assignment]
+        labels = [rubric.grade_labels[g] for g in c.grades]
+        desc = ("Heat map of the self-assessed cases, the force's grade in rows and the "
+                "inspectors' grade in columns. " + " ".join(
+                    f"Graded {labels[i].lower()} by the force, then by inspectors: "
+                    f"{_counts(labels, row)}." for i, row in enumerate(c.crosstab)
+                    if sum(row)))
+        return "Self-assessed cases: force grade against inspector grade", desc
+    raise KeyError(chart_id)
+
+
+def _xml(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def svg(fig, title: str = "", desc: str = "", id: str = "chart") -> str:  # type: ignore[no-untyped-def]
+    """The chart as an SVG element (no XML prolog), stable bytes; with a title and a
+    description, an image with ``<title>`` and ``<desc>`` that screen readers announce."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    text = text[text.index("<svg"):]
+    if not title:
+        return text
+    head = text.index(">") + 1
+    labelled = (f'<svg role="img" aria-labelledby="{id}-title {id}-desc"'
+                + text[len("<svg"):head]
+                + f'\n <title id="{id}-title">{_xml(title)}</title>'
+                + f'\n <desc id="{id}-desc">{_xml(desc)}</desc>')
+    return labelled + text[head:]
 
 
 def png(fig) -> bytes:  # type: ignore[no-untyped-def]
@@ -118,3 +209,9 @@ def png(fig) -> bytes:  # type: ignore[no-untyped-def]
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def chart_svg(chart_id: str, ctx: ReportContext) -> str:
+    """A report chart as SVG with its title and description."""
+    title, desc = describe(chart_id, ctx.chart_data, ctx.rubric)
+    return svg(draw(chart_id, ctx.chart_data, ctx.rubric), title, desc, f"chart-{chart_id}")

@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 
 from ..analysis.compare import Comparison
 from ..analysis.pool import many_objects
-from ..analysis.tables import FURTHER, INSPECTOR
 from ..profile import ForceProfile, Timescale, month_label
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult
 from ..text import md_escape
-from ..workbook.format import ASSESSORS, SAMPLES
-from . import findings, tables
+from . import findings, highlights, method, tables
 from .figures import Figure, FigureBook, Phrase
 from .tables import Table
-from .words import number_words
+from .words import WORDS_UP_TO, number_words
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -86,14 +84,20 @@ class ReportContext:
 
     force: str
     inspection_month: str
+    """``July 2014``; empty without a force profile."""
     publication_date: str
-    profile: ForceProfile
+    """``1 December 2014``; empty without a force profile."""
+    profile: ForceProfile | None
+    """None when the report is made from the cases alone: the chapters that need a
+    profile (introduction, context, leadership, overall, recommendations, next steps)
+    are left out."""
     rubric: Rubric
     context: dict[str, object]
     findings: dict[str, object]
     comparison: dict[str, object]
     crosstab: Table | None
     agreement: Table | None
+    """Not shown any more (None): Annex A explains the agreement in words."""
     themes: list[ThemeSection]
     leadership: ThemeSection
     overall: str
@@ -107,33 +111,45 @@ class ReportContext:
     chart_data: dict[str, object]
     notes: bool
     figures: FigureBook
+    statistics: dict[str, object] = field(default_factory=dict)
+    """Annex A's plain account of the comparison's statistics (empty without one); see
+    :mod:`hmic_audit.report.method`."""
 
 
 def build_report(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
-                 profile: ForceProfile, *, profile_sha256: str, profile_file: str,
+                 profile: ForceProfile | None, *, profile_sha256: str | None = None,
+                 profile_file: str | None = None, force_name: str | None = None,
                  notes: bool = True, publish: int | None = None) -> ReportContext:
     """The report's context from the graded cases, their comparison (None when no case
-    was graded by both sides) and the force profile.
+    was graded by both sides) and the force profile (None: the chapters from the cases
+    alone, the force called ``force_name``; a ``force_name`` also overrides the
+    profile's).
 
     ``publish`` (a suppression threshold) makes a report fit for publication: small
     counts hidden, no case references, examples, notes or ages.
     """
     with many_objects():
         return _build(result, comparison, rubric, profile, profile_sha256=profile_sha256,
-                      profile_file=profile_file, notes=notes, publish=publish)
+                      profile_file=profile_file, force_name=force_name, notes=notes,
+                      publish=publish)
 
 
 def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
-           profile: ForceProfile, *, profile_sha256: str, profile_file: str, notes: bool,
+           given: ForceProfile | None, *, profile_sha256: str | None,
+           profile_file: str | None, force_name: str | None, notes: bool,
            publish: int | None) -> ReportContext:
-    book = FigureBook(threshold=publish)
+    book = FigureBook(threshold=publish,
+                      words_up_to=given.numbers.words_up_to if given else WORDS_UP_TO)
     t = findings.ReportTables.of(result, rubric, listed=not publish)
-    pub = profile.publication_date
+    # NOTE: without a profile, one with only its defaults (no narrative, highlights,
+    # figures or recommendations) stands in for the optional parts; the parts a profile
+    # must give (dates, workforce, authorities) are never read from it.
+    profile = given or ForceProfile.model_construct(force=force_name or "")
+    pub = given.publication_date if given else None
     themes = [_theme(book, th.key, th.label, profile, t, rubric, notes, pub)
               for th in rubric.themes]
     leadership = _theme(book, "leadership", "Leadership, management and governance",
                         profile, t, rubric, notes, pub)
-    further = t.by_sample.row((SAMPLES[FURTHER], ASSESSORS[INSPECTOR]))
     every = _recommendations(book, profile, None, pub)
     recs = []
     for ts in Timescale:
@@ -141,26 +157,23 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
         if items:
             recs.append((ts.label, items[0].due, items))
     return ReportContext(
-        force=profile.force, inspection_month=month_label(profile.inspection_month),
-        publication_date=long_date(pub), profile=profile, rubric=rubric,
-        context=_context(book, profile),
-        findings={**findings.self_assessment(book, t, rubric),
-                  "further": book.count("further.cases", len(t.by_sample.members(further)),
-                                        "inspector-selected cases", words=False,
-                                        cases=t.refs(t.by_sample.members(further))),
-                  "further_grades": findings.grade_list(
-                      book, "further.inspector", t.by_sample, further, t, rubric,
-                      "inspector audits of inspector-selected cases"),
-                  "narrative": profile.narrative.get("findings", "")},
-        comparison=findings.comparison_summary(book, comparison, rubric) if comparison
+        force=force_name or profile.force,
+        inspection_month=month_label(given.inspection_month) if given else "",
+        publication_date=long_date(given.publication_date) if given else "",
+        profile=given, rubric=rubric,
+        context=_context(book, given) if given else {},
+        findings=findings.chapter(book, t, rubric, profile.narrative.get("findings", "")),
+        comparison={"paragraph": findings.comparison(book, comparison)} if comparison
         else {},
         crosstab=tables.published(book, tables.crosstab(book, comparison, rubric), True)
         if comparison else None,
-        agreement=tables.agreement(book, comparison) if comparison else None,
+        # NOTE: the agreement statistics are explained in Annex A (``statistics``), not
+        # shown bare as a table in the findings.
+        agreement=None,
         themes=themes, leadership=leadership,
         overall=profile.narrative.get("overall", ""),
         recommendations=recs,
-        next_steps=_next_steps(book, profile),
+        next_steps=_next_steps(book, given) if given else {},
         annex_a=tables.published(book, tables.annex_a(book, t, rubric), False),
         glossary=sorted({**rubric.glossary, **profile.glossary}.items(),
                         key=lambda kv: kv[0].casefold()),
@@ -168,14 +181,16 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
                     *([(f"Base rubric it extends: {rubric.base[0]}", rubric.base[1])]
                       if rubric.base else []),
                     (f"Cases: {result.input.file}", result.input.sha256),
-                    (f"Force profile: {profile_file}", profile_sha256)],
+                    *([(f"Force profile: {profile_file}", profile_sha256 or "")]
+                      if given else [])],
         charts={"grades_by_sample": "Final grades by sample and assessor",
                 "grades_by_case_type": "Inspectors' grades by case type",
                 **({"force_vs_inspectors": "Self-assessed cases: force grade against "
                                            "inspector grade"} if comparison else {})},
         chart_data={"grades_by_sample": t.by_sample, "grades_by_case_type": t.by_type,
                     "comparison": comparison},
-        notes=notes, figures=book)
+        notes=notes, figures=book,
+        statistics=method.statistics(book, comparison) if comparison else {})
 
 
 def _context(book: FigureBook, p: ForceProfile) -> dict[str, object]:
@@ -205,39 +220,36 @@ def _context(book: FigureBook, p: ForceProfile) -> dict[str, object]:
 
 
 def _force_figures(book: FigureBook, p: ForceProfile, chapter: str) -> list[Phrase]:
-    out = []
-    for i, f in enumerate(p.figures):
-        if f.chapter != chapter:
-            continue
-        if f.kind == "share":
-            shown = book.share(f"profile.{chapter}.{i}", f.value, 1.0, "force profile",
-                               source="profile")
-        else:
-            shown = book.count(f"profile.{chapter}.{i}", int(f.value), "force profile",
-                               source="profile", words=f.value <= 20)
-        out.append(Phrase(f"{str(shown).capitalize()} {md_escape(f.label)}."))
-    return out
+    """The chapter's profile figures as sentences (a paragraph), sources as notes."""
+    from .force_figures import sentences
+
+    return sentences(book, p, chapter)
 
 
 def _theme(book: FigureBook, key: str, label: str, p: ForceProfile, t: findings.ReportTables,
-           rubric: Rubric, notes: bool, pub: dt.date) -> ThemeSection:
+           rubric: Rubric, notes: bool, pub: dt.date | None) -> ThemeSection:
     section = ThemeSection(key=key, label=label, narrative=p.narrative.get(key, ""))
     for i, h in enumerate(p.highlights.get(key, [])):
-        section.highlights.append(findings.criterion_sentence(book, key, i, h, t, rubric))
+        if sentence := highlights.criterion_sentence(book, key, i, h, t, rubric):
+            section.highlights.append(sentence)
     for ct in p.case_types:
-        if ct.theme == key:
-            section.case_types.append(findings.case_type_paragraph(book, ct, t, rubric))
+        if ct.theme == key and (paragraph := highlights.case_type_paragraph(book, ct, t,
+                                                                           rubric)):
+            section.case_types.append(paragraph)
     section.force_figures = _force_figures(book, p, key)
     if not book.threshold:  # examples name cases: never in a published report
-        section.examples = _examples(key, t, rubric, notes)
+        section.examples = _examples(book, key, t, rubric, notes)
     section.recommendations = _recommendations(book, p, key, pub)
     return section
 
 
-def _examples(theme: str, t: findings.ReportTables, rubric: Rubric, notes: bool
-              ) -> list[Example]:
+def _examples(book: FigureBook, theme: str, t: findings.ReportTables, rubric: Rubric,
+              notes: bool) -> list[Example]:
     """Audits tagged as examples under this theme (the one they name, else the theme
-    where they scored lowest, for a concern, or highest, for good practice)."""
+    where they scored lowest, for a concern, or highest, for good practice). Without
+    its note (``notes=False``, or none written) an example says what its answers say."""
+    from .example_answers import summary
+
     pool, out = t.pool, []
     for i, illustrates in t.examples:
         if illustrates != theme:
@@ -252,21 +264,27 @@ def _examples(theme: str, t: findings.ReportTables, rubric: Rubric, notes: bool
             else "Concern",
             grade=rubric.grade_labels[rubric.grade_keys[final]] if final >= 0
             else "not graded",
-            note=Phrase(md_escape(note)) if notes and note else None))
+            note=Phrase(md_escape(note)) if notes and note else summary(
+                book, t, rubric, i, theme, pool.extra("example")[i] != "good_practice")))
     return out
 
 
 def _recommendations(book: FigureBook, p: ForceProfile, theme: str | None,
-                     pub: dt.date) -> list[Recommendation]:
-    out = []
-    for i, r in enumerate(p.recommendations):
+                     pub: dt.date | None) -> list[Recommendation]:
+    out: list[Recommendation] = []
+    if pub is None:  # no force profile: no recommendations
+        return out
+    for r in p.recommendations:
         if theme is not None and r.theme != theme:
             continue
         due = add_months(pub, r.timescale.months)
-        fid = f"recommendation{i}.due" + ("" if theme is None else f".{theme}")
-        figure = book.add(fid, due.isoformat(), long_date(due),
-                          f"publication date plus {r.timescale.months} months",
-                          source="profile")
+        # NOTE: one due date per timescale, shown once over its group; under a theme the
+        # date is not shown, so it is not registered (the figures file lists what shows).
+        fid, rule = f"recommendations.{r.timescale.value}.due", \
+            f"publication date plus {r.timescale.months} months"
+        figure = Figure(id=fid, value=due.isoformat(), shown=long_date(due), rule=rule,
+                        source="profile") if theme is not None else \
+            book.add(fid, due.isoformat(), long_date(due), rule, source="profile", again=True)
         out.append(Recommendation(text=r.text, timescale=r.timescale.label, due=figure))
     return out
 
@@ -275,6 +293,9 @@ def _next_steps(book: FigureBook, p: ForceProfile) -> dict[str, object]:
     pub = p.publication_date
     update = pub + dt.timedelta(weeks=6)
     counts = {ts: sum(r.timescale is ts for r in p.recommendations) for ts in Timescale}
+    if not p.recommendations:  # the dates and counts are shown only with recommendations
+        return {"text": p.next_steps}
+    several = sum(bool(n) for n in counts.values()) > 1
     return {
         "text": p.next_steps,
         "update_due": book.add("next_steps.update_due", update.isoformat(), long_date(update),
@@ -284,9 +305,11 @@ def _next_steps(book: FigureBook, p: ForceProfile) -> dict[str, object]:
                                "publication date plus six months", source="profile"),
         "total": book.count("recommendations.total", len(p.recommendations),
                             "recommendations in the force profile", source="profile"),
+        # (timescale, count shown, count) in order; a count is shown (and registered) only
+        # when the recommendations fall in more than one timescale
         "by_timescale": [(ts.label.lower(), book.count(
             f"recommendations.{ts.value}", n, f"recommendations to act on {ts.label.lower()}",
-            source="profile", zero="none")) for ts, n in counts.items()],
+            source="profile") if n and several else None, n) for ts, n in counts.items()],
     }
 
 

@@ -1,14 +1,53 @@
 """Every figure a report shows, registered with its value, the rule that produced it and
-the case references behind it (written beside the report as ``*.figures.json``)."""
+the case references behind it (written beside the report as ``*.figures.json``).
+
+The registry is the only way a number reaches a report: sentences and tables place
+:class:`Figure` objects, and the figures file lists exactly those. Inside
+:func:`tracing`, every figure is written wrapped in invisible markers naming its id, so
+a test can find where each figure stands in a rendered report and check that nothing
+else there is a number.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .words import number_words, proportion_phrase
+from .words import WORDS_UP_TO, all_in_words, number_words, proportion_phrase
+
+MARK_OPEN, MARK_TEXT, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
+"""Private-use characters around a traced figure: open, figure id, text, shown, close."""
+
+_TRACING: ContextVar[bool] = ContextVar("hmic_audit_tracing", default=False)
+
+
+@contextmanager
+def tracing() -> Iterator[None]:
+    """Within this block figures are written as ``MARK_OPEN id MARK_TEXT shown
+    MARK_CLOSE``: build and render a report inside it to locate every figure."""
+    token = _TRACING.set(True)
+    try:
+        yield
+    finally:
+        _TRACING.reset(token)
+
+
+def capital(text: str) -> str:
+    """The text with its first letter capitalised and nothing else changed (unlike
+    ``str.capitalize``); a traced figure's marker and id in front are skipped."""
+    i = 0
+    while i < len(text):
+        if text[i] == MARK_OPEN:
+            i = text.index(MARK_TEXT, i) + 1
+            continue
+        if text[i].isalpha():
+            return text[:i] + text[i].upper() + text[i + 1:]
+        i += 1
+    return text
 
 
 class Figure(BaseModel):
@@ -27,6 +66,8 @@ class Figure(BaseModel):
     """Case references behind the figure (never names)."""
 
     def __str__(self) -> str:
+        if _TRACING.get():
+            return f"{MARK_OPEN}{self.id}{MARK_TEXT}{self.shown}{MARK_CLOSE}"
         return self.shown
 
 
@@ -43,19 +84,26 @@ class FigureBook:
 
     With a publication ``threshold``, counts from the cases between 1 and threshold-1 are
     shown as "fewer than six" (in tables as ``c``) and registered without their value,
-    and no figure lists the cases behind it.
+    and no figure lists the cases behind it. ``words_up_to`` is the house style for
+    counts (see :mod:`hmic_audit.report.words`).
     """
 
-    def __init__(self, threshold: int | None = None) -> None:
+    def __init__(self, threshold: int | None = None, *,
+                 words_up_to: int = WORDS_UP_TO) -> None:
         self._figures: dict[str, Figure] = {}
         self.threshold = threshold
+        self.words_up_to = words_up_to
 
     def add(self, id: str, value: float | int | str, shown: str, rule: str, *,
             source: Literal["cases", "profile", "rubric"] = "cases",
-            cases: Iterable[str] = ()) -> Figure:
+            cases: Iterable[str] = (), again: bool = False) -> Figure:
         """Register a figure; the cases behind it are listed sorted, without repeats (a
-        ``CaseList`` is taken as it is), and not at all when publishing."""
+        ``CaseList`` is taken as it is), and not at all when publishing. An id registered
+        before is an error, unless ``again`` (a figure shown in several places, with the
+        same value each time: the one registered is returned)."""
         if id in self._figures:
+            if again and self._figures[id].value == value:
+                return self._figures[id]
             raise ValueError(f"figure {id!r} registered twice")
         if self.threshold or isinstance(cases, CaseList):
             figure = Figure(id=id, value=value, shown=shown, rule=rule, source=source)
@@ -71,17 +119,38 @@ class FigureBook:
 
     def count(self, id: str, n: int, rule: str, *, cases: Iterable[str] = (),
               words: bool = True, source: Literal["cases", "profile", "rubric"] = "cases",
-              zero: str = "no", hide: bool = False) -> Figure:
-        """A count, in words from one to twenty when ``words``; hidden when publishing a
-        small count from the cases (or when ``hide`` says so)."""
+              zero: str = "no", hide: bool = False, cell: bool = False) -> Figure:
+        """A count: in words when ``words`` and the house style writes it so (pass
+        :meth:`in_words` of a whole list for each count in the list), else a numeral;
+        hidden when publishing a small count from the cases (or when ``hide`` says so):
+        'fewer than six' in prose, ``c`` in a table ``cell``.
+        """
         if self.threshold and source == "cases" and (hide or 0 < n < self.threshold):
-            return self.add(id, "suppressed", self.small(words), rule, source=source)
-        shown = number_words(n, zero=zero) if words else f"{n:,}"
+            return self.add(id, "suppressed", "c" if cell else self.small(words), rule,
+                            source=source)
+        shown = number_words(n, zero=zero, words_up_to=self.words_up_to) if words else \
+            f"{n:,}"
         return self.add(id, n, shown, rule, cases=cases, source=source)
 
+    def in_words(self, *counts: int) -> bool:
+        """Whether counts shown together (a list, 'six of the 84') are written in words:
+        only when every one of them is small enough (and none is hidden as 'fewer than
+        six', which is as wide as the threshold)."""
+        hidden = [self.threshold] if self.threshold and any(
+            0 < c < self.threshold for c in counts) else []
+        return all_in_words(*counts, *hidden, words_up_to=self.words_up_to)
+
+    def hides_rest(self, part: int, whole: int) -> bool:
+        """Whether, publishing, showing ``part`` of a shown ``whole`` would give away a
+        hidden count: the rest, ``whole - part``, between 1 and the threshold. A sentence
+        then says "all but fewer than six of the 84" instead (the rest a hidden figure)."""
+        return bool(self.threshold) and 0 < whole - part < (self.threshold or 0)
+
     def small(self, words: bool = True) -> str:
-        """How a hidden count reads: 'fewer than six' in prose, 'c' in tables."""
-        return f"fewer than {number_words(self.threshold or 0)}" if words else "c"
+        """How a hidden count reads in prose: 'fewer than six' ('fewer than 6' in a list
+        written in numerals)."""
+        limit = self.words_up_to if words else 0
+        return f"fewer than {number_words(self.threshold or 0, words_up_to=limit)}"
 
     def hide(self, id: str) -> Figure:
         """Withdraw a registered figure's value (secondary suppression in a table)."""

@@ -1,10 +1,17 @@
-"""Sentences of the findings, each built from counts registered as figures.
+"""Sentences of the findings, each chosen from the computed facts and built from counts
+registered as figures.
 
-Every function here returns a :class:`Phrase` (safe Markdown): authored or user text is
-escaped, numbers come only from the :class:`FigureBook`. The counts are read from the
-shared tables of :mod:`hmic_audit.analysis.tables` (those the annex publishes), built
-once in :class:`ReportTables`, and the cases behind each figure from the rows those
-tables counted.
+Nothing here is a fixed statement filled in: which sentence is said depends on the
+counts (who judged more harshly, or that the two sides agreed; whether criterion answers
+exist and agree; whether a count is zero, one, two or all), and a sentence about
+something the data does not hold is left out (``None``). Every function returns a
+:class:`Phrase` (safe Markdown): authored or user text is escaped, numbers come only
+from the :class:`FigureBook`, which registers just the figures a sentence shows.
+
+The counts are read from the shared tables of :mod:`hmic_audit.analysis.tables` (those
+the annex publishes), built once in :class:`ReportTables`, and the cases behind each
+figure from the rows those tables counted. The sentences about one theme's criteria and
+case types are in :mod:`hmic_audit.report.highlights`.
 """
 
 from __future__ import annotations
@@ -17,16 +24,40 @@ import numpy as np
 from ..analysis import tables
 from ..analysis.compare import Comparison
 from ..analysis.pool import Pool
-from ..analysis.tables import COUNTED, FORCE, INSPECTOR, SELF, scope_of
-from ..profile import CaseTypeHighlight, CriterionHighlight
-from ..rubric import Rubric
+from ..analysis.tables import FORCE, FURTHER, INSPECTOR, SELF
+from ..rubric import Grade, Rubric
 from ..scoring.grading import GradeResult
 from ..text import md_escape
-from ..workbook.format import ASSESSORS, SAMPLES, Sample
-from .figures import CaseList, FigureBook, Phrase
-from .words import join_words
+from ..workbook.format import ASSESSORS, SAMPLES
+from .figures import CaseList, Figure, FigureBook, Phrase, capital
+from .words import join_words, noun
 
-SAMPLE_WORDS = {Sample.SELF_ASSESSED: "self-assessed", Sample.INSPECTOR_SELECTED: "further"}
+SIMILAR_ANSWERS = 0.8
+"""The share of criterion answers the two sides must have given alike (counting every
+criterion both audits of a case answered yes, partly or no) for the report to say that
+the force and the inspectors saw much the same strengths and weaknesses in the cases.
+Below it the report says how often their answers matched and that they did not always
+see the same. 0.8 is four answers in five; the reference report's claim of "similar
+strengths and weaknesses" rests on the sample's 87%."""
+
+PROPORTIONS_FROM = 10
+"""The force's own grades are given as proportions ("about two-thirds of them (19)")
+only when it audited at least this many cases; for fewer, a proportion in words says
+less than the counts themselves ("two good and one adequate")."""
+
+SHARE_FROM = 0.1
+"""In a sentence of proportions, a grade given to less than this share of the cases is
+given as a count ("two were rated as requiring improvement"): "very few" would hide how
+few."""
+
+
+def grade_words(g: Grade) -> str:
+    """How a grade reads after a number or 'judged it', escaped: the rubric's ``phrase``
+    ('as requiring improvement'), else a one-word label in lower case ('good'), else the
+    label quoted ('as ‘requires improvement’'): a longer label may not be an adjective."""
+    if g.phrase or " " not in g.label.strip():
+        return md_escape(g.in_sentence)
+    return f"as ‘{md_escape(g.label.lower())}’"
 
 
 @dataclass(frozen=True)
@@ -61,176 +92,316 @@ class ReportTables:
         """The case references of some audits, as a figure lists them."""
         return CaseList(self.pool.case_list(positions) if self.listed else ())
 
+    def row(self, sample: int, assessor: int) -> int | None:
+        """The row of ``by_sample`` for a sample and assessor (None: no such audits)."""
+        return self.by_sample.row((SAMPLES[sample], ASSESSORS[assessor]))
 
-def grade_list(book: FigureBook, prefix: str, table: tables.GradeTable, row: int | None,
-               t: ReportTables, rubric: Rubric, rule: str) -> Phrase:
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One row of a grade table, as the sentences about it need it."""
+
+    book: FigureBook
+    t: ReportTables
+    table: tables.GradeTable
+    row: int | None
+    prefix: str
+    """Figure ids start with this: ``further.inspector``."""
+    rule: str
+    """What the row counts, for the figures' rules."""
+
+    @property
+    def counts(self) -> list[int]:
+        """Audits per grade, best grade first."""
+        if self.row is None:
+            return [0] * len(self.table.grades)
+        return [int(n) for n in self.table.counts[self.row].tolist()]
+
+    @property
+    def ungraded(self) -> int:
+        return 0 if self.row is None else int(self.table.ungraded[self.row])
+
+    @property
+    def audits(self) -> int:
+        return sum(self.counts) + self.ungraded
+
+    def refs(self, level: int | None = None) -> CaseList:
+        """The cases counted in the row (with one final grade; -1 for none)."""
+        return self.t.refs(self.table.members(self.row, level))
+
+    def count(self, id: str, n: int, rule: str, *, words: bool = True,
+              cases: CaseList | None = None) -> Figure:
+        """Register a count of this row."""
+        return self.book.count(f"{self.prefix}.{id}", n, f"{self.rule}{rule}",
+                               cases=cases if cases is not None else CaseList(), words=words)
+
+
+def grade_list(r: GradeRow, rubric: Rubric, *, also: tuple[int, ...] = ()) -> Phrase:
     """'eight good, sixteen adequate, one as requiring improvement and five inadequate':
-    the final grades of one row of a grade table.
+    the final grades of one row, grades nobody was given left out, all in words or all
+    in numerals (``also``: other counts of the same sentence, for that choice).
 
-    When publishing, a list with exactly one hidden count hides its smallest other count
-    too, so the hidden one cannot be found by subtracting from the total.
+    When publishing, a list with exactly one hidden count would give it away (the total
+    is shown): that grade is told together with the smallest other one ("22 as
+    requiring improvement or inadequate").
     """
-    counts = table.counts[row].tolist() if row is not None else [0] * len(rubric.scale)
-    groups = [(level, g, n) for level, (g, n) in enumerate(zip(rubric.scale, counts,
-                                                                strict=True)) if n]
-    hide: set[str] = set()
+    book, counts = r.book, r.counts
+    groups: list[list[int]] = [[level] for level, n in enumerate(counts) if n]
     if book.threshold:
-        small = [g.key for _, g, n in groups if n < book.threshold]
+        small = [g for g in groups if counts[g[0]] < book.threshold]
         if len(small) == 1 and len(groups) > 1:
-            others = [(n, g.key) for _, g, n in groups if g.key not in small]
-            hide.add(min(others)[1])
+            partner = min((g for g in groups if g is not small[0]),
+                          key=lambda g: (counts[g[0]], g[0]))
+            groups.remove(partner)
+            small[0].extend(partner[:1])
+            small[0].sort()
+    shown = [sum(counts[level] for level in g) for g in groups]
+    words = book.in_words(*shown, *also)
     parts = []
-    for level, g, n in groups:
-        shown = book.count(f"{prefix}.{g.key}", n, f"{rule}, final grade {g.label}",
-                           cases=t.refs(table.members(row, level)), hide=g.key in hide)
-        parts.append(f"{shown} {md_escape(g.in_sentence)}")
-    return Phrase(join_words(parts) or "none")
+    for g, n in zip(groups, shown, strict=True):
+        scale: list[Grade] = [rubric.scale[level] for level in g]
+        refs = CaseList(sorted(set().union(*(r.refs(level) for level in g))))
+        figure = r.count("_or_".join(s.key for s in scale), n,
+                         f", final grade {' or '.join(s.label for s in scale)}",
+                         cases=refs, words=words)
+        parts.append(f"{figure} {' or '.join(grade_words(s) for s in scale)}")
+    return Phrase(join_words(parts))
 
 
-def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> dict[str, object]:
-    """Chapter 5's opening: the force's grades of its own cases in proportions."""
-    grades = t.by_sample
-    force = grades.row((SAMPLES[SELF], ASSESSORS[FORCE]))
-    total = int(grades.audits[force]) if force is not None else 0
-    cases = book.count("self_assessed.cases", total, "self-assessed cases audited by the "
-                       "force", cases=t.refs(grades.members(force)), words=False)
-    proportions, counts = [], []
-    for level, g in enumerate(rubric.scale):
-        n = int(grades.counts[force, level]) if force is not None else 0
+def judged(r: GradeRow, rubric: Rubric, verb: str) -> Phrase | None:
+    """'They judged eight good, sixteen adequate and five inadequate.' for one row of a
+    grade table ('They judged it good.' for one case, 'both' for two, 'all of them' when
+    every case got the same grade); None when the row has no audit."""
+    counts, ungraded = r.counts, r.ungraded
+    graded = sum(counts)
+    if not r.audits:
+        return None
+    if not graded:
+        return Phrase("It could not be graded." if r.audits == 1 else
+                      "None of them could be graded.")
+    levels = [level for level, n in enumerate(counts) if n]
+    if len(levels) == 1 and not ungraded:
+        what = "it" if graded == 1 else "both" if graded == 2 else "all of them"
+        return Phrase(f"{verb} {what} {grade_words(rubric.scale[levels[0]])}.")
+    text = f"{verb} {grade_list(r, rubric, also=(ungraded,))}"
+    if ungraded:
+        figure = r.count("ungraded", ungraded, ", no final grade", cases=r.refs(-1),
+                         words=r.book.in_words(*(n for n in counts if n), ungraded))
+        text += f"; {figure} could not be graded"
+    return Phrase(text + ".")
+
+
+def _force_proportions(r: GradeRow, rubric: Rubric) -> Phrase:
+    """'Its assessors rated practice good in about two-thirds of them (19) and adequate
+    in just under a third of them (9), and two were rated as requiring improvement.'"""
+    total, shares, counts = r.audits, [], []
+    rare = [n for n in r.counts if n and n / total < SHARE_FROM]
+    words = r.book.in_words(*rare, *([r.ungraded] if r.ungraded else []))
+    for level, n in enumerate(r.counts):
         if not n:
             continue
-        refs = t.refs(grades.members(force, level))
-        rule = f"force audits of self-assessed cases with final grade {g.label}"
-        if total and n / total >= 0.1:
-            share = book.share(f"self_assessed.force.{g.key}.share", n, total,
-                               f"share of {rule}", cases=refs)
-            shown = book.count(f"self_assessed.force.{g.key}", n, rule, cases=refs,
-                               words=False)
-            proportions.append(f"{md_escape(g.in_sentence)} in {share} of them ({shown})")
+        g = rubric.scale[level]
+        what = grade_words(g)
+        if n == total:
+            return Phrase(f"Its assessors rated practice {what} in all of them.")
+        if n / total >= SHARE_FROM:
+            share = r.book.share(f"{r.prefix}.{g.key}.share", n, total,
+                                 f"share of {r.rule}, final grade {g.label}",
+                                 cases=r.refs(level))
+            shown = r.count(g.key, n, f", final grade {g.label}", words=False,
+                            cases=r.refs(level))
+            shares.append(f"{what} in {share} of them ({shown})")
         else:
-            shown = book.count(f"self_assessed.force.{g.key}", n, rule, cases=refs)
-            counts.append(f"{shown} {'was' if n == 1 else 'were'} rated "
-                          f"{md_escape(g.in_sentence)}")
-    inspectors = grades.row((SAMPLES[SELF], ASSESSORS[INSPECTOR]))
-    reviewed = int(grades.audits[inspectors]) if inspectors is not None else 0
-    return {
-        "cases": cases,
-        "force_proportions": Phrase(join_words(proportions)),
-        "force_counts": Phrase(join_words(counts)),
-        "reviewed": book.count("self_assessed.reviewed", reviewed,
-                               "self-assessed cases that inspectors also audited",
-                               cases=t.refs(grades.members(inspectors)), words=False),
-        "inspector_grades": grade_list(book, "self_assessed.inspector", grades, inspectors,
-                                       t, rubric, "inspector audits of self-assessed cases"),
-    }
+            shown = r.count(g.key, n, f", final grade {g.label}", cases=r.refs(level),
+                            words=words)
+            counts.append(f"{shown} {'was' if n == 1 else 'were'} rated {what}")
+    if r.ungraded:
+        shown = r.count("ungraded", r.ungraded, ", no final grade", cases=r.refs(-1),
+                        words=words)
+        counts.append(f"{shown} could not be graded")
+    if not shares:  # every grade rare: most audits could not be graded
+        return Phrase(capital(join_words(counts)) + ".")
+    text = f"Its assessors rated practice {join_words(shares)}"
+    if counts:
+        text += f", and {join_words(counts)}"
+    return Phrase(text + ".")
 
 
-def comparison_summary(book: FigureBook, c: Comparison, rubric: Rubric) -> dict[str, object]:
-    """How far the force's and the inspectors' judgements agreed."""
-    sig = [d.case_ref for d in c.significant]
+def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase | None:
+    """The findings' opening: the cases the force audited and how it rated them, then
+    the inspectors' review of the same cases; None when no case was self-assessed."""
+    force = GradeRow(book, t, t.by_sample, t.row(SELF, FORCE), "self_assessed.force",
+                     "force audits of self-assessed cases")
+    inspectors = GradeRow(book, t, t.by_sample, t.row(SELF, INSPECTOR),
+                          "self_assessed.inspector", "inspector audits of self-assessed "
+                          "cases")
+    audited, reviewed = force.audits, inspectors.audits
+    if not audited and not reviewed:
+        return None
+    pool = t.pool
+    cases = len(np.unique(pool.case[pool.sample == SELF]))
+    sentences: list[str] = []
+    if audited:
+        n = book.count("self_assessed.cases", audited, "self-assessed cases audited by the "
+                       "force", cases=force.refs())
+        sentences.append(f"During the inspection the force audited {n} "
+                         f"{noun(audited, 'case')} against the inspectorate's criteria.")
+        if audited >= PROPORTIONS_FROM and not book.threshold and any(force.counts):
+            sentences.append(_force_proportions(force, rubric))
+        else:
+            sentences.append(judged(force, rubric, "Its assessors rated") or "")
+        if reviewed == cases:
+            if cases == 1:
+                sentences.append("Inspectors then reviewed the same case.")
+            elif cases == 2:
+                sentences.append("Inspectors reviewed both of these cases.")
+            else:
+                all_ = book.count("self_assessed.reviewed", reviewed, "self-assessed cases "
+                                  "that inspectors also audited", cases=inspectors.refs())
+                sentences.append(f"Inspectors reviewed all {all_} cases that had been "
+                                 "self-assessed.")
+        elif reviewed:
+            words = book.in_words(reviewed, cases)
+            part: Figure | str = "all but " + str(book.count(
+                "self_assessed.not_reviewed", cases - reviewed, "self-assessed cases "
+                "inspectors did not audit", words=words, hide=True)) if book.hides_rest(
+                reviewed, cases) else book.count(
+                "self_assessed.reviewed", reviewed, "self-assessed cases that inspectors also "
+                "audited", cases=inspectors.refs(), words=words)
+            whole = book.count("self_assessed.total", cases, "self-assessed cases",
+                               words=words)
+            sentences.append(f"Inspectors reviewed {part} of the {whole} cases that had been "
+                             "self-assessed.")
+        else:
+            sentences.append("The data holds no inspector audit of "
+                             f"{'this case' if audited == 1 else 'these cases'}.")
+    else:
+        n = book.count("self_assessed.reviewed", reviewed, "self-assessed cases that "
+                       "inspectors audited", cases=inspectors.refs())
+        sentences.append(f"Inspectors reviewed {n} {noun(reviewed, 'case')} the force had "
+                         "chosen for self-assessment; the force's own "
+                         f"{noun(reviewed, 'audit')} of {'it' if reviewed == 1 else 'them'} "
+                         f"{'is' if reviewed == 1 else 'are'} not in the data.")
+    sentences.append(judged(inspectors, rubric, "They judged") or "")
+    return Phrase(" ".join(s for s in sentences if s))
+
+
+def further_cases(book: FigureBook, t: ReportTables, rubric: Rubric, *, also: bool
+                  ) -> Phrase | None:
+    """The cases inspectors chose themselves and their grades ("also ... a further" when
+    ``also``: after the self-assessed cases); None when there are none."""
+    r = GradeRow(book, t, t.by_sample, t.row(FURTHER, INSPECTOR), "further.inspector",
+                 "inspector audits of inspector-selected cases")
+    if not r.audits:
+        return None
+    n = book.count("further.cases", r.audits, "inspector-selected cases", cases=r.refs())
+    if r.audits == 1:
+        text = (f"Inspectors {'also ' if also else ''}selected and examined {n} "
+                f"{'further ' if also else ''}case, in which a child had been identified as "
+                "being at risk.")
+    else:
+        text = (f"Inspectors {'also ' if also else ''}selected and examined "
+                f"{'a further ' if also else ''}{n} cases in which children had been "
+                "identified as being at risk.")
+    return Phrase(f"{text} {judged(r, rubric, 'They judged')}")
+
+
+def comparison(book: FigureBook, c: Comparison) -> Phrase:
+    """How far the force's and the inspectors' judgements of the same cases agreed: who
+    was harsher (or that they agreed), whether their criterion answers support "much the
+    same strengths and weaknesses" (see :data:`SIMILAR_ANSWERS`; said only when answers
+    exist), and how many cases were graded far apart."""
     harsher = [p.case_ref for p in c.cases if p.levels > 0]
     kinder = [p.case_ref for p in c.cases if p.levels < 0]
+    same = [p.case_ref for p in c.cases if p.levels == 0]
+    sentences = [_direction(book, c, harsher, kinder, same)]
+    sentences += _answers(book, c, differed=bool(harsher or kinder), all_differ=not same)
+    if harsher or kinder:
+        sentences.append(_far_apart(book, c))
+    return Phrase(" ".join(sentences))
+
+
+def _direction(book: FigureBook, c: Comparison, harsher: list[str], kinder: list[str],
+               same: list[str]) -> str:
+    pairs = c.pairs
+    if not harsher and not kinder:
+        if pairs == 1:
+            return "The force and the inspectors gave the case the same grade."
+        if pairs == 2:
+            return "The force and the inspectors gave both cases the same grade."
+        n = book.count("compare.pairs", pairs, "cases with both a force and an inspector "
+                       "grade", cases=same)
+        return f"The force and the inspectors gave each of the {n} cases the same grade."
+    parts = [(harsher, "inspectors_harsher", "less favourably",
+              "cases inspectors graded below the force"),
+             (kinder, "inspectors_kinder", "more favourably",
+              "cases inspectors graded above the force")]
+    if not book.threshold:  # published, the rest would give a hidden count away
+        parts.append((same, "same", "the same", "cases both sides graded alike"))
+    parts = [p for p in parts if p[0]]
+    words = book.in_words(pairs, *(len(p[0]) for p in parts))
+    rule = "cases with both a force and an inspector grade"
+    if len(parts[0][0]) == pairs:  # every case judged the same way round
+        whole = "the case" if pairs == 1 else "both cases" if pairs == 2 else \
+            f"all {book.count('compare.pairs', pairs, rule, cases=parts[0][0])} cases"
+        text = f"Inspectors judged {whole} {parts[0][2]} than the force."
+    else:
+        total = book.count("compare.pairs", pairs, rule, words=words,
+                           cases=[p.case_ref for p in c.cases])
+        said = []
+        for i, (refs, id, how, rule) in enumerate(parts):
+            n = book.count(f"compare.{id}", len(refs), rule, cases=refs, words=words)
+            said.append(f"{n} of the {total} cases {how} than the force" if i == 0
+                        else f"{n} {how}")
+        text = f"Inspectors judged {join_words(said)}."
+    if len(harsher) > len(kinder):
+        return text + " Overall, inspectors found more weakness in practice than the " \
+                      "self-assessors did."
+    if len(kinder) > len(harsher):
+        return text + " Overall, the self-assessors found more weakness in practice than " \
+                      "the inspectors did."
+    return text + " Neither side was consistently the harsher."
+
+
+def _answers(book: FigureBook, c: Comparison, *, differed: bool, all_differ: bool
+             ) -> list[str]:
     answered = sum(x.pairs for x in c.criteria)
+    if not answered:  # grades only: nothing to say about criteria
+        return []
     agreed = sum(x.agree for x in c.criteria)
-    return {
-        "pairs": book.count("compare.pairs", c.pairs, "cases with both a force and an "
-                            "inspector grade", cases=[p.case_ref for p in c.cases],
-                            words=False),
-        "inspectors_harsher": book.count("compare.inspectors_harsher", len(harsher),
-                                         "cases inspectors graded below the force",
-                                         cases=harsher),
-        "inspectors_kinder": book.count("compare.inspectors_kinder", len(kinder),
-                                        "cases inspectors graded above the force",
-                                        cases=kinder, zero="none"),
-        "significant": book.count("compare.significant", len(sig),
-                                  f"cases whose two grades are {c.threshold} or more levels "
-                                  "apart", cases=sig, zero="none"),
-        "threshold": book.count("compare.threshold", c.threshold,
-                                "rubric setting significant_difference", source="rubric"),
-        "criteria_agreement": book.percent("compare.criterion_agreement", agreed, answered,
-                                           "share of criterion answers given by both sides "
-                                           "that were the same"),
-        "kappa": book.decimal("compare.kappa_quadratic", c.kappa["quadratic"].value,
-                              "Cohen's kappa, quadratic weights, final grades"),
-    }
+    share = book.percent("compare.criterion_agreement", agreed, answered,
+                         "share of criterion answers given by both sides that were the same")
+    matched = f"where both answered a criterion, they gave the same answer {share} of the time"
+    if agreed / answered >= SIMILAR_ANSWERS:
+        if differed:
+            lead = "Although their grades differed" if all_differ else \
+                "Although their grades did not always match"
+            return [f"{lead}, the force and the inspectors found much the same strengths "
+                    f"and weaknesses: {matched}."]
+        return [f"Their answers agreed too: {matched}."]
+    return [f"Where both answered a criterion, they gave the same answer only {share} of the "
+            "time, so the force and the inspectors did not always see the same strengths and "
+            "weaknesses."]
 
 
-def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlight,
-                       t: ReportTables, rubric: Rubric) -> Phrase:
-    """'Inspectors found that <finding> in six of the 84 further cases they examined.'"""
-    scope = scope_of(INSPECTOR, None if h.sample is None else SAMPLES.index(h.sample))
-    j = rubric.criterion_ids.index(h.criterion)
-    found = t.answers.counts[scope][:, j].tolist()
-    counted = h.answer in COUNTED
-    hits = found[COUNTED.index(h.answer)] if counted else 0
-    where = f"{SAMPLE_WORDS[h.sample]} " if h.sample else ""
-    rule = (f"inspector audits of {where or 'all '}cases answering {h.criterion} "
-            f"'{h.answer}' / answering it yes, partly or no")
-    hit_refs = t.refs(t.answers.members(scope, j, (h.answer,))) if counted else CaseList()
-    part = book.count(f"{theme}.highlight{i}.count", hits, rule, cases=hit_refs)
-    whole = book.count(f"{theme}.highlight{i}.of", sum(found), rule,
-                       cases=t.refs(t.answers.members(scope, j)), words=sum(found) <= 20)
-    finding = md_escape(h.finding)
-    if sum(found) and hits == sum(found):
-        return Phrase(f"Inspectors found that {finding} in all {whole} of the {where}cases "
-                      "they examined.")
-    return Phrase(f"Inspectors found that {finding} in {part} of the {whole} {where}cases "
-                  "they examined.")
-
-
-def case_type_paragraph(book: FigureBook, h: CaseTypeHighlight, t: ReportTables,
-                        rubric: Rubric) -> Phrase:
-    """Counts, inspectors' grades and (optionally) the children's ages for one case type."""
-    label = md_escape(rubric.case_type_labels[h.case_type].lower())
-    row = t.by_type.row(h.case_type)
-    key = f"case_type.{h.case_type}"
-    mine = t.by_type.members(row)
-    total = book.count(f"{key}.cases", len(mine), f"inspector audits of {label} cases",
-                       cases=t.refs(mine))
-    sa = t.types.members(rubric.case_type_keys.index(h.case_type), SELF)
-    text = f"Inspectors examined {total} cases of the type {label}"
-    if len(sa):
-        n_sa = book.count(f"{key}.self_assessed", len(sa), "of which self-assessed",
-                          cases=t.refs(sa))
-        text += f", {n_sa} of them self-assessed by the force"
-    text += (". They judged " + grade_list(book, f"{key}.inspector", t.by_type, row, t,
-                                           rubric, f"inspector audits of {label} cases")
-             + ".")
-    if h.describe_children and not book.threshold:  # ages identify: never when publishing
-        text += _children(book, key, t, mine)
-    return Phrase(text)
-
-
-def _children(book: FigureBook, key: str, t: ReportTables, audits: np.ndarray) -> str:
-    """The children of some audits in aggregate: ages, girls, one gender throughout."""
-    age_of = t.pool.extra("child_age")[audits].tolist()
-    gender_of = t.pool.extra("child_gender")[audits].tolist()
-    ages = [a for a in age_of if a is not None]
-    text = ""
-    if ages:
-        youngest = book.count(f"{key}.youngest", min(ages), "youngest child's age",
-                              words=False)
-        oldest = book.count(f"{key}.oldest", max(ages), "oldest child's age", words=False)
-        text += f" The youngest child was {youngest} years old and the oldest {oldest}."
-    girls = [p for p, g in enumerate(gender_of) if g == "female"]
-    if girls:
-        n = book.count(f"{key}.girls", len(girls), "girls among the children",
-                       cases=t.refs(audits[girls]))
-        girl_ages = [age_of[p] for p in girls if age_of[p] is not None]
-        aged = [book.count(f"{key}.girl{i}.age", age, "a girl's age", words=False).shown
-                for i, age in enumerate(girl_ages, start=1)]
-        verb = "was a girl" if len(girls) == 1 else "were girls"
-        text += f" {str(n).capitalize()} {verb}" + (f", aged {join_words(aged)}." if aged
-                                                    else ".")
-    sa = [p for p, s in enumerate(t.pool.sample[audits].tolist()) if s == SELF]
-    genders = {gender_of[p] for p in sa}
-    if sa and len(genders) == 1 and None not in genders:
-        n = book.count(f"{key}.self_assessed_children", len(sa),
-                       "self-assessed cases, all of one gender", cases=t.refs(audits[sa]))
-        who = "boys" if genders == {"male"} else "girls" if genders == {"female"} else \
-            "of the same gender"
-        text += f" The {n} children in the cases the force self-assessed were all {who}."
-    return text
+def _far_apart(book: FigureBook, c: Comparison) -> str:
+    sig = [d.case_ref for d in c.significant]
+    levels = book.count("compare.threshold", c.threshold,
+                        "rubric setting significant_difference", source="rubric")
+    grades = "the force's and the inspectors' grades"
+    if not sig:
+        if c.pairs == 1:
+            return f"{grades.capitalize()} were less than {levels} levels apart."
+        where = "neither case" if c.pairs == 2 else "none of the cases"
+        return f"In {where} were {grades} {levels} or more levels apart."
+    apart = f"{grades} were {levels} or more levels apart"
+    if len(sig) == c.pairs:
+        where = "the case" if c.pairs == 1 else "both cases" if c.pairs == 2 else \
+            "every case"
+        return f"In {where} {apart}."
+    n = book.count("compare.significant", len(sig), f"cases whose two grades are "
+                   f"{c.threshold} or more levels apart", cases=sig)
+    return f"In {n} of the cases {apart}."
 
 
 def example_theme(pool: Pool, i: int, rubric: Rubric) -> str:
@@ -247,3 +418,14 @@ def example_theme(pool: Pool, i: int, rubric: Rubric) -> str:
     concern = pool.extra("example")[i] == "concern"
     pick = min(scored) if concern else max(scored, key=lambda x: (x[0], -x[1]))
     return pick[2]
+
+
+def chapter(book: FigureBook, t: ReportTables, rubric: Rubric, narrative: str
+            ) -> dict[str, object]:
+    """The findings chapter's opening paragraphs: the self-assessed cases (None when
+    there are none), the inspectors' further cases (None when none; "also ... a further"
+    only after the self-assessed ones) and the authored narrative."""
+    opening = self_assessment(book, t, rubric)
+    return {"self_assessment": opening,
+            "further": further_cases(book, t, rubric, also=opening is not None),
+            "narrative": narrative}

@@ -1,6 +1,7 @@
-"""The report's tables: the comparison's cross-tab and agreement measures, and Annex A
-(cases by type and sample). Every cell is a registered figure; when publishing, small
-counts are hidden with the annex's disclosure control, secondary suppression included.
+"""The report's tables: the comparison's cross-tab, and Annex A (cases by type and
+sample); the agreement measures are explained in words in Annex A (report/method.py).
+Every cell is a registered figure; when publishing, small counts are hidden with the
+annex's disclosure control, secondary suppression included.
 """
 
 from __future__ import annotations
@@ -59,56 +60,35 @@ def crosstab(book: FigureBook, c: Comparison, rubric: Rubric) -> Table:
     for i, g in enumerate(c.grades):
         cells = [book.count(f"compare.crosstab.{g}.{h}", c.crosstab[i][j],
                             f"cases graded {labels[i]} by the force and {labels[j]} by "
-                            "inspectors", words=False, cases=cell_cases.get((g, h), []))
+                            "inspectors", words=False, cell=True,
+                            cases=cell_cases.get((g, h), []))
                  for j, h in enumerate(c.grades)]
         total = book.count(f"compare.force_total.{g}", c.force_margin[i],
-                           f"cases graded {labels[i]} by the force", words=False)
+                           f"cases graded {labels[i]} by the force", words=False, cell=True)
         rows.append([labels[i], *cells, total])
     totals = [book.count(f"compare.inspector_total.{g}", c.inspector_margin[j],
-                         f"cases graded {labels[j]} by inspectors", words=False)
+                         f"cases graded {labels[j]} by inspectors", words=False, cell=True)
               for j, g in enumerate(c.grades)]
     rows.append(["Total", *totals, book.count("compare.total", c.pairs, "pairs",
-                                              words=False)])
+                                              words=False, cell=True)])
     return Table(["Force \\ inspectors", *labels, "Total"], rows)
 
 
-def agreement(book: FigureBook, c: Comparison) -> Table:
-    """Agreement measures of the comparison, each a figure."""
-    rows: list[list[object]] = [
-        ["Exact agreement", book.percent("compare.exact", c.exact, c.pairs,
-                                         "pairs with the same grade")],
-        ["Agreement within one grade", book.percent("compare.within_one", c.within_one,
-                                                    c.pairs, "pairs at most one grade apart")],
-    ]
-    for w, label in (("unweighted", "Cohen's kappa"), ("linear", "Kappa, linear weights")):
-        rows.append([label, book.decimal(f"compare.kappa_{w}", c.kappa[w].value,
-                                         f"Cohen's kappa, {w}")])
-    rows.append(["Krippendorff's alpha (ordinal)",
-                 book.decimal("compare.alpha", c.alpha_ordinal.value,
-                              "Krippendorff's alpha, ordinal metric")])
-    p = c.direction.sign_test_p
-    rows.append(["Sign test, p-value", book.add(
-        "compare.sign_test_p", "undefined" if p is None else p,
-        "undefined" if p is None else (f"{p:.4f}" if p >= 0.0001 else "below 0.0001"),
-        "two-sided exact sign test on pairs that differ")])
-    return Table(["Measure", "Value"], rows)
-
-
 def annex_a(book: FigureBook, t: ReportTables, rubric: Rubric) -> Table:
-    """Cases by type and sample, each cell a figure (every cell registered, rows without
-    a case left out)."""
+    """Cases by type and sample, each cell a figure (rows without a case left out, and
+    only the cells shown registered)."""
     rows: list[list[object]] = []
-    for r, ct in enumerate(rubric.case_types):
+    for r in t.types.shown:
+        ct = rubric.case_types[r]
         cells: list[object] = [ct.label]
         for s, sample in enumerate(SAMPLES):
             group = t.types.members(r, s)
             cells.append(book.count(f"annex_a.{sample.value}.{ct.key}", len(group),
                                     f"{sample.value} cases of type {ct.label}", words=False,
-                                    cases=t.refs(group)))
-        if any(isinstance(x, Figure) and x.value for x in cells[1:]):
-            rows.append(cells)
+                                    cell=True, cases=t.refs(group)))
+        rows.append(cells)
     totals = [book.count(f"annex_a.{sample.value}.total", int(t.types.counts[:, s].sum()),
-                         f"{sample.value} cases", words=False)
+                         f"{sample.value} cases", words=False, cell=True)
               for s, sample in enumerate(SAMPLES)]
     rows.append(["Total", *totals])
     return Table(["Type of case", "Self-assessed", "Selected by inspectors"], rows)

@@ -1,0 +1,328 @@
+"""Each findings sentence is chosen from the facts: who was harsher or that the sides
+agreed, "similar strengths and weaknesses" only when criterion answers support it,
+nothing about answers when there are none, natural zero, one, both and all, one number
+style within a list, and sentences about absent things left out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hmic_audit import grade as grade_audits
+from hmic_audit.analysis.compare import compare_or_none
+from hmic_audit.profile import CaseTypeHighlight, CriterionHighlight, NumberStyle
+from hmic_audit.report.context import ReportContext, build_report
+from hmic_audit.report.findings import SIMILAR_ANSWERS
+from hmic_audit.report.words import proportion_phrase
+
+from .test_report_matrix import Case, audit_set, profile_of, rubric_of
+
+G, A, RI, IN = range(4)  # grade levels of the default scale
+
+
+def report(cases: list[Case], *, answers: bool = True, publish: int | None = None,
+           rubric: str = "default", **profile_changes: object) -> ReportContext:
+    r = rubric_of(rubric)
+    result = grade_audits(audit_set(r, cases, answers=answers), r)
+    profile, digest = profile_of("minimal", rubric)
+    assert profile is not None
+    if profile_changes:
+        profile = profile.model_copy(update=profile_changes)
+    return build_report(result, compare_or_none([result], r), r, profile,
+                        profile_sha256=digest, profile_file="force.yaml", publish=publish)
+
+
+def said(ctx: ReportContext) -> str:
+    """The findings' opening paragraphs as one text."""
+    parts = [ctx.findings["self_assessment"], ctx.comparison.get("paragraph"),
+             ctx.findings["further"]]
+    return " ".join(str(p) for p in parts if p)
+
+
+def pairs(levels: list[tuple[int, int]], case_type: str = "domestic_abuse", **kw: object
+          ) -> list[Case]:
+    return [Case(f"SA-{i:03d}", case_type, f, s, **kw)  # type: ignore[arg-type]
+            for i, (f, s) in enumerate(levels, start=1)]
+
+
+def further(levels: list[int], case_type: str = "domestic_abuse", **kw: object
+            ) -> list[Case]:
+    return [Case(f"IS-{i:03d}", case_type, None, s, **kw)  # type: ignore[arg-type]
+            for i, s in enumerate(levels, start=1)]
+
+
+# Who was harsher ---------------------------------------------------------------------
+
+def test_force_harsher():
+    text = said(report(pairs([(A, G)] * 9 + [(G, G)] * 3)))
+    assert "Inspectors judged nine of the twelve cases more favourably than the force and " \
+           "three the same." in text
+    assert "Overall, the self-assessors found more weakness in practice than the " \
+           "inspectors did." in text
+    assert "less favourably" not in text and "none of the twelve" not in text
+
+
+def test_inspectors_harsher():
+    text = said(report(pairs([(G, A)] * 16 + [(A, G)] + [(G, G)] * 13)))
+    assert "Inspectors judged 16 of the 30 cases less favourably than the force, 1 more " \
+           "favourably and 13 the same." in text  # a list holding 30: all numerals
+    assert "Overall, inspectors found more weakness in practice than the self-assessors " \
+           "did." in text
+
+
+def test_each_side_harsher_as_often():
+    text = said(report(pairs([(G, A), (A, G), (G, G)])))
+    assert "Neither side was consistently the harsher." in text
+    assert "Overall" not in text
+
+
+def test_full_agreement():
+    text = said(report(pairs([(G, G), (A, A), (IN, IN), (RI, RI)])))
+    assert "The force and the inspectors gave each of the four cases the same grade." in text
+    assert "Their answers agreed too: where both answered a criterion, they gave the same " \
+           "answer 100% of the time." in text
+    assert "favourably" not in text and "levels apart" not in text
+
+
+def test_every_case_judged_the_same_way_round():
+    text = said(report(pairs([(G, IN)] * 3)))
+    assert "Inspectors judged all three cases less favourably than the force." in text
+    assert "In every case the force's and the inspectors' grades were two or more levels " \
+           "apart." in text
+
+
+# Strengths and weaknesses: only when the answers support it ---------------------------
+
+@pytest.mark.parametrize("same, similar", [(10, True), (8, True), (7, False), (0, False)])
+def test_similar_strengths_and_weaknesses_need_agreeing_answers(same, similar):
+    r = rubric_of("default")
+    criteria = [c.id for c in r.criteria_for("s47_enquiry")][:10]
+    base = audit_set(r, pairs([(G, A)], "s47_enquiry"))
+    force, inspector = base.audits
+    answers = dict.fromkeys(criteria, "yes")
+    other = {c: ("yes" if i < same else "no") for i, c in enumerate(criteria)}
+    audits = base.model_copy(update={"audits": [
+        force.model_copy(update={"answers": answers}),
+        inspector.model_copy(update={"answers": other})]})
+    result = grade_audits(audits, r)
+    comparison = compare_or_none([result], r)
+    assert comparison is not None
+    profile, digest = profile_of("minimal", "default")
+    ctx = build_report(result, comparison, r, profile, profile_sha256=digest,
+                       profile_file="force.yaml")
+    text = said(ctx)
+    assert (same / 10 >= SIMILAR_ANSWERS) == similar
+    assert ("much the same strengths and weaknesses" in text) == similar
+    assert ("did not always see the same strengths and weaknesses" in text) == (not similar)
+    assert f"the same answer {'only ' if not similar else ''}{same * 10}% of the time" in text
+
+
+def test_grades_only_says_nothing_about_answers():
+    ctx = report(pairs([(G, A), (A, A), (G, IN)]), answers=False)
+    text = said(ctx)
+    assert "answer" not in text and "%" not in text and "strengths" not in text
+    ids = [f.id for f in ctx.figures.all()]
+    assert "compare.criterion_agreement" not in ids
+
+
+# Zero, one, two, all -----------------------------------------------------------------
+
+def test_a_single_case():
+    text = said(report(pairs([(G, IN)])))
+    assert text == (
+        "During the inspection the force audited one case against the inspectorate's "
+        "criteria. Its assessors rated it good. Inspectors then reviewed the same case. "
+        "They judged it inadequate. Inspectors judged the case less favourably than the "
+        "force. Overall, inspectors found more weakness in practice than the "
+        "self-assessors did. Although their grades differed, the force and the inspectors "
+        "found much the same strengths and weaknesses: where both answered a criterion, "
+        "they gave the same answer 100% of the time. In the case the force's and the "
+        "inspectors' grades were two or more levels apart.")
+
+
+def test_two_cases():
+    text = said(report(pairs([(G, A), (G, A)])))
+    assert "Inspectors reviewed both of these cases. They judged both adequate." in text
+    assert "Its assessors rated both good." in text
+    assert "Inspectors judged both cases less favourably than the force." in text
+    assert "In neither case were the force's and the inspectors' grades two or more " \
+           "levels apart." in text
+
+
+def test_a_single_further_case_and_no_self_assessment():
+    ctx = report(further([RI]))
+    assert ctx.findings["self_assessment"] is None and ctx.comparison == {}
+    assert str(ctx.findings["further"]) == (
+        "Inspectors selected and examined one case, in which a child had been identified "
+        "as being at risk. They judged it as requiring improvement.")
+
+
+def test_no_inspector_selected_cases():
+    ctx = report(pairs([(G, G), (G, A), (A, A)]))
+    assert ctx.findings["further"] is None
+    assert not [f for f in ctx.figures.all() if f.id.startswith("further.")]
+
+
+def test_further_cases_after_self_assessed_ones():
+    text = said(report(pairs([(G, G)]) + further([G, A, A])))
+    assert "Inspectors also selected and examined a further three cases in which children " \
+           "had been identified as being at risk. They judged one good and two adequate." \
+        in text
+
+
+def test_one_grade_for_all():
+    text = said(report(further([A] * 5)))
+    assert "They judged all of them adequate." in text
+
+
+def test_no_case_far_apart():
+    text = said(report(pairs([(G, A), (A, RI), (G, G)])))
+    assert "In none of the cases were the force's and the inspectors' grades two or more " \
+           "levels apart." in text
+
+
+def test_audits_that_could_not_be_graded():
+    text = said(report(further([G, A, A]) + [
+        Case("IS-9", "domestic_abuse", None, G, written=False, answered=2)]))
+    assert "They judged one good and two adequate; one could not be graded." in text
+
+
+# Numbers and proportions -------------------------------------------------------------
+
+def test_a_list_is_all_words_or_all_numerals():
+    text = said(report(further([G] * 29 + [A] * 33 + [RI] * 4 + [IN] * 18)))
+    assert "They judged 29 good, 33 adequate, 4 as requiring improvement and 18 " \
+           "inadequate." in text
+    text = said(report(further([G] * 8 + [A] * 16 + [RI] + [IN] * 5)))
+    assert "They judged eight good, sixteen adequate, one as requiring improvement and five " \
+           "inadequate." in text
+
+
+def test_the_profile_sets_the_number_style():
+    text = said(report(further([G] * 8 + [A] * 16 + [RI] + [IN] * 5),
+                       numbers=NumberStyle(words_up_to=9)))
+    assert "They judged 8 good, 16 adequate, 1 as requiring improvement and 5 " \
+           "inadequate." in text
+    text = said(report(further([G] * 2 + [A] * 3), numbers=NumberStyle(words_up_to=9)))
+    assert "They judged two good and three adequate." in text
+    text = said(report(further([G] * 2 + [A] * 3), numbers=NumberStyle(words_up_to=0)))
+    assert "examined a further" not in text and "They judged 2 good and 3 adequate." in text
+
+
+def test_force_grades_in_proportions():
+    text = said(report(pairs([(G, G)] * 19 + [(A, A)] * 9 + [(RI, RI)] * 2)))
+    assert "Its assessors rated practice good in about two-thirds of them (19) and adequate " \
+           "in just under a third of them (9), and two were rated as requiring " \
+           "improvement." in text
+    text = said(report(pairs([(G, G)] * 3 + [(A, A)] * 17)))
+    assert f"good in {proportion_phrase(3, 20)} of them (3)" in text
+    assert "fewer than a fifth" in text and "fewer than half" not in text
+
+
+def test_small_counts_are_not_proportions():
+    text = said(report(pairs([(G, G), (G, A), (A, A)])))
+    assert "Its assessors rated two good and one adequate." in text
+
+
+def test_publishing_hides_small_counts_truthfully():
+    ctx = report(pairs([(G, G)] * 20 + [(A, G)] * 8 + [(RI, IN)] * 2) + further(
+        [G] * 29 + [A] * 33 + [RI] * 4 + [IN] * 18), publish=6)
+    text = said(ctx)
+    assert not re.search(r"fewer than \w+ was\b", text)
+    # one hidden count is told with the smallest other one, so it cannot be worked out
+    assert "They judged 29 good, 33 adequate and 22 as requiring improvement or " \
+           "inadequate." in text
+    assert "fewer than six were rated" in text or "fewer than 6" in text
+
+
+# Highlights and case types -----------------------------------------------------------
+
+def _theme_text(ctx: ReportContext, theme: str) -> str:
+    section = next(s for s in ctx.themes if s.key == theme)
+    return " ".join(map(str, [*section.highlights, *section.case_types]))
+
+
+def test_a_case_type_inspectors_did_not_examine_is_left_out():
+    ctx = report(further([G, A]), case_types=[
+        CaseTypeHighlight(case_type="missing_child", theme="assessment_help")])
+    assert _theme_text(ctx, "assessment_help") == ""
+    assert not [f for f in ctx.figures.all() if f.id.startswith("case_type.")]
+
+
+def test_case_type_paragraph_and_children():
+    cases = [Case(f"CU-{i}", "child_in_custody", None, A, age=16, gender="female")
+             for i in range(3)]
+    ctx = report(cases, case_types=[CaseTypeHighlight(
+        case_type="child_in_custody", theme="police_detention", describe_children=True)])
+    text = _theme_text(ctx, "police_detention")
+    assert text.startswith("Inspectors examined three cases classed as ‘child in "
+                           "custody’. They judged all of them adequate.")
+    assert "Every child was 16 years old. Every child was a girl, aged 16, 16 and 16." in text
+    assert "of the type" not in text and "oldest" not in text
+
+
+def test_one_case_of_a_type():
+    cases = [Case("CU-1", "child_in_custody", A, IN, age=15, gender="male")]
+    ctx = report(cases, case_types=[CaseTypeHighlight(
+        case_type="child_in_custody", theme="police_detention", describe_children=True)])
+    text = _theme_text(ctx, "police_detention")
+    assert text == ("Inspectors examined one case classed as ‘child in custody’, which the "
+                    "force had also self-assessed. They judged it inadequate. The child was "
+                    "15 years old. The child in the case the force self-assessed was a boy.")
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ({"yes": 9}, "Inspectors found that police acted in all nine of the cases they examined."),
+    ({"yes": 2}, "Inspectors found that police acted in both of the cases they examined."),
+    ({"no": 4}, "In none of the four cases they examined did inspectors find that police "
+                "acted."),
+    ({"yes": 1}, "Inspectors found that police acted in the only case they examined."),
+    ({"yes": 6, "no": 78}, "Inspectors found that police acted in 6 of the 84 cases they "
+                           "examined."),
+    ({}, ""),
+])
+def test_criterion_sentences(answers, expected):
+    r = rubric_of("default")
+    criterion = "ic_child_seen"
+    cases = further([A] * sum(answers.values()) or [A], answered=0)
+    audits = audit_set(r, cases)
+    given = [a for a, n in answers.items() for _ in range(n)]
+    audits = audits.model_copy(update={"audits": [
+        a.model_copy(update={"answers": {criterion: given[i]} if i < len(given) else {}})
+        for i, a in enumerate(audits.audits)]})
+    result = grade_audits(audits, r)
+    profile, digest = profile_of("minimal", "default")
+    profile = profile.model_copy(update={"highlights": {"initial_contact": [
+        CriterionHighlight(criterion=criterion, answer="yes", finding="police acted")]}})
+    ctx = build_report(result, None, r, profile, profile_sha256=digest,
+                       profile_file="force.yaml")
+    assert _theme_text(ctx, "initial_contact") == expected
+
+
+def test_publishing_never_gives_away_the_rest_of_a_count():
+    r = rubric_of("default")
+    criterion = "ic_child_seen"
+    audits = audit_set(r, further([A] * 8, answered=0))
+    audits = audits.model_copy(update={"audits": [
+        a.model_copy(update={"answers": {criterion: "yes" if i else "no"}})
+        for i, a in enumerate(audits.audits)]})
+    result = grade_audits(audits, r)
+    profile, digest = profile_of("minimal", "default")
+    profile = profile.model_copy(update={"highlights": {"initial_contact": [
+        CriterionHighlight(criterion=criterion, finding="police acted")]}})
+    ctx = build_report(result, None, r, profile, profile_sha256=digest,
+                       profile_file="force.yaml", publish=6)
+    assert _theme_text(ctx, "initial_contact") == (
+        "Inspectors found that police acted in all but fewer than six of the eight cases "
+        "they examined.")  # "seven of the eight" would tell that one case answered no
+
+
+def test_force_grades_when_most_could_not_be_graded():
+    cases = pairs([(G, G), (A, A)]) + [
+        Case(f"SA-{i}", "domestic_abuse", G, G, written=False, answered=2)
+        for i in range(10, 28)]
+    text = said(report(cases))
+    assert "During the inspection the force audited twenty cases against the " \
+           "inspectorate's criteria. One was rated good, one was rated adequate and " \
+           "eighteen could not be graded." in text
