@@ -141,7 +141,7 @@ def test_profile_figures_are_sentences_not_bullets(full):
     _, markdown = full
     assert not re.search(r"^- (?:\d|One|Two|Four|Six|Nine|Fourteen|About)\b", markdown, re.M)
     assert ("At the time of the inspection there were 174 cases awaiting allocation in the "
-            "high-tech crime unit, 141 cases being examined in the unit and fourteen staff "
+            "high-tech crime unit, 141 cases being examined in the unit and 14 staff "
             "examining them.") in " ".join(markdown.split())
     # a figure with a sentence of its own (force.yaml: sentence with {})
     assert ("Police had worked with local partners to set up nine child sexual exploitation "

@@ -326,3 +326,25 @@ def test_force_grades_when_most_could_not_be_graded():
     assert "During the inspection the force audited twenty cases against the " \
            "inspectorate's criteria. One was rated good, one was rated adequate and " \
            "eighteen could not be graded." in text
+
+
+@pytest.mark.parametrize("values, expected", [
+    ((174, 141, 14), "there were 174 cases awaiting allocation, 141 cases being examined "
+                     "and 14 staff examining them."),
+    ((7, 3, 14), "there were seven cases awaiting allocation, three cases being examined "
+                 "and fourteen staff examining them."),
+])
+def test_profile_figures_in_one_sentence_share_one_number_style(values, expected):
+    """A sentence joining several profile counts is all numerals or all words."""
+    from hmic_audit.profile import ForceFigure
+    from hmic_audit.report.figures import FigureBook
+    from hmic_audit.report.force_figures import sentences
+
+    labels = ("cases awaiting allocation", "cases being examined", "staff examining them")
+    full, _ = profile_of("full", "default")
+    assert full is not None
+    profile = full.model_copy(update={"figures": [
+        ForceFigure(chapter="context", label=label, value=value)
+        for label, value in zip(labels, values, strict=True)]})
+    [phrase] = sentences(FigureBook(), profile, "context")
+    assert str(phrase).split("^[")[0].endswith(expected)

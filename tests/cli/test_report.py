@@ -56,12 +56,12 @@ EXPECTED = [
     "Rochdale Inadequate November 2012", "Salford Adequate October 2012",
     "Stockport Adequate February 2012", "Tameside Adequate March 2012",
     "Trafford Good April 2010", "Wigan Good May 2012",
-    "563 staff in the public protection division",
+    "The public protection division had 563 staff.",
     "six multi-agency safeguarding hubs in operation", "four further hubs planned",
     "nine child sexual exploitation teams",
     "About three quarters of initial child protection conferences",
     "174 cases awaiting allocation", "141 cases being examined",
-    "fourteen staff examining them",
+    "14 staff examining them",
     "twelve recommendations: one to act on immediately, six to act on within three months "
     "and five to act on within six months",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..profile import ForceFigure, ForceProfile
 from ..text import md_escape
-from .figures import Figure, FigureBook, Phrase
+from .figures import Figure, FigureBook, Phrase, capital
 from .words import join_words
 
 
@@ -33,7 +33,7 @@ def _escaped_part(text: str) -> str:
 
 def _in_sentence(template: str, shown: Figure) -> str:
     before, after = template.split("{}")
-    number = str(shown).capitalize() if not before.strip() else str(shown)
+    number = capital(str(shown)) if not before.strip() else str(shown)
     return (_escaped_part(before) + number + _escaped_part(after)).strip()
 
 
@@ -41,35 +41,44 @@ def _notes(figures: list[ForceFigure]) -> str:
     return "".join(note(s) for s in dict.fromkeys(f.source for f in figures if f.source))
 
 
+def _joins(f: ForceFigure) -> bool:
+    """A count with no sentence of its own joins its neighbours' sentence."""
+    return f.sentence is None and f.kind == "count"
+
+
 def sentences(book: FigureBook, profile: ForceProfile, chapter: str) -> list[Phrase]:
-    """The sentences showing a chapter's profile figures, each figure registered."""
-    out: list[Phrase] = []
-    run: list[tuple[ForceFigure, Figure]] = []
-
-    def close_run() -> None:
-        if run:
-            verb = "was" if run[0][1].value == 1 else "were"
-            listed = join_words([f"{shown} {md_escape(f.label)}" for f, shown in run])
-            out.append(Phrase(f"At the time of the inspection there {verb} {listed}."
-                              + _notes([f for f, _ in run])))
-            run.clear()
-
+    """The sentences showing a chapter's profile figures, each figure registered. The
+    counts joined in one sentence are all words or all numerals (the house style for a
+    list: "174 cases …, 141 … and 14 staff", never "… and fourteen staff")."""
+    groups: list[list[tuple[int, ForceFigure]]] = []
     for i, f in enumerate(profile.figures):
         if f.chapter != chapter:
             continue
-        rule = "force profile" + (f": {f.source}" if f.source else "")
-        if f.kind == "share":
-            shown = book.share(f"profile.{chapter}.{i}", f.value, 1.0, rule,
-                               source="profile")
+        if _joins(f) and groups and _joins(groups[-1][-1][1]):
+            groups[-1].append((i, f))
         else:
-            shown = book.count(f"profile.{chapter}.{i}", int(f.value), rule,
-                               source="profile", words=f.value <= 20)
-        if f.sentence is None and f.kind == "count":
-            run.append((f, shown))
-            continue
-        close_run()
-        text = (_in_sentence(f.sentence, shown) if f.sentence
-                else f"{str(shown).capitalize()} {md_escape(f.label)}.")
-        out.append(Phrase(text + _notes([f])))
-    close_run()
+            groups.append([(i, f)])
+    out: list[Phrase] = []
+    for group in groups:
+        words = book.in_words(*(int(f.value) for _, f in group if f.kind == "count"))
+        shown: list[tuple[ForceFigure, Figure]] = []
+        for i, f in group:
+            rule = "force profile" + (f": {f.source}" if f.source else "")
+            if f.kind == "share":
+                figure = book.share(f"profile.{chapter}.{i}", f.value, 1.0, rule,
+                                    source="profile")
+            else:
+                figure = book.count(f"profile.{chapter}.{i}", int(f.value), rule,
+                                    source="profile", words=words)
+            shown.append((f, figure))
+        first, figure = shown[0]
+        if _joins(first):
+            verb = "was" if figure.value == 1 else "were"
+            listed = join_words([f"{n} {md_escape(f.label)}" for f, n in shown])
+            text = f"At the time of the inspection there {verb} {listed}."
+        elif first.sentence:
+            text = _in_sentence(first.sentence, figure)
+        else:
+            text = f"{capital(str(figure))} {md_escape(first.label)}."
+        out.append(Phrase(text + _notes([f for f, _ in shown])))
     return out
