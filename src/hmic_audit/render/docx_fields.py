@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import OxmlElement, parse_xml
 
 A4_TWIPS = (11906, 16838)
 """A4 width and height in twentieths of a point, as Word stores them (210 x 297 mm)."""

@@ -111,8 +111,8 @@ class _Writer:
 
     def table(self, rows: list[list[tuple[list[Any], str | None]]]) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
+        from docx.oxml.parser import OxmlElement
 
         table = self.doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
         table.style = "Table Grid"
