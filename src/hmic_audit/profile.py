@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from .io.yamlfile import key_lines, located, pydantic_problems, read_text, yaml_mapping
+from .io.yamlfile import by_line, key_lines, located, pydantic_problems, read_text, yaml_mapping
 from .problems import HmicAuditError, Problem
 from .rubric import Answer, Rubric
 from .text import closest, label_key, plural
@@ -225,11 +225,11 @@ class ForceProfile(_Strict):
         chapters = themes | {"context", "leadership"}
         found: list[Problem] = []
 
-        def bad(path: str, message: str, value: object, choices: list[str] | None = None
-                ) -> None:
+        def bad(path: str, message: str, value: object, choices: list[str] | None = None,
+                code: str = "bad-reference") -> None:
             meant = closest(label_key(str(value)), {label_key(k): k for k in choices or []})
             tip = f"; did you mean {meant!r}?" if meant else ""
-            found.append(Problem(code="bad-reference", column=path, value=str(value),
+            found.append(Problem(code=code, column=path, value=str(value),
                                  message=f"{path} {message}{tip}"))
 
         for i, f in enumerate(self.figures):
@@ -240,6 +240,10 @@ class ForceProfile(_Strict):
             if f.kind == "share" and f.value > 1:
                 bad(f"figures[{i}].value", "is a share, so it must be between 0 and 1",
                     f.value)
+            if f.kind == "count" and not f.value.is_integer():
+                bad(f"figures[{i}].value", f"is {f.value:g}, but a count must be a whole "
+                    "number (for a fraction between 0 and 1, add kind: share)", f.value,
+                    code="bad-force-profile-field")
         for key in self.narrative:
             if key not in themes | {"findings", "leadership", "overall"}:
                 bad(f"narrative.{key}", "is not a theme of the rubric, findings, leadership "
@@ -249,22 +253,23 @@ class ForceProfile(_Strict):
                 bad(f"highlights.{key}", "is not a theme of the rubric", key, sorted(themes))
             for j, h in enumerate(items):
                 if h.criterion not in rubric.criterion_ids:
-                    bad(f"highlights.{key}[{j}].criterion", "is not a criterion of rubric "
-                        f"{rubric.name}", h.criterion, list(rubric.criterion_ids))
+                    bad(f"highlights.{key}[{j}].criterion", f"is {h.criterion!r}, which is "
+                        f"not a criterion of rubric {rubric.name}", h.criterion,
+                        list(rubric.criterion_ids))
                 if h.answer == "n/a":
                     bad(f"highlights.{key}[{j}].answer", "must be yes, partly or no",
                         h.answer)
         for i, c in enumerate(self.case_types):
             if c.case_type not in rubric.case_type_keys:
-                bad(f"case_types[{i}].case_type", "is not a case type of the rubric",
-                    c.case_type, list(rubric.case_type_keys))
+                bad(f"case_types[{i}].case_type", f"is {c.case_type!r}, which is not a case "
+                    "type of the rubric", c.case_type, list(rubric.case_type_keys))
             if c.theme not in themes:
-                bad(f"case_types[{i}].theme", "is not a theme of the rubric", c.theme,
-                    sorted(themes))
+                bad(f"case_types[{i}].theme", f"is {c.theme!r}, which is not a theme of "
+                    "the rubric", c.theme, sorted(themes))
         for i, r in enumerate(self.recommendations):
             if r.theme is not None and r.theme not in themes | {"leadership"}:
-                bad(f"recommendations[{i}].theme", "is not a theme of the rubric or "
-                    "leadership", r.theme, sorted(themes | {"leadership"}))
+                bad(f"recommendations[{i}].theme", f"is {r.theme!r}, which is not a theme "
+                    "of the rubric or leadership", r.theme, sorted(themes | {"leadership"}))
         w = self.workforce
         if w.police_officers + w.police_staff + w.pcsos > w.total:
             bad("workforce.total", "is smaller than officers, staff and PCSOs together",
@@ -291,10 +296,10 @@ def read_profile(path: str | Path) -> tuple[ForceProfile, str]:
     try:
         profile = ForceProfile.model_validate(data)
     except ValidationError as exc:
+        found = by_line(pydantic_problems(exc, path.name, "force profile",
+                                          model=ForceProfile, lines=lines))
         raise ForceProfileError(
-            f"force profile {path.name} has {plural(exc.error_count(), 'problem')}",
-            pydantic_problems(exc, path.name, "force profile", model=ForceProfile,
-                              lines=lines)) from None
+            f"force profile {path.name} has {plural(len(found), 'problem')}", found) from None
     profile._lines = lines
     return profile, hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -309,8 +314,8 @@ def profile_rubric(profile: ForceProfile, path: str | Path) -> str | Path | None
 
 def check_profile(profile: ForceProfile, rubric: Rubric, file: str) -> None:
     """Raise ``ForceProfileError`` listing every reference the rubric cannot resolve."""
-    problems = located([p.model_copy(update={"file": file}) for p in profile.check(rubric)],
-                       profile._lines)
+    problems = by_line(located([p.model_copy(update={"file": file})
+                                for p in profile.check(rubric)], profile._lines))
     if problems:
         raise ForceProfileError(f"force profile {file} has {plural(len(problems), 'problem')}",
                                 problems)

@@ -223,3 +223,103 @@ def test_bad_yaml_is_a_problem_found_with_its_line(runner, tmp_path):
     result = invoke(runner, "profile", "check", path)
     assert result.exit_code == 1
     assert re.search(r"force\.yaml line \d", result.stderr)
+
+
+def _profile_with(tmp_path: Path, old: str, new: str) -> Path:
+    """The sample profile with ``old`` replaced by ``new`` (once), beside the rubric."""
+    text = FORCE.read_text(encoding="utf-8")
+    assert old in text, old
+    bad = tmp_path / "force.yaml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    shutil.copy(SAMPLE_DIR / "rubric.yaml", tmp_path / "rubric.yaml")
+    return bad
+
+
+def _problems(runner, path: Path) -> list[dict]:
+    result = invoke(runner, "profile", "check", path, "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    return json.loads(result.stdout)["problems"]
+
+
+def test_count_figure_must_be_a_whole_number(runner, tmp_path):
+    bad = _profile_with(tmp_path, "value: 6, chapter: context}",
+                        "value: 2.5, chapter: context}")
+    [problem] = _problems(runner, bad)
+    assert problem["column"] == "figures[1].value"
+    assert problem["row"] == _line(bad, "value: 2.5")
+    assert problem["message"].startswith("figures[1].value is 2.5, but a count must be a "
+                                         "whole number")
+    # a share may be a fraction, and a count written 6.0 is whole
+    ok = _profile_with(tmp_path, "value: 6, chapter: context}", "value: 6.0, chapter: context}")
+    assert invoke(runner, "profile", "check", ok).exit_code == 0
+
+
+def test_misspelt_required_key_is_one_problem_not_also_missing(runner, tmp_path):
+    bad = _profile_with(tmp_path, "publication_date:", "publicaton_date:")
+    [problem] = _problems(runner, bad)
+    assert problem["message"] == ("publicaton_date is not a force profile key (check its "
+                                  "spelling); did you mean 'publication_date'?")
+    assert problem["row"] == _line(bad, "publicaton_date")
+    # a missing key that no misspelling explains is still reported
+    gone = _profile_with(tmp_path, "publication_date: 2014-12-01\n", "")
+    assert [p["message"].split(":")[0] for p in _problems(runner, gone)] == [
+        "publication_date is missing"]
+
+
+def test_problems_are_listed_in_line_order(runner, tmp_path):
+    bad = _mistaken(tmp_path)
+    problems = _problems(runner, bad)
+    rows = [p["row"] for p in problems]
+    assert None not in rows and rows == sorted(rows)
+    text = invoke(runner, "profile", "check", bad).stderr
+    shown = [int(n) for n in re.findall(r"force\.yaml line (\d+)", text)]
+    assert shown == sorted(shown) and len(shown) == len(problems)
+    # the rubric checks too: workforce.total (checked last) is near the top of the file
+    bad = _profile_with(tmp_path, "criterion: ta_child_listened_to", "criterion: nope_nope")
+    bad.write_text(bad.read_text(encoding="utf-8").replace("  total: 11223", "  total: 5"),
+                   encoding="utf-8")
+    problems = _problems(runner, bad)
+    assert [p["column"] for p in problems] == ["workforce.total",
+                                               "highlights.trusted_adult[0].criterion"]
+    assert [p["row"] for p in problems] == [_line(bad, "total: 5"), _line(bad, "nope_nope")]
+
+
+def test_yaml_syntax_error_says_what_and_where(runner, tmp_path):
+    path = tmp_path / "force.yaml"
+    path.write_text("force: x\nrubric: y\nworkforce: {total: [1, 2: 3}\n", encoding="utf-8")
+    [problem] = _problems(runner, path)
+    assert problem["code"] == "bad-yaml" and problem["row"] == 3
+    message = problem["message"]
+    assert re.match(r"line 3, column \d+: the YAML is not valid here: ", message), message
+    assert "check the brackets" in message and "is not accepted:" not in message
+    path.write_text("force: x\nrubric: a: b\n", encoding="utf-8")
+    [problem] = _problems(runner, path)
+    assert problem["message"].startswith("line 2, column 10: the YAML is not valid here: "
+                                         "mapping values are not allowed here")
+    assert "check the colons" in problem["message"]
+
+
+def test_unknown_criterion_is_quoted_with_did_you_mean(runner, tmp_path):
+    bad = _profile_with(tmp_path, "criterion: ta_child_listened_to",
+                        "criterion: ta_child_listend_to")
+    [problem] = _problems(runner, bad)
+    assert problem["message"] == (
+        "highlights.trusted_adult[0].criterion is 'ta_child_listend_to', which is not a "
+        "criterion of rubric hmic-cp-2014; did you mean 'ta_child_listened_to'?")
+    far = _profile_with(tmp_path, "criterion: ta_child_listened_to", "criterion: zzz")
+    [problem] = _problems(runner, far)
+    assert "is 'zzz', which is not a criterion" in problem["message"]
+    assert "did you mean" not in problem["message"]
+
+
+@pytest.mark.parametrize("name, first", [
+    (None, "# Force profile: fill in the force's name below."),
+    ("Test Police", "# Force profile for Test Police."),
+])
+def test_skeleton_first_line_names_the_force_or_asks_for_it(runner, tmp_path, name, first):
+    out = tmp_path / "force.yaml"
+    args = ["--force-name", name] if name else []
+    assert invoke(runner, "profile", "init", *args, "--out", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith(first)
+    assert "the force:" not in text.splitlines()[0]

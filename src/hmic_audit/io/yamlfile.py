@@ -106,17 +106,52 @@ def yaml_mapping(text: str, file: str, what: str) -> tuple[dict[str, Any] | None
     try:
         data = load_strict(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        if "could not determine a constructor" in str(problem):
-            problem = "uses a tag (!!python/... or similar) that is not accepted"
-        return None, [Problem(code="bad-yaml", file=file, row=row,
-                              message=f"is not accepted: {problem}")]
+        return None, [_yaml_problem(exc, file)]
     if not isinstance(data, dict):
         return None, [Problem(code="bad-yaml", file=file,
                               message=f"must be a YAML mapping of {what} keys")]
     return data, []
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    """A YAML error in words: where it is (line and column), what is wrong there, and what
+    to check (the brackets, the colons, the quotes or the indentation)."""
+    mark = getattr(exc, "problem_mark", None)
+    row = mark.line + 1 if mark is not None else None
+    where = f"line {row}, column {mark.column + 1}: " if mark is not None else ""
+    problem = str(getattr(exc, "problem", None) or exc).replace("<stream end>",
+                                                                "the end of the file")
+    if isinstance(exc, _Refused):
+        return Problem(code="bad-yaml", file=file, row=row,
+                       message=f"{where}the YAML {problem}")
+    if "could not determine a constructor" in problem:
+        return Problem(code="bad-yaml", file=file, row=row,
+                       message=f"{where}the YAML uses a tag (!!python/... or similar) "
+                       "that is not accepted: write the value out")
+    context = str(getattr(exc, "context", None) or "")
+    opened = getattr(exc, "context_mark", None)
+    at = f" at line {opened.line + 1}" if opened is not None else ""
+    if "flow sequence" in context:
+        tip = f"check the brackets: the list opened with '['{at} needs a ']' to close it"
+    elif "flow mapping" in context:
+        tip = f"check the braces: the mapping opened with '{{'{at} needs a '}}' to close it"
+    elif "quoted scalar" in context:
+        tip = f"check the quotes: the text quoted{at} needs its closing quote"
+    elif "mapping values are not allowed" in problem:
+        tip = "check the colons: quote a value that holds ': ' (key: \"a: b\")"
+    elif "block" in context or "block" in problem:
+        tip = "check the indentation: keys of one mapping start in the same column"
+    else:
+        tip = "check the brackets, colons, quotes and indentation"
+    return Problem(code="bad-yaml", file=file, row=row,
+                   message=f"{where}the YAML is not valid here: {problem} \N{EM DASH} {tip}")
+
+
+def by_line(problems: list[Problem]) -> list[Problem]:
+    """The problems in the order of the file: by line, then those without a line, by key
+    path (the order found is kept among equals)."""
+    return sorted(problems, key=lambda p: (p.row is None, p.row or 0,
+                                           "" if p.row is not None else p.column or ""))
 
 
 def key_path(loc: tuple[int | str, ...]) -> str:
@@ -256,13 +291,8 @@ def _plain(err: Any, path: str, what: str, model: type[BaseModel] | None) -> str
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     loc = tuple(err["loc"])
     if kind == "extra_forbidden":
-        holder = _model_in(_type_at(model, loc[:-1]), directly=True)
-        tip = ""
-        if holder is not None and isinstance(loc[-1], str):
-            from ..text import closest, label_key
-
-            meant = closest(label_key(loc[-1]), {label_key(k): k for k in holder.model_fields})
-            tip = f"; did you mean {meant!r}?" if meant else ""
+        meant = _meant_key(model, loc)
+        tip = f"; did you mean {meant!r}?" if meant else ""
         return f"is not a {what} key (check its spelling){tip}"
     if kind == "missing":
         holder = _model_in(_type_at(model, loc[:-1]), directly=True) if loc else None
@@ -314,6 +344,17 @@ def _plain(err: Any, path: str, what: str, model: type[BaseModel] | None) -> str
     return str(err["msg"])
 
 
+def _meant_key(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> str | None:
+    """The key of the model at ``loc[:-1]`` that the unknown key ``loc[-1]`` is a typing
+    slip for, if any."""
+    holder = _model_in(_type_at(model, loc[:-1]), directly=True) if loc else None
+    if holder is None or not isinstance(loc[-1], str):
+        return None
+    from ..text import closest, label_key
+
+    return closest(label_key(loc[-1]), {label_key(k): k for k in holder.model_fields})
+
+
 def _model_in(annotation: Any, *, directly: bool = False) -> type[BaseModel] | None:
     """The model a type is (``directly``: itself or itself or None), or holds anywhere
     (in a list, in a mapping's values)."""
@@ -340,11 +381,18 @@ def pydantic_problems(exc: ValidationError, file: str, what: str, *,
     "did you mean" for a misspelt key or choice when ``model`` is given), and its line
     when the file's ``lines`` (``key_lines``) are given."""
     problems = []
-    for err in exc.errors():
-        # NOTE: model validators report at the model's own path; a tagged union adds the
-        # member's name to the path, which people never wrote, so it is dropped.
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and
-                                                  p.startswith("function-")))
+    # NOTE: model validators report at the model's own path; a tagged union adds the
+    # member's name to the path, which people never wrote, so it is dropped.
+    errors = [(err, tuple(p for p in err["loc"] if not (isinstance(p, str) and
+                                                        p.startswith("function-"))))
+              for err in exc.errors()]
+    # A required key missing because it is misspelt is one mistake: the misspelling
+    # (with its "did you mean") says it all, so the key's "is missing" is not repeated.
+    misspelt = {(*loc[:-1], meant) for err, loc in errors if err["type"] == "extra_forbidden"
+                for meant in [_meant_key(model, loc)] if meant}
+    for err, loc in errors:
+        if err["type"] == "missing" and loc in misspelt:
+            continue
         path = key_path(loc)
         value = err.get("input")
         message = _plain({**err, "loc": loc}, path, what, model)

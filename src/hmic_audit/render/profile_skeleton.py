@@ -179,10 +179,11 @@ def profile_skeleton(rubric: Rubric, *, force: str | None = None,
     """The commented YAML skeleton of a force profile for ``force`` (left to fill in
     when None), naming ``rubric_ref`` as its rubric (the default rubric when None)."""
     writer = _Writer(rubric_notes(rubric))
-    who = force or "the force"
+    title = f"Force profile for {force}" if force else \
+        "Force profile: fill in the force's name below"
     writer.lines += [f"# {line}" for line in textwrap.wrap(
-        f"Force profile for {who}: what the report says about the force that does not "
-        "come from the audited cases. Written by 'hmic-audit profile init'.", WIDTH - 2)]
+        f"{title}. It holds what the report says about the force that does not come from "
+        "the audited cases. Written by 'hmic-audit profile init'.", WIDTH - 2)]
     writer.lines += [
         "#",
         "# Fill in every key marked Required (their values are left empty), and any optional",
