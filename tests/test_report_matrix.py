@@ -234,6 +234,12 @@ BROKEN = [
     r"\b(?:no|0|none) (?:good|adequate|inadequate|outstanding|as requiring)\b",
     r"\bmatched\b.*\bno answers\b", r"\b(?:no|none|0) recommendations:",
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) requires\b",
+    r"\ba further fewer than\b", r"\bof the fewer than\b", r"\bonly 0%",
+    r"\ball but fewer than six of the (?:six|seven|eight|nine|ten|eleven|[6-9]|1[01])\b",
+    r"\bless than \w+ levels\b", r"worse than chance would give agreement",
+    r"\bjudged \w+ (?:good|adequate|outstanding|inadequate|as requiring improvement) or\b",
+    r"\bruns from (-?\d+\.\d+) to \1\b", r"\bin 100% of these\b", r"\bin 100% they\b",
+    r"fewer than \d[\s\S]*fewer than [a-z]|fewer than [a-z]+\b[\s\S]*fewer than \d",
 ]
 """Mistakes the report used to make ("in no of the no cases", "one cases", "a further 0
 cases", "cases of the type missing child", "fewer than six was rated", "youngest 16 and
@@ -384,6 +390,18 @@ def test_the_patterns_catch_the_old_mistakes():
         found = grammar_problems(bad)
         assert found or bad == "29 good, 33 adequate", bad
     assert grammar_problems("Inspectors also selected and examined a further 5 cases")
+    for bad in ["delayed in all but fewer than six of the eight cases",
+                "examined a further fewer than six cases",
+                "Inspectors judged fewer than six of the fewer than six cases",
+                "They judged twelve adequate or inadequate.",
+                "they gave the same answer only 0% of the time",
+                "Here kappa was -0.02: worse than chance would give agreement on the scale",
+                "grades were less than two levels apart",
+                "Kappa's interval runs from 1.00 to 1.00.",
+                "in 100% of these cases; in 100% they were",
+                "fewer than 6 of the 84. Later, fewer than six were"]:
+        assert grammar_problems(bad), bad
+    assert grammar_problems("in all but fewer than six of the 84 cases") == []
     assert grammar_problems("None of them could be graded. They judged both good.") == []
 
 

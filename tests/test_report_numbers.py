@@ -197,8 +197,12 @@ def reads_as(figure: dict[str, Any], shown: str) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return read_count(text) == value or (value == 0 and text in ("no", "none"))
+        return read_count(text) == value or (value == 0 and text in (
+            "no", "none", "neither")) or (value == 2 and text == "both")
     if isinstance(value, float):
+        if text == "never":
+            return value == 0
+
         if text.endswith("%"):
             return f"{value:.0f}%" == text
         if re.fullmatch(r"-?\d+\.\d+", text):

@@ -114,6 +114,11 @@ def test_similar_strengths_and_weaknesses_need_agreeing_answers(same, similar):
     text = said(ctx)
     assert (same / 10 >= SIMILAR_ANSWERS) == similar
     assert ("much the same strengths and weaknesses" in text) == similar
+    if not same:  # never "only 0% ... did not always"
+        assert "they never gave the same answer, so the force and the inspectors did not " \
+               "see the same strengths and weaknesses." in text
+        assert "0%" not in text and "not always" not in text
+        return
     assert ("did not always see the same strengths and weaknesses" in text) == (not similar)
     assert f"the same answer {'only ' if not similar else ''}{same * 10}% of the time" in text
 
@@ -233,7 +238,40 @@ def test_publishing_hides_small_counts_truthfully():
     # one hidden count is told with the smallest other one, so it cannot be worked out
     assert "They judged 29 good, 33 adequate and 22 as requiring improvement or " \
            "inadequate." in text
-    assert "fewer than six were rated" in text or "fewer than 6" in text
+    assert "fewer than 6" not in text  # one style in a report
+    assert "fewer than six of the 30 cases" in text
+    assert "They judged 30 cases good or inadequate." in text  # one group: names its cases
+
+
+def test_publishing_with_few_cases_says_nothing_empty():
+    ctx = report(pairs([(G, A), (G, A), (A, G)]) + further([G, A, A]), publish=6)
+    text = said(ctx)
+    assert "Inspectors judged some of the cases less favourably than the force and some " \
+           "more favourably." in text
+    assert "of the fewer than" not in text
+    assert "Inspectors also selected and examined fewer than six further cases" in text
+    assert "a further fewer" not in text
+
+
+def test_publishing_with_two_reviewed_cases_registers_both():
+    ctx = report(pairs([(G, A), (A, A)]), publish=6)
+    assert "Inspectors reviewed both of these cases." in said(ctx)
+    figure = next(f for f in ctx.figures.all() if f.id == "self_assessed.reviewed")
+    assert figure.shown == "both"
+
+
+@pytest.mark.parametrize("levels, shown", [
+    ([(G, A), (A, G)], "neither"), ([(G, A), (A, G), (G, G)], "none")])
+def test_no_case_far_apart_is_a_figure(levels, shown):
+    ctx = report(pairs(levels))
+    figure = next(f for f in ctx.figures.all() if f.id == "compare.significant")
+    assert (figure.value, figure.shown) == (0, shown)
+    assert f"{shown}" in said(ctx).lower()
+
+
+def test_one_case_is_fewer_than_two_levels_apart():
+    text = said(report(pairs([(G, A)])))
+    assert "fewer than two levels apart" in text and "less than" not in text
 
 
 # Highlights and case types -----------------------------------------------------------
@@ -300,12 +338,19 @@ def test_criterion_sentences(answers, expected):
     assert _theme_text(ctx, "initial_contact") == expected
 
 
-def test_publishing_never_gives_away_the_rest_of_a_count():
+@pytest.mark.parametrize("cases, no, expected", [
+    # "seven of the eight" would tell that one case answered no; "all but fewer than six
+    # of the eight" would read as nearly all
+    (8, 1, "in most of the eight cases"),
+    (8, 4, "in fewer than six of the eight cases"),  # never "all but" for 4 of 8
+    (12, 4, "in all but fewer than six of the twelve cases"),
+])
+def test_publishing_never_gives_away_the_rest_of_a_count(cases, no, expected):
     r = rubric_of("default")
     criterion = "ic_child_seen"
-    audits = audit_set(r, further([A] * 8, answered=0))
+    audits = audit_set(r, further([A] * cases, answered=0))
     audits = audits.model_copy(update={"audits": [
-        a.model_copy(update={"answers": {criterion: "yes" if i else "no"}})
+        a.model_copy(update={"answers": {criterion: "yes" if i >= no else "no"}})
         for i, a in enumerate(audits.audits)]})
     result = grade_audits(audits, r)
     profile, digest = profile_of("minimal", "default")
@@ -314,8 +359,7 @@ def test_publishing_never_gives_away_the_rest_of_a_count():
     ctx = build_report(result, None, r, profile, profile_sha256=digest,
                        profile_file="force.yaml", publish=6)
     assert _theme_text(ctx, "initial_contact") == (
-        "Inspectors found that police acted in all but fewer than six of the eight cases "
-        "they examined.")  # "seven of the eight" would tell that one case answered no
+        f"Inspectors found that police acted {expected} they examined.")
 
 
 def test_force_grades_when_most_could_not_be_graded():
@@ -348,3 +392,60 @@ def test_profile_figures_in_one_sentence_share_one_number_style(values, expected
         for label, value in zip(labels, values, strict=True)]})
     [phrase] = sentences(FigureBook(), profile, "context")
     assert str(phrase).split("^[")[0].endswith(expected)
+
+
+# Annex A: the method and the statistics in words -------------------------------------
+
+def _annex(ctx: ReportContext) -> str:
+    from hmic_audit.render.report_markdown import render_report_markdown
+
+    markdown = render_report_markdown(ctx)
+    start = markdown.index("## Annex A")
+    return " ".join(markdown[start:markdown.index("\n## ", start + 1)].split())
+
+
+def test_negative_kappa_reads_as_no_better_than_chance():
+    from hmic_audit.render.report_markdown import render_report_markdown
+
+    ctx = report(pairs([(G, A), (A, G)] * 3))
+    text = _annex(ctx)
+    assert "Here kappa was -1.00, below 0: the force and the inspectors agreed no more " \
+           "often than chance would give, which the scale most often used to read it " \
+           "calls poor agreement." in text
+    assert "worse than chance would give agreement" not in text
+    assert "in none of these cases (0%); in all of them (100%) they were no more than a " \
+           "grade apart." in text
+    assert "reads a kappa below 0 as poor agreement" in " ".join(
+        render_report_markdown(ctx).split())  # the footnote
+
+
+def test_full_agreement_interval_has_no_width_and_all_reads_all():
+    text = _annex(report(pairs([(G, G), (A, A)] * 3)))
+    assert "runs from 1.00 to 1.00" not in text
+    assert "Kappa's interval has no width: both its ends are 1.00." in text
+    assert "in all of these cases (100%)." in text
+    assert "in 100% of these cases" not in text and "in 100% they" not in text
+    assert "which is wider the fewer the cases are" in text
+    assert "wide when the cases are few" not in text
+
+
+def test_within_one_grade_in_all_cases_reads_all():
+    text = _annex(report(pairs([(G, A), (A, A), (G, G)])))
+    assert "in all of them (100%) they were no more than a grade apart" in text
+
+
+def test_method_leaves_out_the_self_assessment_when_there_is_none():
+    text = _annex(report(further([G, A, A])))
+    assert "first by the force" not in text and "self-assessment" not in text
+    assert "Self-assessed" not in text  # no column of zeros
+    assert "| Type of case | Selected by inspectors |" in text
+
+
+def test_grades_only_data_claims_no_answers():
+    ctx = report(pairs([(G, A), (A, A), (G, G)]), answers=False)
+    text = _annex(ctx)
+    assert "Each audit answers the questions" not in text
+    assert "The answers give a score" not in text
+    assert "against the inspectorate's criteria" not in text
+    assert "against the inspectorate's criteria" not in said(ctx)
+    assert "During the inspection the force audited three cases." in said(ctx)

@@ -111,6 +111,9 @@ class ReportContext:
     chart_data: dict[str, object]
     notes: bool
     figures: FigureBook
+    data: dict[str, bool] = field(default_factory=dict)
+    """What the cases hold, for the method's account: ``answers`` (any criterion
+    answered; else grades only) and ``self_assessed`` (any case audited by the force)."""
     statistics: dict[str, object] = field(default_factory=dict)
     """Annex A's plain account of the comparison's statistics (empty without one); see
     :mod:`hmic_audit.report.method`."""
@@ -190,6 +193,7 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
         chart_data={"grades_by_sample": t.by_sample, "grades_by_case_type": t.by_type,
                     "comparison": comparison},
         notes=notes, figures=book,
+        data={"answers": t.answered, "self_assessed": t.self_assessed},
         statistics=method.statistics(book, comparison) if comparison else {})
 
 

@@ -147,10 +147,11 @@ class FigureBook:
         return bool(self.threshold) and 0 < whole - part < (self.threshold or 0)
 
     def small(self, words: bool = True) -> str:
-        """How a hidden count reads in prose: 'fewer than six' ('fewer than 6' in a list
-        written in numerals)."""
-        limit = self.words_up_to if words else 0
-        return f"fewer than {number_words(self.threshold or 0, words_up_to=limit)}"
+        """How a hidden count reads in prose: 'fewer than six' in the house style for the
+        threshold alone, the same everywhere in a report (never 'fewer than 6' in one
+        sentence and 'fewer than six' in another); ``words`` is not used."""
+        del words
+        return f"fewer than {number_words(self.threshold or 0, words_up_to=self.words_up_to)}"
 
     def hide(self, id: str) -> Figure:
         """Withdraw a registered figure's value (secondary suppression in a table)."""

@@ -88,6 +88,16 @@ class ReportTables:
                    examples=[(i, example_theme(pool, i, rubric)) for i in tagged],
                    listed=listed)
 
+    @property
+    def answered(self) -> bool:
+        """Whether any audit answered a criterion (yes, partly or no): not grades only."""
+        return bool(self.answers.counts.sum())
+
+    @property
+    def self_assessed(self) -> bool:
+        """Whether any case was self-assessed (audited by the force)."""
+        return bool(self.types.counts[:, SELF].sum())
+
     def refs(self, positions: np.ndarray) -> CaseList:
         """The case references of some audits, as a figure lists them."""
         return CaseList(self.pool.case_list(positions) if self.listed else ())
@@ -136,6 +146,23 @@ class GradeRow:
                                cases=cases if cases is not None else CaseList(), words=words)
 
 
+def part_of(book: FigureBook, part: int, whole: int, *, rest_id: str, part_id: str,
+            rule: str, words: bool, cases: CaseList) -> Figure | str:
+    """How ``part`` of a shown ``whole`` reads ("six", "all but fewer than six"): when
+    publishing and the rest is a hidden count, "all but fewer than six" only when the
+    whole is at least twice the threshold (so it reads as nearly all, and is); for a
+    smaller whole the part itself is hidden ("fewer than six") or, when it is not small,
+    left out ("most": more than half, as it must be)."""
+    if book.hides_rest(part, whole):
+        threshold = book.threshold or 0
+        if whole >= 2 * threshold:
+            return "all but " + str(book.count(rest_id, whole - part, rule, words=words,
+                                               hide=True))
+        if part >= threshold:
+            return "most"
+    return book.count(part_id, part, rule, words=words, cases=cases)
+
+
 def grade_list(r: GradeRow, rubric: Rubric, *, also: tuple[int, ...] = ()) -> Phrase:
     """'eight good, sixteen adequate, one as requiring improvement and five inadequate':
     the final grades of one row, grades nobody was given left out, all in words or all
@@ -164,7 +191,8 @@ def grade_list(r: GradeRow, rubric: Rubric, *, also: tuple[int, ...] = ()) -> Ph
         figure = r.count("_or_".join(s.key for s in scale), n,
                          f", final grade {' or '.join(s.label for s in scale)}",
                          cases=refs, words=words)
-        parts.append(f"{figure} {' or '.join(grade_words(s) for s in scale)}")
+        cases_ = f" {noun(n, 'case')}" if len(groups) == 1 else ""
+        parts.append(f"{figure}{cases_} {' or '.join(grade_words(s) for s in scale)}")
     return Phrase(join_words(parts))
 
 
@@ -244,8 +272,9 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
     if audited:
         n = book.count("self_assessed.cases", audited, "self-assessed cases audited by the "
                        "force", cases=force.refs())
+        criteria = " against the inspectorate's criteria" if t.answered else ""
         sentences.append(f"During the inspection the force audited {n} "
-                         f"{noun(audited, 'case')} against the inspectorate's criteria.")
+                         f"{noun(audited, 'case')}{criteria}.")
         if audited >= PROPORTIONS_FROM and not book.threshold and any(force.counts):
             sentences.append(_force_proportions(force, rubric))
         else:
@@ -254,7 +283,10 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
             if cases == 1:
                 sentences.append("Inspectors then reviewed the same case.")
             elif cases == 2:
-                sentences.append("Inspectors reviewed both of these cases.")
+                both = book.add("self_assessed.reviewed", reviewed, "both", "self-assessed "
+                                "cases that inspectors also audited",
+                                cases=inspectors.refs())
+                sentences.append(f"Inspectors reviewed {both} of these cases.")
             else:
                 all_ = book.count("self_assessed.reviewed", reviewed, "self-assessed cases "
                                   "that inspectors also audited", cases=inspectors.refs())
@@ -262,12 +294,10 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
                                  "self-assessed.")
         elif reviewed:
             words = book.in_words(reviewed, cases)
-            part: Figure | str = "all but " + str(book.count(
-                "self_assessed.not_reviewed", cases - reviewed, "self-assessed cases "
-                "inspectors did not audit", words=words, hide=True)) if book.hides_rest(
-                reviewed, cases) else book.count(
-                "self_assessed.reviewed", reviewed, "self-assessed cases that inspectors also "
-                "audited", cases=inspectors.refs(), words=words)
+            part = part_of(book, reviewed, cases, rest_id="self_assessed.not_reviewed",
+                           part_id="self_assessed.reviewed",
+                           rule="self-assessed cases that inspectors also audited (or, "
+                           "hidden, did not audit)", words=words, cases=inspectors.refs())
             whole = book.count("self_assessed.total", cases, "self-assessed cases",
                                words=words)
             sentences.append(f"Inspectors reviewed {part} of the {whole} cases that had been "
@@ -300,8 +330,10 @@ def further_cases(book: FigureBook, t: ReportTables, rubric: Rubric, *, also: bo
                 f"{'further ' if also else ''}case, in which a child had been identified as "
                 "being at risk.")
     else:
+        hidden = book.hidden(n)
         text = (f"Inspectors {'also ' if also else ''}selected and examined "
-                f"{'a further ' if also else ''}{n} cases in which children had been "
+                f"{'a further ' if also and not hidden else ''}{n} "
+                f"{'further ' if also and hidden else ''}cases in which children had been "
                 "identified as being at risk.")
     return Phrase(f"{text} {judged(r, rubric, 'They judged')}")
 
@@ -331,6 +363,8 @@ def _direction(book: FigureBook, c: Comparison, harsher: list[str], kinder: list
             return "The force and the inspectors gave both cases the same grade."
         n = book.count("compare.pairs", pairs, "cases with both a force and an inspector "
                        "grade", cases=same)
+        if book.hidden(n):
+            return "The force and the inspectors gave each of the cases the same grade."
         return f"The force and the inspectors gave each of the {n} cases the same grade."
     parts = [(harsher, "inspectors_harsher", "less favourably",
               "cases inspectors graded below the force"),
@@ -342,8 +376,11 @@ def _direction(book: FigureBook, c: Comparison, harsher: list[str], kinder: list
     words = book.in_words(pairs, *(len(p[0]) for p in parts))
     rule = "cases with both a force and an inspector grade"
     if len(parts[0][0]) == pairs:  # every case judged the same way round
+        all_ = None
+        if pairs > 2:
+            all_ = book.count('compare.pairs', pairs, rule, cases=parts[0][0])
         whole = "the case" if pairs == 1 else "both cases" if pairs == 2 else \
-            f"all {book.count('compare.pairs', pairs, rule, cases=parts[0][0])} cases"
+            "all the cases" if all_ is None or book.hidden(all_) else f"all {all_} cases"
         text = f"Inspectors judged {whole} {parts[0][2]} than the force."
     else:
         total = book.count("compare.pairs", pairs, rule, words=words,
@@ -351,6 +388,10 @@ def _direction(book: FigureBook, c: Comparison, harsher: list[str], kinder: list
         said = []
         for i, (refs, id, how, rule) in enumerate(parts):
             n = book.count(f"compare.{id}", len(refs), rule, cases=refs, words=words)
+            if book.hidden(total):  # "fewer than six of the fewer than six" says nothing
+                said.append(f"some of the cases {how} than the force" if i == 0
+                            else f"some {how}")
+                continue
             said.append(f"{n} of the {total} cases {how} than the force" if i == 0
                         else f"{n} {how}")
         text = f"Inspectors judged {join_words(said)}."
@@ -369,16 +410,25 @@ def _answers(book: FigureBook, c: Comparison, *, differed: bool, all_differ: boo
     if not answered:  # grades only: nothing to say about criteria
         return []
     agreed = sum(x.agree for x in c.criteria)
-    share = book.percent("compare.criterion_agreement", agreed, answered,
-                         "share of criterion answers given by both sides that were the same")
-    matched = f"where both answered a criterion, they gave the same answer {share} of the time"
     if agreed / answered >= SIMILAR_ANSWERS:
+        share = book.percent("compare.criterion_agreement", agreed, answered,
+                             "share of criterion answers given by both sides that were the "
+                             "same")
+        matched = ("where both answered a criterion, they gave the same answer "
+                   f"{share} of the time")
         if differed:
             lead = "Although their grades differed" if all_differ else \
                 "Although their grades did not always match"
             return [f"{lead}, the force and the inspectors found much the same strengths "
                     f"and weaknesses: {matched}."]
         return [f"Their answers agreed too: {matched}."]
+    if not agreed:
+        never = book.add("compare.criterion_agreement", 0.0, "never", "share of criterion "
+                         "answers given by both sides that were the same")
+        return [f"Where both answered a criterion, they {never} gave the same answer, so the "
+                "force and the inspectors did not see the same strengths and weaknesses."]
+    share = book.percent("compare.criterion_agreement", agreed, answered,
+                         "share of criterion answers given by both sides that were the same")
     return [f"Where both answered a criterion, they gave the same answer only {share} of the "
             "time, so the force and the inspectors did not always see the same strengths and "
             "weaknesses."]
@@ -391,8 +441,11 @@ def _far_apart(book: FigureBook, c: Comparison) -> str:
     grades = "the force's and the inspectors' grades"
     if not sig:
         if c.pairs == 1:
-            return f"{grades.capitalize()} were less than {levels} levels apart."
-        where = "neither case" if c.pairs == 2 else "none of the cases"
+            return f"{grades.capitalize()} were fewer than {levels} levels apart."
+        rule = f"cases whose two grades are {c.threshold} or more levels apart"
+        none = book.add("compare.significant", 0, "neither" if c.pairs == 2 else "none",
+                        rule, source="cases")
+        where = f"{none} case" if c.pairs == 2 else f"{none} of the cases"
         return f"In {where} were {grades} {levels} or more levels apart."
     apart = f"{grades} were {levels} or more levels apart"
     if len(sig) == c.pairs:

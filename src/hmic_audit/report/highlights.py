@@ -16,8 +16,8 @@ from ..profile import CaseTypeHighlight, CriterionHighlight
 from ..rubric import Rubric
 from ..text import md_escape
 from ..workbook.format import SAMPLES, Sample
-from .figures import CaseList, Figure, FigureBook, Phrase, capital
-from .findings import GradeRow, ReportTables, judged
+from .figures import CaseList, FigureBook, Phrase, capital
+from .findings import GradeRow, ReportTables, judged, part_of
 from .words import join_words, noun
 
 SAMPLE_WORDS = {Sample.SELF_ASSESSED: "self-assessed", Sample.INSPECTOR_SELECTED: "further"}
@@ -59,11 +59,9 @@ def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlig
     if not hits:
         return Phrase(f"In none of the {whole} {where}cases they examined did inspectors "
                       f"find that {finding}.")
-    part: Figure | str = "all but " + str(book.count(
-        f"{theme}.highlight{i}.rest", examined - hits, rule, words=words, hide=True)
-    ) if book.hides_rest(hits, examined) else book.count(
-        f"{theme}.highlight{i}.count", hits, rule, words=words,
-        cases=t.refs(t.answers.members(scope, j, (h.answer,))))
+    part = part_of(book, hits, examined, rest_id=f"{theme}.highlight{i}.rest",
+                   part_id=f"{theme}.highlight{i}.count", rule=rule, words=words,
+                   cases=t.refs(t.answers.members(scope, j, (h.answer,))))
     return Phrase(f"Inspectors found that {finding} in {part} of the {whole} {where}cases "
                   "they examined.")
 

@@ -7,7 +7,7 @@ Kappa is read on the scale of Landis and Koch (1977), the one most often quoted:
 =========== ==================================
 kappa       agreement
 =========== ==================================
-below 0     worse than chance would give
+below 0     poor (no better than chance)
 0 to 0.20   slight
 0.21-0.40   fair
 0.41-0.60   moderate
@@ -24,7 +24,7 @@ from __future__ import annotations
 from ..analysis.comparison import Comparison, Statistic
 from .figures import FigureBook
 
-KAPPA_WORDS = [(0.0, "worse than chance would give"), (0.2, "slight"), (0.4, "fair"),
+KAPPA_WORDS = [(0.0, "poor"), (0.2, "slight"), (0.4, "fair"),
                (0.6, "moderate"), (0.8, "substantial"), (float("inf"), "almost perfect")]
 """Upper end (inclusive) of each band of kappa, and its word."""
 
@@ -45,10 +45,11 @@ def _estimate(book: FigureBook, id: str, s: Statistic, rule: str) -> dict[str, o
     low = high = None
     if s.ci_low is not None and s.ci_high is not None:
         low = book.decimal(f"{id}.low", s.ci_low, f"{rule}: lower end of the 95% interval")
-        high = book.decimal(f"{id}.high", s.ci_high,
-                            f"{rule}: upper end of the 95% interval")
+        high = low if f"{s.ci_low:.2f}" == f"{s.ci_high:.2f}" else book.decimal(
+            f"{id}.high", s.ci_high, f"{rule}: upper end of the 95% interval")
     return {"value": book.decimal(id, s.value, rule), "low": low, "high": high,
-            "words": kappa_words(s.value),
+            "words": kappa_words(s.value), "below_zero": round(s.value, 2) < 0,
+            "no_width": low is not None and low is high,
             "spans_zero": s.ci_low is not None and s.ci_low <= 0 <= (s.ci_high or 0)}
 
 
@@ -73,8 +74,10 @@ def statistics(book: FigureBook, c: Comparison) -> dict[str, object]:
     found: dict[str, object] = {
         "pairs": pairs, "few": False,
         "exact": book.percent("method.exact", c.exact, c.pairs, "pairs with the same grade"),
-        "within_one": book.percent("method.within_one", c.within_one, c.pairs,
-                                   "pairs at most one grade apart"),
+        "exact_all": c.exact == c.pairs, "exact_none": not c.exact,
+        "within_one_all": c.within_one == c.pairs,
+        "within_one": None if c.exact == c.pairs else book.percent(  # all: said once
+            "method.within_one", c.within_one, c.pairs, "pairs at most one grade apart"),
         "kappa": _estimate(book, "method.kappa", c.kappa["unweighted"],
                            "Cohen's kappa, unweighted"),
         "linear": _estimate(book, "method.kappa_linear", c.kappa["linear"],

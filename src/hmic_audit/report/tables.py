@@ -78,10 +78,14 @@ def annex_a(book: FigureBook, t: ReportTables, rubric: Rubric) -> Table:
     """Cases by type and sample, each cell a figure (rows without a case left out, and
     only the cells shown registered)."""
     rows: list[list[object]] = []
+    # a sample without a case (no self-assessment, say) is no column of zeros
+    shown = [s for s in range(len(SAMPLES)) if t.types.counts[:, s].sum()] or \
+        list(range(len(SAMPLES)))
     for r in t.types.shown:
         ct = rubric.case_types[r]
         cells: list[object] = [ct.label]
-        for s, sample in enumerate(SAMPLES):
+        for s in shown:
+            sample = SAMPLES[s]
             group = t.types.members(r, s)
             cells.append(book.count(f"annex_a.{sample.value}.{ct.key}", len(group),
                                     f"{sample.value} cases of type {ct.label}", words=False,
@@ -89,6 +93,7 @@ def annex_a(book: FigureBook, t: ReportTables, rubric: Rubric) -> Table:
         rows.append(cells)
     totals = [book.count(f"annex_a.{sample.value}.total", int(t.types.counts[:, s].sum()),
                          f"{sample.value} cases", words=False, cell=True)
-              for s, sample in enumerate(SAMPLES)]
+              for s, sample in enumerate(SAMPLES) if s in shown]
     rows.append(["Total", *totals])
-    return Table(["Type of case", "Self-assessed", "Selected by inspectors"], rows)
+    titles = ["Self-assessed", "Selected by inspectors"]
+    return Table(["Type of case", *(titles[s] for s in shown)], rows)
