@@ -202,6 +202,8 @@ def reads_as(figure: dict[str, Any], shown: str) -> bool:
     if isinstance(value, float):
         if text == "never":
             return value == 0
+        if text == "every time":
+            return value == 100
 
         if text.endswith("%"):
             return f"{value:.0f}%" == text

@@ -81,7 +81,8 @@ def test_full_agreement():
     text = said(report(pairs([(G, G), (A, A), (IN, IN), (RI, RI)])))
     assert "The force and the inspectors gave each of the four cases the same grade." in text
     assert "Their answers agreed too: where both answered a criterion, they gave the same " \
-           "answer 100% of the time." in text
+           "answer every time." in text
+    assert "100% of the time" not in text
     assert "favourably" not in text and "levels apart" not in text
 
 
@@ -120,6 +121,9 @@ def test_similar_strengths_and_weaknesses_need_agreeing_answers(same, similar):
         assert "0%" not in text and "not always" not in text
         return
     assert ("did not always see the same strengths and weaknesses" in text) == (not similar)
+    if same == 10:  # all of them: "every time", not "100% of the time"
+        assert "they gave the same answer every time." in text and "100%" not in text
+        return
     assert f"the same answer {'only ' if not similar else ''}{same * 10}% of the time" in text
 
 
@@ -142,7 +146,7 @@ def test_a_single_case():
         "force. Overall, inspectors found more weakness in practice than the "
         "self-assessors did. Although their grades differed, the force and the inspectors "
         "found much the same strengths and weaknesses: where both answered a criterion, "
-        "they gave the same answer 100% of the time. In the case the force's and the "
+        "they gave the same answer every time. In the case the force's and the "
         "inspectors' grades were two or more levels apart.")
 
 

@@ -411,11 +411,14 @@ def _answers(book: FigureBook, c: Comparison, *, differed: bool, all_differ: boo
         return []
     agreed = sum(x.agree for x in c.criteria)
     if agreed / answered >= SIMILAR_ANSWERS:
-        share = book.percent("compare.criterion_agreement", agreed, answered,
-                             "share of criterion answers given by both sides that were the "
-                             "same")
-        matched = ("where both answered a criterion, they gave the same answer "
-                   f"{share} of the time")
+        rule = "share of criterion answers given by both sides that were the same"
+        if agreed == answered:
+            every = book.add("compare.criterion_agreement", 100.0, "every time", rule)
+            matched = f"where both answered a criterion, they gave the same answer {every}"
+        else:
+            share = book.percent("compare.criterion_agreement", agreed, answered, rule)
+            matched = ("where both answered a criterion, they gave the same answer "
+                       f"{share} of the time")
         if differed:
             lead = "Although their grades differed" if all_differ else \
                 "Although their grades did not always match"
