@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from ..problems import HmicAuditError, Problem
 from ..profile import ForceProfile, month_label
 from ..rubric import Rubric
-from ..workbook.format import Assessor
+from ..workbook.format import SAMPLES, Assessor
 from . import tables as t
 from .annex_table import (
     Annex,
@@ -28,7 +28,8 @@ from .annex_table import (
     percent_cells,
     share_columns,
 )
-from .pool import Gradable, Pool, as_results
+from .disclosure import Query, answer_query, audited, case_query
+from .pool import FORCE, Gradable, Pool, as_results
 from .tables import Shared
 
 __all__ = ["Annex", "AnnexTable", "Cell", "Column", "TABLE_NAMES", "build_annex"]
@@ -41,17 +42,32 @@ TABLE_NAMES = ["case_types", "grades_by_sample", "grades_by_case_type", "grades_
 def case_types(table: t.CaseTypeTable) -> AnnexTable:
     """Cases examined by type and sample (the report's Annex A)."""
     rows: list[list[Cell]] = []
+    queries: list[list[Query | None]] = []
     for r in table.shown:
         self_assessed, further = (int(x) for x in table.counts[r])
         rows.append([table.labels[r], self_assessed, further, self_assessed + further])
+        queries.append([None, *(examined(case_type=table.keys[r], sample=s)
+                                for s in SAMPLE_VALUES),
+                        examined(case_type=table.keys[r])])
     rows.append(["Total", *(sum(count(r[i]) for r in rows) for i in (1, 2, 3))])
-    return AnnexTable(
+    shown = [table.keys[r] for r in table.shown]
+    queries.append([None, *(examined(case_type=shown, sample=s) for s in SAMPLE_VALUES),
+                    examined(case_type=shown)])
+    return AnnexTable(queries=queries,
         name="case_types", title="Cases examined by type and sample",
         columns=[Column(key="type", title="Type of case", kind="label"),
                  Column(key="self", title="Self-assessed", kind="count"),
                  Column(key="further", title="Selected by inspectors", kind="count"),
                  Column(key="total", title="Total", kind="count")],
         rows=rows, total_row=True, row_sums=[("total", ["self", "further"])])
+
+
+SAMPLE_VALUES = [s.value for s in SAMPLES]
+
+
+def examined(**dims: str | list[str]) -> Query:
+    """Cases the inspectors audited, with the attributes given."""
+    return audited("inspector", **dims)
 
 
 def _compliance_columns(first: list[Column]) -> list[Column]:
@@ -65,6 +81,17 @@ def _compliance_columns(first: list[Column]) -> list[Column]:
             *share_columns("yes", "answered", "Met")]
 
 
+def _answered(scope: int, criteria: list[str]) -> list[Query | None]:
+    """The units of a compliance row's counts: yes, partly, no and answered."""
+    _, assessor, sample = t.SCOPES[scope]
+    side = "force_answer" if assessor == FORCE else "inspector_answer"
+    dims: dict[str, str | list[str]] = {"criterion": criteria}
+    if sample is not None:
+        dims["sample"] = SAMPLES[sample].value
+    return [*(answer_query(**dims, **{side: a}) for a in t.COUNTED),
+            answer_query(**dims, **{side: list(t.COUNTED)})]
+
+
 def _met(answers: t.AnswerCounts, scope: int, columns: list[int]) -> list[Cell] | None:
     yes, partly, no, n = answers.met(scope, columns)
     if not n:
@@ -75,12 +102,16 @@ def _met(answers: t.AnswerCounts, scope: int, columns: list[int]) -> list[Cell] 
 def theme_results(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
     """The share of applicable criterion answers that were yes, per theme and scope."""
     rows: list[list[Cell]] = []
+    queries: list[list[Query | None]] = []
     for theme in rubric.themes:
         columns = [j for j, c in enumerate(rubric.criteria) if c.theme == theme.key]
         for scope, (name, _, _) in enumerate(t.SCOPES):
             if (cells := _met(answers, scope, columns)) is not None:
                 rows.append([theme.label, name, *cells])
-    return AnnexTable(
+                queries.append([None, None, *_answered(
+                    scope, [rubric.criteria[j].id for j in columns]), None, None, None,
+                    None, None])
+    return AnnexTable(queries=queries,
         name="theme_results", title="Theme results: share of applicable criteria met",
         columns=_compliance_columns([Column(key="theme", title="Theme", kind="label"),
                                      Column(key="scope", title="Audits", kind="text")]),
@@ -92,11 +123,14 @@ def theme_results(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
 def criterion_compliance(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
     """Each criterion's yes, partly and no answers per scope ("6 of 84")."""
     rows: list[list[Cell]] = []
+    queries: list[list[Query | None]] = []
     for j, c in enumerate(rubric.criteria):
         for scope, (name, _, _) in enumerate(t.SCOPES):
             if (cells := _met(answers, scope, [j])) is not None:
                 rows.append([c.id, c.question, name, *cells])
-    return AnnexTable(
+                queries.append([None, None, None, *_answered(scope, [c.id]), None, None,
+                                None, None, None])
+    return AnnexTable(queries=queries,
         name="criterion_compliance", title="Criterion compliance",
         columns=_compliance_columns([Column(key="criterion", title="Criterion", kind="label"),
                                      Column(key="question", title="Question", kind="text"),
@@ -114,7 +148,11 @@ def crosstab_table(pairs: t.Pairs, rubric: Rubric) -> AnnexTable | None:
     rows: list[list[Cell]] = [[labels[i], *map(int, table[i]), int(table[i].sum())]
                               for i in range(k)]
     rows.append(["Total", *map(int, table.sum(axis=0)), int(table.sum())])
-    return AnnexTable(
+    keys = rubric.grade_keys
+    queries: list[list[Query | None]] = [
+        [None, *(case_query(force_grade=f, inspector_grade=i) for i in [*keys, keys]
+                 )] for f in [*keys, keys]]
+    return AnnexTable(queries=queries,
         name="crosstab", title="Self-assessed cases: force grade (rows) by inspector grade",
         columns=[Column(key="force", title="Force \\ inspectors", kind="label"),
                  *(Column(key=g, title=labels[i], kind="count")
@@ -169,17 +207,23 @@ def _grades_by_sample(pool: Pool, rubric: Rubric) -> AnnexTable:
     table = t.grades_by_sample(pool, rubric)
     inspectors = [r for r, key in enumerate(table.keys)
                   if isinstance(key, tuple) and key[1] is Assessor.INSPECTOR]
+    units = [({"sample": key[0].value}, f"{key[1].value}_grade") for key in table.keys
+             if isinstance(key, tuple)]
     return grade_table("grades_by_sample", "Final grades by sample and assessor",
                        "Sample and assessor", table, rubric,
-                       total=("All cases, inspectors", inspectors))
+                       total=("All cases, inspectors", inspectors), units=units)
 
 
 def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
                 profile: ForceProfile | None = None,
-                tables: Sequence[str] | None = None) -> Annex:
+                tables: Sequence[str] | None = None, threshold: int = 0,
+                publish: bool = False) -> Annex:
     """Every annex table (or those named), in publication order, from graded inputs
     (``GradeResult``s; frames or audit sets are graded first). Several forces - several
-    inputs, or a ``force`` column - add the national tables."""
+    inputs, or a ``force`` column - add the national tables. With a ``threshold`` (2 or
+    more) small counts are hidden, every table protected together
+    (:func:`hmic_audit.analysis.suppress.protect`); ``publish`` also leaves out tables
+    too small to publish."""
     unknown = [x for x in tables or [] if x not in TABLE_NAMES]
     if unknown:
         raise HmicAuditError("unknown table", [Problem(
@@ -195,10 +239,12 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
         "grades_by_sample": lambda: _grades_by_sample(pool, rubric),
         "grades_by_case_type": lambda: grade_table(
             "grades_by_case_type", "Inspectors' final grades by case type", "Type of case",
-            t.grades_by_case_type(pool, rubric), rubric),
+            by_type := t.grades_by_case_type(pool, rubric), rubric,
+            units=[({"case_type": str(k)}, "inspector_grade") for k in by_type.keys]),
         "grades_by_area": lambda: grade_table(
             "grades_by_area", "Inspectors' final grades by area", "Area",
-            t.grades_by_area(pool, rubric), rubric),
+            by_area := t.grades_by_area(pool, rubric), rubric,
+            units=[({"area": str(k)}, "inspector_grade") for k in by_area.keys]),
         "theme_results": lambda: theme_results(shared.answers, rubric),
         "criterion_compliance": lambda: criterion_compliance(shared.answers, rubric),
         "crosstab": lambda: crosstab_table(shared.pairs, rubric),
@@ -212,4 +258,8 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
         from .national import national_tables
 
         built += [x for x in national_tables(shared) if x.name in wanted]
+    if threshold > 1:
+        from .suppress import protect
+
+        return protect(built, threshold, shared, publish=publish)
     return built

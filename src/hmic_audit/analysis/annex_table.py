@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .disclosure import UNGRADED, Protection, Query
 from .stats import wilson_interval
 from .tables import GradeTable
 
@@ -58,6 +59,18 @@ class AnnexTable(BaseModel):
     chart: bool = False
     """A grade distribution: drawn as a bar chart in xlsx."""
     note: str | None = None
+    queries: list[list[Query | None]] = []
+    derived: list[list[Query]] = []
+    """Per row, the counts its statistics (``number`` cells) are computed from: when
+    protecting, they are published only if those counts are determined by what is."""
+    """Per row, per column, the units a count cell counts (None for other cells): what
+    disclosure control reasons about (:mod:`hmic_audit.analysis.disclosure`)."""
+
+    def query(self, row: int, column: int) -> Query | None:
+        """The units a cell counts (None: not a count, or not known)."""
+        if not self.queries:
+            return None
+        return self.queries[row][column]
 
     def column(self, key: str) -> int:
         """The position of a column, by key."""
@@ -79,6 +92,8 @@ class Annex(list[AnnexTable]):
         super().__init__(tables)
         self.refused = list(refused)
         """Tables left out of a publication: too few cases to publish safely."""
+        self.protection: Protection | None = None
+        """The disclosure decisions behind the tables (None: nothing hidden)."""
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every table as a DataFrame, by table name."""
@@ -108,11 +123,34 @@ def share_columns(of: str, denominator: str, label: str) -> list[Column]:
                    denominator=denominator)]
 
 
+RowUnits = tuple[dict[str, str | list[str]], str]
+"""What a row of a grade table counts: case attributes, and which side's grade."""
+
+
+def grade_queries(rows: list[RowUnits], rubric: Rubric, adds: list[int]) -> list[
+        list[Query | None]]:
+    """The units of every cell of a grade table: per row, each grade, not graded and
+    total; then the total row, the union of the rows it adds up."""
+    from .disclosure import case_query
+
+    keys = rubric.grade_keys
+    out: list[list[Query | None]] = []
+    for dims, side in rows:
+        out.append([None, *(case_query(**dims, **{side: g}) for g in keys),
+                    case_query(**dims, **{side: UNGRADED}),
+                    case_query(**dims, **{side: [*keys, UNGRADED]})])
+    total: list[Query | None] = [None]
+    for i in range(1, len(keys) + 3):
+        total.append(Query.union(q for r in adds if (q := out[r][i]) is not None))
+    return [*out, total]
+
+
 def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Rubric,
-                total: tuple[str, list[int]] | None = None) -> AnnexTable:
+                total: tuple[str, list[int]] | None = None,
+                units: list[RowUnits] | None = None) -> AnnexTable:
     """A grade distribution as published: a row per group (grades, not graded, total),
     then the column totals (or ``total``: a label and the rows it adds up); drawn as a bar
-    chart in xlsx."""
+    chart in xlsx. ``units`` says what each row counts (for disclosure control)."""
     keys = rubric.grade_keys
     columns = [Column(key="group", title=label, kind="label")]
     columns += [Column(key=g, title=rubric.grade_labels[g], kind="count") for g in keys]
@@ -127,4 +165,5 @@ def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Ru
                                    for i in range(1, len(keys) + 3))])
     return AnnexTable(name=name, title=title, columns=columns, rows=rows, total_row=True,
                       total_of=None if total is None else adds,
-                      row_sums=[("total", [*keys, "ungraded"])], chart=True)
+                      row_sums=[("total", [*keys, "ungraded"])], chart=True,
+                      queries=grade_queries(units, rubric, adds) if units else [])

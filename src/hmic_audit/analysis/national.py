@@ -13,6 +13,7 @@ import numpy as np
 from ..rubric import Rubric
 from . import tables as t
 from .annex_table import AnnexTable, Cell, Column, grade_table, percent_cells, share_columns
+from .disclosure import Query, case_query
 from .stats import cohen_kappa, crosstab
 from .tables import Shared
 
@@ -26,7 +27,8 @@ def national_tables(shared: Shared) -> list[AnnexTable]:
         return []
     grades = t.grades_by_force(pool, rubric, forces, names)
     return [grade_table("national_grades", "Inspectors' final grades by force", "Force",
-                        grades, rubric),
+                        grades, rubric,
+                        units=[({"force": name}, "inspector_grade") for name in names]),
             _acceptable(grades, rubric), _agreement(shared, forces, names)]
 
 
@@ -36,10 +38,16 @@ def _acceptable(grades: t.GradeTable, rubric: Rubric) -> AnnexTable:
     hits = grades.counts[:, ok].sum(axis=1).tolist()
     graded = grades.counts.sum(axis=1).tolist()
     rows: list[list[Cell]] = []
+    queries: list[list[Query | None]] = []
+    forces = [str(k) for k in grades.keys]
     for name, h, n in [*zip(grades.labels, hits, graded, strict=True),
                        ("Total", sum(hits), sum(graded))]:
         rows.append([name, h, n, f"{h} of {n}", *percent_cells(h, n)])
-    return AnnexTable(
+        which = forces if name == "Total" and len(rows) > len(forces) else name
+        queries.append([None, case_query(force=which, inspector_grade=rubric.acceptable_grades),
+                        case_query(force=which, inspector_grade=rubric.grade_keys),
+                        None, None, None, None])
+    return AnnexTable(queries=queries,
         name="national_acceptable", title=f"Share of cases judged {label}, by force",
         columns=[Column(key="force", title="Force", kind="label"),
                  Column(key="ok", title=label.capitalize(), kind="count"),
@@ -59,7 +67,13 @@ def _agreement(shared: Shared, forces: np.ndarray, names: list[str]) -> AnnexTab
         rows.append(_agreement_row(name, every.force_level[mine],
                                    every.inspector_level[mine], k))
     rows.append(_agreement_row("Total", every.force_level, every.inspector_level, k))
-    return AnnexTable(
+    keys = shared.rubric.grade_keys
+    queries = [[None, *_agreement_queries(which, keys), None, None, None]
+               for which in [*names, names]]
+    # kappa is computed from each force's whole cross-tab, which no table publishes
+    derived = [[case_query(force=which, force_grade=a, inspector_grade=b) for a in keys
+                for b in keys] for which in [*names, names]]
+    return AnnexTable(queries=queries, derived=derived,
         name="national_agreement", title="Force against inspector agreement, by force",
         columns=[Column(key="force", title="Force", kind="label"),
                  Column(key="pairs", title="Pairs", kind="count"),
@@ -72,6 +86,18 @@ def _agreement(shared: Shared, forces: np.ndarray, names: list[str]) -> AnnexTab
                  Column(key="kappa_high", title="95% CI high", kind="number")],
         rows=rows, total_row=True,
         note="Kappa in the total row is computed on all pairs together, not summed.")
+
+
+def _agreement_queries(force: str | list[str], keys: list[str]) -> list[Query | None]:
+    """The units of an agreement row's counts: pairs, same grade, within one grade, force
+    higher, force lower (levels: the position on the scale, the best first)."""
+    def pairs(keep: object) -> Query:
+        chosen = [(a, b) for a in range(len(keys)) for b in range(len(keys))
+                  if keep(b - a)]  # type: ignore[operator]
+        return Query.union(case_query(force=force, force_grade=keys[a],
+                                      inspector_grade=keys[b]) for a, b in chosen)
+    return [pairs(lambda d: True), pairs(lambda d: d == 0), pairs(lambda d: abs(d) <= 1),
+            pairs(lambda d: d > 0), pairs(lambda d: d < 0)]
 
 
 def _agreement_row(name: str, force: np.ndarray, insp: np.ndarray, k: int) -> list[Cell]:

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .annex_table import Annex, AnnexTable, Cell
+from .disclosure import Protection, protection
+from .tables import Shared
 
 MARKER = "c"
 
@@ -147,29 +149,81 @@ def _lines(table: AnnexTable, counts: list[int]) -> list[list[tuple[int, int]]]:
     return lines
 
 
-def protect(tables: list[AnnexTable], threshold: int, *, publish: bool = False) -> Annex:
-    """Every table with small counts hidden; when publishing, tables that cannot be
-    published without pointing at a child are left out (named in ``refused``)."""
-    hidden = [suppress(table, threshold) for table in tables]
-    if not publish:
-        return Annex(hidden)
-    keep, refused = [], []
-    for table in hidden:
-        if _too_small(table, threshold):
-            refused.append(table.name)
-        else:
-            keep.append(table)
-    return Annex(keep, refused=refused)
+def protect(tables: list[AnnexTable], threshold: int, shared: Shared, *,
+            publish: bool = False) -> Annex:
+    """Every table with small counts hidden, protected together as one publication (see
+    :mod:`hmic_audit.analysis.disclosure`): every count from 1 to ``threshold - 1`` is
+    hidden, and further counts until no hidden small count can be narrowed down from
+    everything the tables publish, tables together. When publishing, a table whose cases
+    are fewer than the threshold is left out first (named in ``refused``), and so is a
+    table left with every count hidden. The annex keeps the :class:`Protection`, for
+    the report's figures to be judged by the same decisions."""
+    if threshold <= 1:
+        return Annex(tables)
+    refused = [t.name for t in tables if publish and _total(t) is not None
+               and 0 < (_total(t) or 0) < threshold]
+    chosen = [t for t in tables if t.name not in refused]
+    guard = protection(shared, threshold)
+    for table in chosen:
+        for r, row in enumerate(table.rows):
+            for i, column in enumerate(table.columns):
+                if column.kind == "count" and (query := table.query(r, i)) is not None:
+                    guard.add(query, f"table {table.name}, row {row[0]!s}, column "
+                              f"{column.title!r}")
+    guard.protect()
+    hidden = [_hide(table, guard) for table in chosen]
+    keep = [t for t in hidden if not (publish and _all_hidden(t))]
+    annex = Annex(keep, refused=refused + [t.name for t in hidden if t not in keep])
+    annex.protection = guard
+    return annex
 
 
-def _too_small(table: AnnexTable, threshold: int) -> bool:
-    """A table whose grand total is below the threshold, or whose counts are all
-    hidden, would point at a child."""
+def _total(table: AnnexTable) -> int | None:
     counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
-    if not counts:
-        return False
-    cells = [row[i] for row in table.rows for i in counts]
-    total = table.rows[-1][counts[-1]] if table.total_row else None
-    shown = [c for c in cells if c != MARKER]
-    return (not any(isinstance(c, int) and c > 0 for c in shown)
-            or (isinstance(total, int) and total < threshold))
+    if not table.total_row or not counts:
+        return None
+    value = table.rows[-1][counts[-1]]
+    return value if isinstance(value, int) else None
+
+
+def _all_hidden(table: AnnexTable) -> bool:
+    cells = [row[i] for row in table.rows for i, c in enumerate(table.columns)
+             if c.kind == "count"]
+    return bool(cells) and not any(isinstance(c, int) and c > 0 for c in cells)
+
+
+def _hide(table: AnnexTable, guard: Protection) -> AnnexTable:
+    """The table as published: hidden counts, and every cell derived from one (a
+    percentage, its interval, "6 of 84", a statistic of the row), show ``MARKER``."""
+    key_index = {c.key: i for i, c in enumerate(table.columns)}
+    rows: list[list[Cell]] = [list(row) for row in table.rows]
+    hidden: set[tuple[int, int]] = set()
+    for r in range(len(rows)):
+        for i, column in enumerate(table.columns):
+            query = table.query(r, i) if column.kind == "count" else None
+            if query is not None and (found := guard.find(query)) and found.hidden:
+                hidden.add((r, i))
+                rows[r][i] = MARKER
+    if not hidden and not table.derived:
+        return table
+    for r, row in enumerate(rows):
+        counts_hidden = any((r, j) in hidden for j in range(len(row)))
+        for i, c in enumerate(table.columns):
+            if c.kind in ("percent", "ci") and (
+                    (r, key_index[c.of or ""]) in hidden
+                    or (c.denominator and (r, key_index[c.denominator]) in hidden)):
+                row[i] = MARKER
+            elif c.kind == "text" and counts_hidden:
+                text = row[i]
+                if isinstance(text, str) and " of " in text:
+                    row[i] = MARKER
+            elif c.kind == "number" and table.derived and row[i] is not None and not all(
+                    guard.determined(guard.add(q, f"table {table.name}", probe=True))
+                    for q in table.derived[r]):
+                row[i] = MARKER
+    note = (f"Counts from 1 to {guard.threshold - 1}, and further counts that would "
+            f"reveal them, are shown as {MARKER}.")
+    if not any(MARKER == cell for row in rows for cell in row):
+        return table
+    return table.model_copy(update={"rows": rows, "note": f"{table.note} {note}".strip()
+                                    if table.note else note})

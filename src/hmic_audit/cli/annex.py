@@ -66,7 +66,6 @@ def annex_command(
     """
     from .. import grade, load_rubric, read_audits
     from ..analysis.annex import build_annex
-    from ..analysis.suppress import protect
     from ..io.write import write_outputs
     from ..problems import Problem, Severity, WorkbookError
     from ..profile import load_profile
@@ -97,8 +96,8 @@ def annex_command(
         seen += warnings
         results.append(grade(frame, the_rubric))
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
-    built = protect(build_annex(results, the_rubric, profile=profile, tables=names),
-                    threshold, publish=publish)
+    built = build_annex(results, the_rubric, profile=profile, tables=names,
+                        threshold=threshold, publish=publish)
     for name in built.refused:
         message = (f"table {name} left out: too few cases to publish without identifying "
                    "a child")

@@ -1,0 +1,441 @@
+"""Disclosure control over a whole publication: what an intruder holding every published
+number can work out, and which counts to hide so that no child can be singled out.
+
+Every count a publication shows is the number of *units* satisfying a :class:`Query`:
+cases (a force's case, with its sample, case type, area and the force's and the
+inspectors' final grades) or criterion answers (a case's answers to one criterion, the
+force's and the inspectors'). The intruder is assumed to know how every published
+table is built, so all published counts, of every table and of the prose, are linear
+equations over one *cube*: the count of units in each combination of the attributes
+(every combination the attributes allow, not only those the data holds - a real intruder
+cannot tell which combinations are empty). Combinations that no published count tells
+apart are merged, which changes nothing an intruder can derive.
+
+**The rule** (primary suppression): a count from 1 to ``threshold - 1`` is hidden.
+**The audit**: for every such hidden count, integer linear programs (HiGHS, through
+``scipy.optimize.linprog``) give the least and the greatest value consistent with every
+published count, and with every hidden small count lying between 0 and ``threshold - 1``
+(a stronger intruder than one reading ``c`` as "any number"). The count is protected
+when that range is the whole of 0 to ``threshold - 1``: the intruder can tell neither
+whether any child is in it nor how many. **Secondary suppression** hides further counts
+until every small count is protected, each time one of the published counts the linear
+program found binding (the smallest, non-zero first). When no published count is left to
+hide, :class:`ProtectionError` names the table.
+
+Statistics that are not linear in the counts (kappa, p-values) are published only when
+every count they derive from is published or determined by what is
+(:meth:`Protection.determined`); percentages of a published count and a published
+denominator say nothing new.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ..problems import HmicAuditError, Problem
+
+if TYPE_CHECKING:
+    from .tables import Shared
+
+Unit = Literal["case", "answer"]
+
+NONE = "none"
+"""A side that did not audit the case (or did not answer)."""
+UNGRADED = "ungraded"
+"""An audit with no final grade."""
+NOT_COUNTED = "other"
+"""An answer that is not yes, partly or no (n/a, or blank)."""
+
+CASE_DIMS = ("force", "sample", "case_type", "area", "force_grade", "inspector_grade")
+ANSWER_DIMS = ("force", "sample", "criterion", "force_answer", "inspector_answer")
+ANSWERS = ("yes", "partly", "no", NOT_COUNTED, NONE)
+
+
+class Query(BaseModel):
+    """The units a count counts: a union of terms, each a value set per attribute (an
+    attribute a term does not name may take any value; one named ``not <attribute>``
+    must take none of the values)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit: Unit
+    terms: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]
+
+    @classmethod
+    def where(cls, unit: Unit, **dims: str | Iterable[str]) -> Query:
+        """Units with each named attribute among the values given."""
+        term = tuple(sorted((d, (v,) if isinstance(v, str) else tuple(v))
+                            for d, v in dims.items()))
+        return cls(unit=unit, terms=(term,))
+
+    def __or__(self, other: Query) -> Query:
+        if other.unit != self.unit:
+            raise ValueError("a union of counts of different units")
+        return Query(unit=self.unit, terms=self.terms + other.terms)
+
+    @classmethod
+    def union(cls, queries: Iterable[Query]) -> Query:
+        """The units of any of several disjoint queries (their counts add up)."""
+        items = list(queries)
+        out = items[0]
+        for q in items[1:]:
+            out = out | q
+        return out
+
+
+class ProtectionError(HmicAuditError):
+    """A publication that cannot be protected: publishing any part of it would single
+    out a child."""
+
+
+@dataclass
+class Cube:
+    """Every combination of the attributes of one kind of unit, and the true number of
+    units in each."""
+
+    dims: tuple[str, ...]
+    domains: dict[str, list[str]]
+    codes: dict[str, np.ndarray]
+    """Per attribute, each combination's value (a position in its domain)."""
+    counts: np.ndarray
+
+    def mask(self, query: Query) -> np.ndarray:
+        """Which combinations a query counts."""
+        out = np.zeros(len(self.counts), dtype=bool)
+        for term in query.terms:
+            hit = np.ones(len(self.counts), dtype=bool)
+            for name, values in term:
+                dim = name.removeprefix("not ")
+                domain = self.domains[dim]
+                found = np.isin(self.codes[dim], [domain.index(v) for v in values
+                                                  if v in domain])
+                hit &= ~found if name != dim else found
+            out |= hit
+        return out
+
+
+def _cube(dims: tuple[str, ...], domains: dict[str, list[str]],
+          units: dict[str, np.ndarray], impossible: Sequence[Mapping[str, Sequence[str]]]
+          ) -> Cube:
+    """The cube of ``units`` (per attribute, each unit's value as a position in its
+    domain), leaving out combinations the publication's own method rules out."""
+    sizes = [len(domains[d]) for d in dims]
+    grid = np.array(list(itertools.product(*(range(s) for s in sizes))), dtype=np.int64
+                    ).reshape(-1, len(dims))
+    keep = np.ones(len(grid), dtype=bool)
+    for rule in impossible:
+        hit = np.ones(len(grid), dtype=bool)
+        for dim, values in rule.items():
+            k = dims.index(dim)
+            hit &= np.isin(grid[:, k], [domains[dim].index(v) for v in values])
+        keep &= ~hit
+    flat = np.ravel_multi_index(tuple(units[d] for d in dims), sizes) if len(
+        units[dims[0]]) else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(flat, minlength=int(np.prod(sizes)))
+    if (counts[~keep] > 0).any():  # the data holds a combination "ruled out": keep it
+        keep |= counts > 0
+    return Cube(dims=dims, domains=domains,
+                codes={d: grid[keep, k] for k, d in enumerate(dims)}, counts=counts[keep])
+
+
+def _positions(values: Sequence[str], domain: list[str]) -> np.ndarray:
+    index = {v: n for n, v in enumerate(domain)}
+    return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values))
+
+
+def cubes(shared: Shared) -> dict[Unit, Cube]:
+    """The case and answer cubes of a pool: every case is one unit (paired within its
+    force, its type and area from the inspectors' audit, else the force's), every
+    criterion of every case another. Combinations the method rules out are left out: a
+    case the inspectors selected has no force audit, and an area belongs to one force."""
+    from ..workbook.format import SAMPLES
+    from .pairs import sides
+    from .pool import FURTHER
+    from .tables import NO_AREA
+
+    pool, rubric = shared.pool, shared.rubric
+    forces, names = shared.forces
+    found = sides(shared.key, pool.assessor)
+    cases = np.flatnonzero((found.force >= 0) | (found.inspector >= 0))
+    f, i = found.force[cases], found.inspector[cases]
+    either = np.where(i >= 0, i, f)
+    grades = [*rubric.grade_keys, UNGRADED, NONE]
+
+    def grade(side: np.ndarray) -> np.ndarray:
+        level = np.where(side >= 0, pool.final[np.maximum(side, 0)], -2)
+        return np.where(level >= 0, level,
+                        np.where(level == -1, len(grades) - 2, len(grades) - 1))
+
+    area_of = [a or NO_AREA for a in pool.extra("area")[either].tolist()]
+    areas = sorted(set(area_of) | {NO_AREA})
+    samples = [s.value for s in SAMPLES]
+    further = samples[FURTHER]
+    units = {"force": forces[either], "sample": pool.sample[either],
+             "case_type": pool.case_type[either], "area": _positions(area_of, areas),
+             "force_grade": grade(f), "inspector_grade": grade(i)}
+    domains = {"force": list(names), "sample": samples,
+               "case_type": list(rubric.case_type_keys), "area": areas,
+               "force_grade": grades, "inspector_grade": grades}
+    ruled_out: list[dict[str, list[str]]] = [{"sample": [further],
+                                              "force_grade": grades[:-1]}]
+    if len(names) > 1:
+        homes = {(names[a], areas[b]) for a, b in zip(
+            units["force"].tolist(), units["area"].tolist(), strict=True)}
+        ruled_out += [{"force": [name], "area": [area]} for name in names for area in areas
+                      if area != NO_AREA and (name, area) not in homes]
+    case_cube = _cube(CASE_DIMS, domains, units, ruled_out)
+
+    k = len(rubric.criterion_ids)
+    # answer codes (0 blank, 1 yes, 2 partly, 3 no, 4 n/a) as positions in ANSWERS
+    lookup = np.array([3, 0, 1, 2, 3], dtype=np.int64)
+
+    def answers(side: np.ndarray) -> np.ndarray:
+        got = lookup[pool.answers[np.maximum(side, 0)]] if len(side) else \
+            np.zeros((0, k), dtype=np.int64)
+        return np.where((side >= 0)[:, None], got, len(ANSWERS) - 1)
+
+    answer_units = {
+        "force": np.repeat(units["force"], k), "sample": np.repeat(units["sample"], k),
+        "criterion": np.tile(np.arange(k), len(cases)),
+        "force_answer": answers(f).reshape(-1), "inspector_answer": answers(i).reshape(-1)}
+    answer_domains = {"force": list(names), "sample": samples,
+                      "criterion": list(rubric.criterion_ids),
+                      "force_answer": list(ANSWERS), "inspector_answer": list(ANSWERS)}
+    answer_cube = _cube(ANSWER_DIMS, answer_domains, answer_units,
+                        [{"sample": [further], "force_answer": list(ANSWERS[:-1])}])
+    return {"case": case_cube, "answer": answer_cube}
+
+
+# The audit -------------------------------------------------------------------------
+
+@dataclass
+class Count:
+    """One distinct count (a table cell, or several cells counting the same units): its
+    true value, whether it is published, and whether it is a *probe* - a count some
+    output would like to state, asked about but not part of the tables."""
+
+    query: Query
+    value: int
+    where: str
+    """The table (and row) it first appears in, to name in a message."""
+    hidden: bool = False
+    primary: bool = False
+    probe: bool = False
+    order: int = 0
+    """Its position among the registered counts."""
+
+
+class _System:
+    """A unit's counts as rows over the combinations they tell apart (merged), held as a
+    linear program (HiGHS): a published count is an equation, a hidden small count lies
+    between 0 and threshold - 1, a count hidden further is free. One model serves every
+    question, each solve starting from the last one's basis."""
+
+    def __init__(self, matrix: np.ndarray, counts: list[Count], threshold: int) -> None:
+        import highspy
+
+        self.matrix = matrix
+        self.counts = counts
+        self.rows = {c.order: n for n, c in enumerate(counts)}
+        self.threshold = threshold
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        # each solve starts from the last basis: after a change of objective it is still
+        # feasible, which the primal simplex method takes up
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("simplex_strategy", 4)
+        inf = highspy.kHighsInf
+        self.inf = inf
+        n = matrix.shape[1]
+        h.addCols(n, np.zeros(n), np.zeros(n), np.full(n, inf), 0, np.array([], np.int32),
+                  np.array([], np.int32), np.array([], float))
+        for count, row in zip(counts, matrix, strict=True):
+            index = np.flatnonzero(row).astype(np.int32)
+            h.addRow(*self._bounds(count), len(index), index, np.ones(len(index)))
+        self.highs = h
+
+    def _bounds(self, count: Count) -> tuple[float, float]:
+        if count.probe or (count.hidden and not count.primary):
+            return -self.inf, self.inf
+        if count.hidden:
+            return -self.inf, float(self.threshold - 1)
+        return float(count.value), float(count.value)
+
+    def update(self, count: Count) -> None:
+        """Take a count's new state (hidden) into the model."""
+        self.highs.changeRowBounds(self.rows[count.order], *self._bounds(count))
+
+    def optimum(self, goal: np.ndarray, sign: float, *, integral: bool
+                ) -> tuple[float | None, list[float]]:
+        """The least (``sign`` 1) or greatest (-1) value of ``goal`` over the model, None
+        when unbounded, and the rows' duals (of the relaxed program)."""
+        import highspy
+
+        h, n = self.highs, self.matrix.shape[1]
+        everything = np.arange(n, dtype=np.int32)
+        h.changeColsCost(n, everything, sign * goal)
+        h.run()
+        solution = h.getSolution()
+        duals = list(solution.row_dual)
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None, duals
+        x = np.asarray(solution.col_value)
+        if integral and np.abs(x - np.round(x)).max(initial=0) > 1e-7:
+            # A vertex of whole numbers is also the optimum over whole numbers (as it
+            # mostly is: a two-way table's equations are totally unimodular); else the
+            # integer program decides.
+            h.changeColsIntegrality(n, everything, np.full(n, highspy.HighsVarType.kInteger))
+            h.run()
+            status = h.getModelStatus()
+            value = h.getInfo().objective_function_value
+            h.changeColsIntegrality(n, everything,
+                                    np.full(n, highspy.HighsVarType.kContinuous))
+            if status != highspy.HighsModelStatus.kOptimal:
+                return None, duals
+            return sign * value, duals
+        return sign * h.getInfo().objective_function_value, duals
+
+
+@dataclass
+class Protection:
+    """The outcome of protecting a publication: for each distinct count, whether it is
+    published; and the linear programs to ask what the published counts determine."""
+
+    threshold: int
+    cubes: dict[Unit, Cube]
+    integral: bool = False
+    """Solve over whole numbers (exact, and much slower) rather than the linear
+    relaxation, whose range can only be wider; the relaxation is what tau-ARGUS audits,
+    and the suite's intruder test checks its decisions over whole numbers."""
+    counts: list[Count] = field(default_factory=list)
+    _index: dict[tuple[Unit, bytes], int] = field(default_factory=dict)
+    _systems: dict[Unit, _System] = field(default_factory=dict)
+
+    def _key(self, query: Query) -> tuple[Unit, bytes]:
+        """Counts of the same units are the same count however they are written."""
+        return query.unit, np.packbits(self.cubes[query.unit].mask(query)).tobytes()
+
+    def add(self, query: Query, where: str, *, probe: bool = False) -> Count:
+        """Register a count (once per distinct set of units): a published table cell,
+        or with ``probe`` a count to ask about. A probe later registered as a cell
+        becomes one."""
+        key = self._key(query)
+        if key in self._index:
+            known = self.counts[self._index[key]]
+            if not probe and known.probe:
+                known.probe, known.where = False, where
+                known.hidden = known.primary
+            return known
+        cube = self.cubes[query.unit]
+        value = int(cube.counts[cube.mask(query)].sum())
+        count = Count(query=query, value=value, where=where, probe=probe,
+                      primary=0 < value < self.threshold, order=len(self.counts))
+        count.hidden = count.primary and not probe
+        self._index[key] = len(self.counts)
+        self.counts.append(count)
+        self._systems.pop(query.unit, None)
+        return count
+
+    def find(self, query: Query) -> Count | None:
+        """The registered count of exactly these units, if any."""
+        n = self._index.get(self._key(query))
+        return None if n is None else self.counts[n]
+
+    # linear programs
+
+    def _system(self, unit: Unit) -> _System:
+        if unit not in self._systems:
+            cube = self.cubes[unit]
+            mine = [c for c in self.counts if c.query.unit == unit]
+            rows = np.array([cube.mask(c.query) for c in mine], dtype=bool).reshape(
+                len(mine), len(cube.counts))
+            columns = np.unique(rows, axis=1) if len(mine) else rows
+            self._systems[unit] = _System(columns.astype(float), mine, self.threshold)
+        return self._systems[unit]
+
+    def range(self, count: Count) -> tuple[float, float]:
+        """The least and greatest value of a registered count consistent with every
+        published count (and every hidden small count between 0 and threshold - 1)."""
+        system = self._system(count.query.unit)
+        row = system.matrix[system.rows[count.order]]
+        lo = system.optimum(row, 1.0, integral=self.integral)[0]
+        hi = system.optimum(row, -1.0, integral=self.integral)[0]
+        return (0.0 if lo is None else lo), (float("inf") if hi is None else hi)
+
+    def determined(self, count: Count) -> bool:
+        """Whether the published counts determine a registered count (then stating it
+        says nothing new)."""
+        if not count.hidden and not count.probe:
+            return True
+        lo, hi = self.range(count)
+        return hi - lo < 1e-6
+
+    def safe(self, count: Count) -> bool:
+        """Whether a hidden small count is protected: its range is all of 0 to
+        threshold - 1."""
+        lo, hi = self.range(count)
+        return lo < 0.5 and hi > self.threshold - 1.5
+
+    def _binding(self, count: Count) -> list[Count]:
+        """Published counts the relaxed linear program finds binding at the end of the
+        count's range that is too narrow: the candidates to hide next."""
+        system = self._system(count.query.unit)
+        row = system.matrix[system.rows[count.order]]
+        published = [n for n, c in enumerate(system.counts) if not c.hidden and not c.probe]
+        binding: list[Count] = []
+        for sign in (1.0, -1.0):
+            value, duals = system.optimum(row, sign, integral=False)
+            narrow = value is not None and (value > 0.5 if sign > 0 else
+                                            value < self.threshold - 1.5)
+            if narrow:
+                binding += [system.counts[n] for n in published if abs(duals[n]) > 1e-9]
+        if not binding:  # only whole numbers pin it: any published count overlapping it
+            goal = row.astype(bool)
+            binding = [system.counts[n] for n in published
+                       if (system.matrix[n].astype(bool) & goal).any()]
+        return binding
+
+    def protect(self) -> None:
+        """Secondary suppression until every hidden small count is protected."""
+        for count in self.counts:
+            if not count.primary or count.probe:
+                continue
+            while not self.safe(count):
+                options = self._binding(count)
+                if not options:
+                    raise ProtectionError("a publication that would single out a child", [
+                        Problem(code="cannot-protect", value=count.where, message=(
+                            f"{count.where}: a count below {self.threshold} could be "
+                            "worked out from the other published counts, and no other "
+                            "count is left to hide; publish fewer tables or a larger "
+                            "sample"))])
+                chosen = min(options, key=lambda c: (c.value == 0, c.value, c.order))
+                chosen.hidden = True
+                self._system(count.query.unit).update(chosen)
+
+
+def protection(shared: Shared, threshold: int) -> Protection:
+    """An empty protection of a pool's publication at a threshold."""
+    return Protection(threshold=threshold, cubes=cubes(shared))
+
+
+def case_query(**dims: str | Iterable[str]) -> Query:
+    """Cases with each named attribute among the values given."""
+    return Query.where("case", **dims)
+
+
+def audited(side: str, **dims: str | Iterable[str]) -> Query:
+    """Cases one side (``force`` or ``inspector``) audited, with the attributes given."""
+    return Query.where("case", **dims, **{f"not {side}_grade": NONE})
+
+
+def answer_query(**dims: str | Iterable[str]) -> Query:
+    """Criterion answers with each named attribute among the values given."""
+    return Query.where("answer", **dims)
