@@ -191,11 +191,15 @@ def reads_as(figure: dict[str, Any], shown: str) -> bool:
     """Whether a figure's text, as the report shows it, says its value."""
     value, text = figure["value"], shown.strip().lower()
     if value == "suppressed":
-        return text == "c" or text.startswith("fewer than ")
+        return text in ("c", "an unpublished number") or text.startswith("fewer than ")
     if value == "undefined":
         return text == "undefined"
+    if isinstance(value, str) and value == text:  # published, a share kept as its words
+        return True
     if isinstance(value, bool):
         return False
+    if isinstance(value, int) and text.endswith("%"):  # published: as precise as shown
+        return f"{value}%" == text
     if isinstance(value, int):
         return read_count(text) == value or (value == 0 and text in (
             "no", "none", "neither")) or (value == 2 and text == "both")

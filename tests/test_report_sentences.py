@@ -239,12 +239,14 @@ def test_publishing_hides_small_counts_truthfully():
         [G] * 29 + [A] * 33 + [RI] * 4 + [IN] * 18), publish=6)
     text = said(ctx)
     assert not re.search(r"fewer than \w+ was\b", text)
-    # one hidden count is told with the smallest other one, so it cannot be worked out
-    assert "They judged 29 good, 33 adequate and 22 as requiring improvement or " \
-           "inadequate." in text
+    # the four are hidden, and so is a count that would give them away (the tables
+    # publish the 84 and the 33)
+    assert "They judged an unpublished number good, 33 adequate, fewer than six as " \
+           "requiring improvement and an unpublished number inadequate." in text
     assert "fewer than 6" not in text  # one style in a report
-    assert "fewer than six of the 30 cases" in text
-    assert "They judged 30 cases good or inadequate." in text  # one group: names its cases
+    # the two inadequate are small; the 28 good would give them away beside the 30
+    assert "They judged an unpublished number good and fewer than six inadequate." in text
+    assert "fewer than six as requiring improvement" in text  # the force's two
 
 
 def test_publishing_with_few_cases_says_nothing_empty():
@@ -343,11 +345,13 @@ def test_criterion_sentences(answers, expected):
 
 
 @pytest.mark.parametrize("cases, no, expected", [
-    # "seven of the eight" would tell that one case answered no; "all but fewer than six
-    # of the eight" would read as nearly all
-    (8, 1, "in most of the eight cases"),
-    (8, 4, "in fewer than six of the eight cases"),  # never "all but" for 4 of 8
-    (12, 4, "in all but fewer than six of the twelve cases"),
+    # "seven of the eight" would tell that one case answered no; "most" or "all but
+    # fewer than six" would bound the hidden count, so the part is not published
+    (8, 1, "in an unpublished number of the eight cases"),
+    # 4 and 4 of 8: each would narrow the other, so the eight is hidden too and the
+    # sentence, with nothing to say, is left out
+    (8, 4, None),
+    (12, 4, "in an unpublished number of the twelve cases"),
 ])
 def test_publishing_never_gives_away_the_rest_of_a_count(cases, no, expected):
     r = rubric_of("default")
@@ -362,7 +366,7 @@ def test_publishing_never_gives_away_the_rest_of_a_count(cases, no, expected):
         CriterionHighlight(criterion=criterion, finding="police acted")]}})
     ctx = build_report(result, None, r, profile, profile_sha256=digest,
                        profile_file="force.yaml", publish=6)
-    assert _theme_text(ctx, "initial_contact") == (
+    assert _theme_text(ctx, "initial_contact") == ("" if expected is None else
         f"Inspectors found that police acted {expected} they examined.")
 
 

@@ -56,11 +56,20 @@ def test_published_report_leaves_out_references_notes_and_ages(runner, tmp_path)
     assert "fewer than six" in text
     figures = json.loads((tmp_path / "report.md.figures.json").read_text())["figures"]
     assert all(f["cases"] == [] for f in figures)
-    small = [f for f in figures if f["value"] == "suppressed"]
-    assert small and all(f["shown"] in ("c", "fewer than six", "fewer than 6") for f in small)
-    # a list with one small count also hides another, so no total gives it away
-    assert "They judged eight good, sixteen adequate, fewer than six as requiring " \
-        "improvement and fewer than six inadequate" in text
+    hidden = [f for f in figures if f["value"] == "suppressed"]
+    assert hidden and all(f["shown"] in ("c", "fewer than six", "an unpublished number")
+                          for f in hidden)
+    # the same figures unpublished: every "fewer than six" is true, and a count hidden
+    # only to protect another (however large) is never called small
+    plain = tmp_path / "plain.md"
+    assert invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", plain).exit_code == 0
+    truth = {f["id"]: f["value"] for f in json.loads(
+        (tmp_path / "plain.md.figures.json").read_text())["figures"]}
+    small = [f["id"] for f in hidden if f["shown"] == "fewer than six"]
+    assert small and all(1 <= truth[i] <= 5 for i in small)
+    other = [f["id"] for f in hidden if f["shown"] == "an unpublished number"]
+    assert other and any(truth[i] >= 6 for i in other)
+    assert "fewer than six inadequate" in text and "an unpublished number good" in text
 
 
 def test_pseudonymised_outputs(runner, tmp_path, monkeypatch):

@@ -26,10 +26,11 @@ from .annex_table import (
     count,
     grade_table,
     percent_cells,
+    scope_query,
     share_columns,
 )
-from .disclosure import Query, answer_query, audited, case_query
-from .pool import FORCE, Gradable, Pool, as_results
+from .disclosure import Query, audited, case_query
+from .pool import Gradable, Pool, as_results
 from .tables import Shared
 
 __all__ = ["Annex", "AnnexTable", "Cell", "Column", "TABLE_NAMES", "build_annex"]
@@ -83,13 +84,8 @@ def _compliance_columns(first: list[Column]) -> list[Column]:
 
 def _answered(scope: int, criteria: list[str]) -> list[Query | None]:
     """The units of a compliance row's counts: yes, partly, no and answered."""
-    _, assessor, sample = t.SCOPES[scope]
-    side = "force_answer" if assessor == FORCE else "inspector_answer"
-    dims: dict[str, str | list[str]] = {"criterion": criteria}
-    if sample is not None:
-        dims["sample"] = SAMPLES[sample].value
-    return [*(answer_query(**dims, **{side: a}) for a in t.COUNTED),
-            answer_query(**dims, **{side: list(t.COUNTED)})]
+    return [*(scope_query(scope, criteria, [a]) for a in t.COUNTED),
+            scope_query(scope, criteria, t.COUNTED)]
 
 
 def _met(answers: t.AnswerCounts, scope: int, columns: list[int]) -> list[Cell] | None:
@@ -207,11 +203,9 @@ def _grades_by_sample(pool: Pool, rubric: Rubric) -> AnnexTable:
     table = t.grades_by_sample(pool, rubric)
     inspectors = [r for r, key in enumerate(table.keys)
                   if isinstance(key, tuple) and key[1] is Assessor.INSPECTOR]
-    units = [({"sample": key[0].value}, f"{key[1].value}_grade") for key in table.keys
-             if isinstance(key, tuple)]
     return grade_table("grades_by_sample", "Final grades by sample and assessor",
                        "Sample and assessor", table, rubric,
-                       total=("All cases, inspectors", inspectors), units=units)
+                       total=("All cases, inspectors", inspectors))
 
 
 def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
@@ -239,12 +233,10 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
         "grades_by_sample": lambda: _grades_by_sample(pool, rubric),
         "grades_by_case_type": lambda: grade_table(
             "grades_by_case_type", "Inspectors' final grades by case type", "Type of case",
-            by_type := t.grades_by_case_type(pool, rubric), rubric,
-            units=[({"case_type": str(k)}, "inspector_grade") for k in by_type.keys]),
+            t.grades_by_case_type(pool, rubric), rubric),
         "grades_by_area": lambda: grade_table(
             "grades_by_area", "Inspectors' final grades by area", "Area",
-            by_area := t.grades_by_area(pool, rubric), rubric,
-            units=[({"area": str(k)}, "inspector_grade") for k in by_area.keys]),
+            t.grades_by_area(pool, rubric), rubric),
         "theme_results": lambda: theme_results(shared.answers, rubric),
         "criterion_compliance": lambda: criterion_compliance(shared.answers, rubric),
         "crosstab": lambda: crosstab_table(shared.pairs, rubric),

@@ -8,7 +8,7 @@ pandas DataFrames.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -127,6 +127,55 @@ RowUnits = tuple[dict[str, str | list[str]], str]
 """What a row of a grade table counts: case attributes, and which side's grade."""
 
 
+def row_units(table: GradeTable, row: int) -> RowUnits:
+    """What a row of a shared grade table counts: its group's attribute, and the side
+    whose grade it counts (the inspectors', but for a sample-and-assessor row)."""
+    key = table.keys[row]
+    if isinstance(key, tuple):
+        return {"sample": key[0].value}, f"{key[1].value}_grade"
+    attribute = {"case type": "case_type", "area": "area", "force": "force"}[table.by]
+    return {attribute: str(key)}, "inspector_grade"
+
+
+def grade_query(table: GradeTable, row: int, levels: Iterable[int] | None) -> Query:
+    """The units of a row of a grade table with one of some final grades (positions on
+    the scale, -1 for none), or with any (``levels`` None)."""
+    from .disclosure import case_query
+
+    dims, side = row_units(table, row)
+    grades = table.grades
+    values = [*grades, UNGRADED] if levels is None else [
+        grades[g] if g >= 0 else UNGRADED for g in levels]
+    return case_query(**dims, **{side: values})
+
+
+def pairs_query(grades: list[str], keep: Callable[[int], bool], **dims: str | list[str]
+                ) -> Query:
+    """Cases both sides graded whose inspector level minus force level (positions on
+    the scale, the best first: positive when the inspectors graded lower) ``keep``
+    accepts."""
+    from .disclosure import case_query
+
+    return Query.union(case_query(**dims, force_grade=grades[a], inspector_grade=grades[b])
+                       for a in range(len(grades)) for b in range(len(grades))
+                       if keep(b - a))
+
+
+def scope_query(scope: int, criteria: list[str], answers: Iterable[str]) -> Query:
+    """Criterion answers of a scope of audits (``SCOPES``) among ``answers``."""
+    from ..workbook.format import SAMPLES
+    from .disclosure import answer_query
+    from .pool import FORCE
+    from .tables import SCOPES
+
+    _, assessor, sample = SCOPES[scope]
+    side = "force_answer" if assessor == FORCE else "inspector_answer"
+    dims: dict[str, str | list[str]] = {"criterion": criteria, side: list(answers)}
+    if sample is not None:
+        dims["sample"] = SAMPLES[sample].value
+    return answer_query(**dims)
+
+
 def grade_queries(rows: list[RowUnits], rubric: Rubric, adds: list[int]) -> list[
         list[Query | None]]:
     """The units of every cell of a grade table: per row, each grade, not graded and
@@ -146,11 +195,10 @@ def grade_queries(rows: list[RowUnits], rubric: Rubric, adds: list[int]) -> list
 
 
 def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Rubric,
-                total: tuple[str, list[int]] | None = None,
-                units: list[RowUnits] | None = None) -> AnnexTable:
+                total: tuple[str, list[int]] | None = None) -> AnnexTable:
     """A grade distribution as published: a row per group (grades, not graded, total),
     then the column totals (or ``total``: a label and the rows it adds up); drawn as a bar
-    chart in xlsx. ``units`` says what each row counts (for disclosure control)."""
+    chart in xlsx."""
     keys = rubric.grade_keys
     columns = [Column(key="group", title=label, kind="label")]
     columns += [Column(key=g, title=rubric.grade_labels[g], kind="count") for g in keys]
@@ -163,7 +211,8 @@ def grade_table(name: str, title: str, label: str, table: GradeTable, rubric: Ru
     label_of_total, adds = total or ("Total", list(range(len(rows))))
     rows.append([label_of_total, *(sum(count(rows[r][i]) for r in adds)
                                    for i in range(1, len(keys) + 3))])
+    units = [row_units(table, r) for r in range(len(table.keys))]
     return AnnexTable(name=name, title=title, columns=columns, rows=rows, total_row=True,
                       total_of=None if total is None else adds,
                       row_sums=[("total", [*keys, "ungraded"])], chart=True,
-                      queries=grade_queries(units, rubric, adds) if units else [])
+                      queries=grade_queries(units, rubric, adds))

@@ -244,7 +244,10 @@ class _System:
         self.counts = counts
         self.rows = {c.order: n for n, c in enumerate(counts)}
         self.threshold = threshold
-        h = highspy.Highs()
+        # NOTE: the solver class itself, not highspy's Python subclass: that one's
+        # constructor prints HiGHS's banner on standard output before any option can
+        # silence it (ERGO-Code/HiGHS issues 1702, 2749), and stdout may carry JSON.
+        h = highspy.Highs.__mro__[1]()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", 0.0)
         # each solve starts from the last basis: after a change of objective it is still
@@ -408,7 +411,7 @@ class Protection:
             if not count.primary or count.probe:
                 continue
             while not self.safe(count):
-                options = self._binding(count)
+                options = self._options(count)
                 if not options:
                     raise ProtectionError("a publication that would single out a child", [
                         Problem(code="cannot-protect", value=count.where, message=(
@@ -416,9 +419,36 @@ class Protection:
                             "worked out from the other published counts, and no other "
                             "count is left to hide; publish fewer tables or a larger "
                             "sample"))])
-                chosen = min(options, key=lambda c: (c.value == 0, c.value, c.order))
-                chosen.hidden = True
-                self._system(count.query.unit).update(chosen)
+                self._hide_one(count, options)
+
+    TRIES = 12
+    """Candidates tried, smallest first, for one that protects a count on its own."""
+
+    def _options(self, count: Count) -> list[Count]:
+        """Published counts sharing units with a count, smallest first (a published
+        zero last: hiding it rarely helps and a zero says something true and useful)."""
+        system = self._system(count.query.unit)
+        goal = system.matrix[system.rows[count.order]].astype(bool)
+        return sorted((c for n, c in enumerate(system.counts)
+                       if not c.hidden and not c.probe
+                       and (system.matrix[n].astype(bool) & goal).any()),
+                      key=lambda c: (c.value == 0, c.value, c.order))
+
+    def _hide_one(self, count: Count, options: list[Count]) -> None:
+        """Hide the smallest count that alone protects ``count`` (trying the first few
+        of ``options``), else the smallest the linear program finds binding."""
+        system = self._system(count.query.unit)
+        for option in options[:self.TRIES]:
+            option.hidden = True
+            system.update(option)
+            if self.safe(count):
+                return
+            option.hidden = False
+            system.update(option)
+        binding = sorted(self._binding(count) or options,
+                         key=lambda c: (c.value == 0, c.value, c.order))
+        binding[0].hidden = True
+        system.update(binding[0])
 
 
 def protection(shared: Shared, threshold: int) -> Protection:

@@ -12,7 +12,15 @@ import numpy as np
 
 from ..rubric import Rubric
 from . import tables as t
-from .annex_table import AnnexTable, Cell, Column, grade_table, percent_cells, share_columns
+from .annex_table import (
+    AnnexTable,
+    Cell,
+    Column,
+    grade_table,
+    pairs_query,
+    percent_cells,
+    share_columns,
+)
 from .disclosure import Query, case_query
 from .stats import cohen_kappa, crosstab
 from .tables import Shared
@@ -27,8 +35,7 @@ def national_tables(shared: Shared) -> list[AnnexTable]:
         return []
     grades = t.grades_by_force(pool, rubric, forces, names)
     return [grade_table("national_grades", "Inspectors' final grades by force", "Force",
-                        grades, rubric,
-                        units=[({"force": name}, "inspector_grade") for name in names]),
+                        grades, rubric),
             _acceptable(grades, rubric), _agreement(shared, forces, names)]
 
 
@@ -90,14 +97,10 @@ def _agreement(shared: Shared, forces: np.ndarray, names: list[str]) -> AnnexTab
 
 def _agreement_queries(force: str | list[str], keys: list[str]) -> list[Query | None]:
     """The units of an agreement row's counts: pairs, same grade, within one grade, force
-    higher, force lower (levels: the position on the scale, the best first)."""
-    def pairs(keep: object) -> Query:
-        chosen = [(a, b) for a in range(len(keys)) for b in range(len(keys))
-                  if keep(b - a)]  # type: ignore[operator]
-        return Query.union(case_query(force=force, force_grade=keys[a],
-                                      inspector_grade=keys[b]) for a, b in chosen)
-    return [pairs(lambda d: True), pairs(lambda d: d == 0), pairs(lambda d: abs(d) <= 1),
-            pairs(lambda d: d > 0), pairs(lambda d: d < 0)]
+    higher, force lower."""
+    return [pairs_query(keys, keep, force=force) for keep in (
+        lambda d: True, lambda d: d == 0, lambda d: abs(d) <= 1, lambda d: d > 0,
+        lambda d: d < 0)]
 
 
 def _agreement_row(name: str, force: np.ndarray, insp: np.ndarray, k: int) -> list[Cell]:

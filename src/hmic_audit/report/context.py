@@ -141,8 +141,15 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
            given: ForceProfile | None, *, profile_sha256: str | None,
            profile_file: str | None, force_name: str | None, notes: bool,
            publish: int | None) -> ReportContext:
+    guard = None
+    if publish:  # the report publishes only what the protected annex tables allow
+        from ..analysis.annex import build_annex
+
+        guard = build_annex([result], rubric, profile=given, threshold=publish,
+                            publish=True).protection
     book = FigureBook(threshold=publish,
-                      words_up_to=given.numbers.words_up_to if given else WORDS_UP_TO)
+                      words_up_to=given.numbers.words_up_to if given else WORDS_UP_TO,
+                      guard=guard)
     t = findings.ReportTables.of(result, rubric, listed=not publish)
     # NOTE: without a profile, one with only its defaults (no narrative, highlights,
     # figures or recommendations) stands in for the optional parts; the parts a profile
@@ -168,8 +175,7 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
         findings=findings.chapter(book, t, rubric, profile.narrative.get("findings", "")),
         comparison={"paragraph": findings.comparison(book, comparison)} if comparison
         else {},
-        crosstab=tables.published(book, tables.crosstab(book, comparison, rubric), True)
-        if comparison else None,
+        crosstab=tables.crosstab(book, comparison, rubric) if comparison else None,
         # NOTE: the agreement statistics are explained in Annex A (``statistics``), not
         # shown bare as a table in the findings.
         agreement=None,
@@ -177,7 +183,7 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
         overall=profile.narrative.get("overall", ""),
         recommendations=recs,
         next_steps=_next_steps(book, given) if given else {},
-        annex_a=tables.published(book, tables.annex_a(book, t, rubric), False),
+        annex_a=tables.annex_a(book, t, rubric),
         glossary=sorted({**rubric.glossary, **profile.glossary}.items(),
                         key=lambda kv: kv[0].casefold()),
         provenance=[(f"Rubric {rubric.name} version {rubric.version}", rubric.sha256 or ""),
@@ -186,12 +192,16 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
                     (f"Cases: {result.input.file}", result.input.sha256),
                     *([(f"Force profile: {profile_file}", profile_sha256 or "")]
                       if given else [])],
-        charts={"grades_by_sample": "Final grades by sample and assessor",
-                "grades_by_case_type": "Inspectors' grades by case type",
-                **({"force_vs_inspectors": "Self-assessed cases: force grade against "
-                                           "inspector grade"} if comparison else {})},
-        chart_data={"grades_by_sample": t.by_sample, "grades_by_case_type": t.by_type,
-                    "comparison": comparison},
+        # NOTE: a published report draws no chart (a bar shows the counts its tables hide)
+        # and hands its templates no chart data: nothing unpublished reaches them.
+        charts={} if publish else {
+            "grades_by_sample": "Final grades by sample and assessor",
+            "grades_by_case_type": "Inspectors' grades by case type",
+            **({"force_vs_inspectors": "Self-assessed cases: force grade against "
+                                       "inspector grade"} if comparison else {})},
+        chart_data={} if publish else {"grades_by_sample": t.by_sample,
+                                       "grades_by_case_type": t.by_type,
+                                       "comparison": comparison},
         notes=notes, figures=book,
         data={"answers": t.answered, "self_assessed": t.self_assessed},
         statistics=method.statistics(book, comparison) if comparison else {})

@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from .words import WORDS_UP_TO, all_in_words, number_words, proportion_phrase
+
+if TYPE_CHECKING:
+    from ..analysis.disclosure import Protection, Query
 
 MARK_OPEN, MARK_TEXT, MARK_CLOSE = "\ue000", "\ue001", "\ue002"
 """Private-use characters around a traced figure: open, figure id, text, shown, close."""
@@ -71,8 +74,32 @@ class Figure(BaseModel):
         return self.shown
 
 
+UNPUBLISHED = "an unpublished number"
+"""How a count reads that a publication neither shows nor bounds."""
+
+
+def counted(figure: Figure, n: int, word: str) -> str:
+    """A count and its noun: 'eight cases', 'fewer than six cases', 'an unpublished
+    number of cases'."""
+    from .words import noun
+
+    if figure.shown == UNPUBLISHED:
+        return f"{figure} of {noun(2, word)}"
+    return f"{figure} {noun(n, word)}"
+
+
 class CaseList(list[str]):
-    """Case references already sorted and without repeats, as a figure lists them."""
+    """Case references already sorted and without repeats, as a figure lists them, and
+    (``query``) the units they are, for disclosure control when publishing."""
+
+    query: Query | None = None
+
+    @classmethod
+    def of(cls, refs: Iterable[str], query: Query | None) -> CaseList:
+        """References (taken as they are) counting the units of ``query``."""
+        out = cls(refs)
+        out.query = query
+        return out
 
 
 class Phrase(str):
@@ -82,17 +109,50 @@ class Phrase(str):
 class FigureBook:
     """Registers figures under unique ids, in the order the report computes them.
 
-    With a publication ``threshold``, counts from the cases between 1 and threshold-1 are
-    shown as "fewer than six" (in tables as ``c``) and registered without their value,
-    and no figure lists the cases behind it. ``words_up_to`` is the house style for
-    counts (see :mod:`hmic_audit.report.words`).
+    With a publication ``threshold``, no figure lists the cases behind it, and a count
+    from the cases is shown only as the publication's disclosure control (``guard``, the
+    protection of the annex tables, :mod:`hmic_audit.analysis.disclosure`) allows: a
+    count the tables publish, or one they determine, is shown; a small count they hide
+    reads "fewer than six" (in a table ``c``); any other reads "an unpublished number"
+    (``c``). Without a guard (or a figure without the units it counts) a count from 1 to
+    threshold-1 is hidden. ``words_up_to`` is the house style for counts (see
+    :mod:`hmic_audit.report.words`).
     """
 
     def __init__(self, threshold: int | None = None, *,
-                 words_up_to: int = WORDS_UP_TO) -> None:
+                 words_up_to: int = WORDS_UP_TO, guard: Protection | None = None) -> None:
         self._figures: dict[str, Figure] = {}
         self.threshold = threshold
         self.words_up_to = words_up_to
+        self._guard = guard
+        """Private: it holds every true count, and templates must not reach it."""
+        self.unjudged: list[str] = []
+        """Ids of counts from the cases registered, when publishing, without the units
+        they count (judged by the threshold alone): the suite keeps this empty."""
+
+    def _status(self, id: str, n: int, query: Query | None, hide: bool
+                ) -> Literal["shown", "small", "withheld"]:
+        """How a count from the cases may be shown in this publication."""
+        if self._guard is None or query is None:
+            if self._guard is not None:
+                self.unjudged.append(id)
+            return "small" if hide or 0 < n < (self.threshold or 0) else "shown"
+        count = self._guard.add(query, id, probe=True)
+        if not count.hidden and not count.probe:
+            return "shown"
+        if count.hidden and count.primary:
+            return "small"
+        return "shown" if self._guard.determined(count) else "withheld"
+
+    def published(self, *queries: Query | None) -> bool:
+        """Whether figures derived from these counts (a percentage, a statistic) may be
+        shown: not publishing, or every count published or determined by what is."""
+        if not self.threshold:
+            return True
+        if self._guard is None or any(q is None for q in queries):
+            return False
+        return all(self._guard.determined(self._guard.add(q, "derived", probe=True))
+                   for q in queries if q is not None)
 
     def add(self, id: str, value: float | int | str, shown: str, rule: str, *,
             source: Literal["cases", "profile", "rubric"] = "cases",
@@ -119,15 +179,21 @@ class FigureBook:
 
     def count(self, id: str, n: int, rule: str, *, cases: Iterable[str] = (),
               words: bool = True, source: Literal["cases", "profile", "rubric"] = "cases",
-              zero: str = "no", hide: bool = False, cell: bool = False) -> Figure:
+              zero: str = "no", hide: bool = False, cell: bool = False,
+              query: Query | None = None) -> Figure:
         """A count: in words when ``words`` and the house style writes it so (pass
         :meth:`in_words` of a whole list for each count in the list), else a numeral;
-        hidden when publishing a small count from the cases (or when ``hide`` says so):
-        'fewer than six' in prose, ``c`` in a table ``cell``.
+        when publishing a count from the cases, hidden unless the publication allows it
+        (see the class; ``query``, else the ``cases``' own, says what it counts; ``hide``
+        hides it anyway): 'fewer than six' or 'an unpublished number' in prose, ``c`` in
+        a table ``cell``.
         """
-        if self.threshold and source == "cases" and (hide or 0 < n < self.threshold):
-            return self.add(id, "suppressed", "c" if cell else self.small(words), rule,
-                            source=source)
+        if self.threshold and source == "cases":
+            status = self._status(id, n, query or getattr(cases, "query", None), hide)
+            if status != "shown":
+                shown = "c" if cell else self.small(words) if status == "small" else \
+                    UNPUBLISHED
+                return self.add(id, "suppressed", shown, rule, source=source)
         shown = number_words(n, zero=zero, words_up_to=self.words_up_to) if words else \
             f"{n:,}"
         return self.add(id, n, shown, rule, cases=cases, source=source)
@@ -160,6 +226,15 @@ class FigureBook:
                                                    "cases": []})
         return self._figures[id]
 
+    @property
+    def guarded(self) -> bool:
+        """Whether counts are judged by a publication's disclosure control."""
+        return self._guard is not None
+
+    def forget(self, figure: Figure) -> None:
+        """Unregister a figure a sentence turned out not to show."""
+        del self._figures[figure.id]
+
     def hidden(self, figure: Figure) -> bool:
         """Whether a figure's value was withdrawn (suppressed)."""
         return figure.value == "suppressed"
@@ -167,20 +242,26 @@ class FigureBook:
     def share(self, id: str, part: int | float, whole: int | float, rule: str, *,
               cases: Iterable[str] = (),
               source: Literal["cases", "profile", "rubric"] = "cases") -> Figure:
-        """A proportion in words ('about two-thirds')."""
-        return self.add(id, part / whole, proportion_phrase(part, whole), rule, cases=cases,
-                        source=source)
+        """A proportion in words ('about two-thirds'); published, its value is the words
+        (the exact share would say more than the report shows)."""
+        shown = proportion_phrase(part, whole)
+        return self.add(id, shown if self.threshold else part / whole, shown, rule,
+                        cases=cases, source=source)
 
     def percent(self, id: str, part: int, whole: int, rule: str, *,
                 cases: Iterable[str] = ()) -> Figure:
-        """A percentage, whole number ("64%")."""
+        """A percentage, whole number ("64%"); the caller asks :meth:`published` first
+        when publishing."""
         value = 100 * part / whole if whole else 0.0
-        return self.add(id, value, f"{value:.0f}%", rule, cases=cases)
+        # published, the value is only as precise as shown: 43.33... is 13 of 30
+        return self.add(id, round(value) if self.threshold else value, f"{value:.0f}%",
+                        rule, cases=cases)
 
     def decimal(self, id: str, value: float | None, rule: str, digits: int = 2) -> Figure:
         """A statistic to ``digits`` decimals, or "undefined"."""
         shown = "undefined" if value is None else f"{value:.{digits}f}"
-        return self.add(id, "undefined" if value is None else value, shown, rule)
+        kept = value if value is None or not self.threshold else round(value, digits)
+        return self.add(id, "undefined" if kept is None else kept, shown, rule)
 
     def all(self) -> list[Figure]:
         """Every figure, in the order registered."""

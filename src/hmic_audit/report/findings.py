@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis import tables
+from ..analysis.annex_table import grade_query, pairs_query, scope_query
+from ..analysis.disclosure import Query, answer_query, case_query
 from ..analysis.compare import Comparison
 from ..analysis.pool import Pool
 from ..analysis.tables import FORCE, FURTHER, INSPECTOR, SELF
@@ -29,7 +31,7 @@ from ..rubric import Grade, Rubric
 from ..scoring.grading import GradeResult
 from ..text import md_escape
 from ..workbook.format import ASSESSORS, SAMPLES
-from .figures import CaseList, Figure, FigureBook, Phrase, capital
+from .figures import UNPUBLISHED, CaseList, Figure, FigureBook, Phrase, capital, counted
 from .words import join_words, noun
 
 SIMILAR_ANSWERS = 0.8
@@ -98,9 +100,10 @@ class ReportTables:
         """Whether any case was self-assessed (audited by the force)."""
         return bool(self.types.counts[:, SELF].sum())
 
-    def refs(self, positions: np.ndarray) -> CaseList:
-        """The case references of some audits, as a figure lists them."""
-        return CaseList(self.pool.case_list(positions) if self.listed else ())
+    def refs(self, positions: np.ndarray, query: Query | None = None) -> CaseList:
+        """The case references of some audits, as a figure lists them, and the units
+        they are (``query``, for disclosure control)."""
+        return CaseList.of(self.pool.case_list(positions) if self.listed else (), query)
 
     def row(self, sample: int, assessor: int) -> int | None:
         """The row of ``by_sample`` for a sample and assessor (None: no such audits)."""
@@ -135,9 +138,14 @@ class GradeRow:
     def audits(self) -> int:
         return sum(self.counts) + self.ungraded
 
+    def query(self, levels: list[int] | None = None) -> Query | None:
+        """The units of the row (with one of some final grades; -1 for none)."""
+        return None if self.row is None else grade_query(self.table, self.row, levels)
+
     def refs(self, level: int | None = None) -> CaseList:
         """The cases counted in the row (with one final grade; -1 for none)."""
-        return self.t.refs(self.table.members(self.row, level))
+        return self.t.refs(self.table.members(self.row, level),
+                           self.query(None if level is None else [level]))
 
     def count(self, id: str, n: int, rule: str, *, words: bool = True,
               cases: CaseList | None = None) -> Figure:
@@ -152,8 +160,10 @@ def part_of(book: FigureBook, part: int, whole: int, *, rest_id: str, part_id: s
     publishing and the rest is a hidden count, "all but fewer than six" only when the
     whole is at least twice the threshold (so it reads as nearly all, and is); for a
     smaller whole the part itself is hidden ("fewer than six") or, when it is not small,
-    left out ("most": more than half, as it must be)."""
-    if book.hides_rest(part, whole):
+    left out ("most": more than half, as it must be). With the publication's disclosure
+    control (a guard), the part is shown exactly as it allows: "all but" and "most" bound
+    counts it may hide."""
+    if book.hides_rest(part, whole) and not book.guarded:
         threshold = book.threshold or 0
         if whole >= 2 * threshold:
             return "all but " + str(book.count(rest_id, whole - part, rule, words=words,
@@ -174,7 +184,7 @@ def grade_list(r: GradeRow, rubric: Rubric, *, also: tuple[int, ...] = ()) -> Ph
     """
     book, counts = r.book, r.counts
     groups: list[list[int]] = [[level] for level, n in enumerate(counts) if n]
-    if book.threshold:
+    if book.threshold and not book.guarded:
         small = [g for g in groups if counts[g[0]] < book.threshold]
         if len(small) == 1 and len(groups) > 1:
             partner = min((g for g in groups if g is not small[0]),
@@ -187,12 +197,12 @@ def grade_list(r: GradeRow, rubric: Rubric, *, also: tuple[int, ...] = ()) -> Ph
     parts = []
     for g, n in zip(groups, shown, strict=True):
         scale: list[Grade] = [rubric.scale[level] for level in g]
-        refs = CaseList(sorted(set().union(*(r.refs(level) for level in g))))
+        refs = CaseList.of(sorted(set().union(*(r.refs(level) for level in g))), r.query(g))
         figure = r.count("_or_".join(s.key for s in scale), n,
                          f", final grade {' or '.join(s.label for s in scale)}",
                          cases=refs, words=words)
-        cases_ = f" {noun(n, 'case')}" if len(groups) == 1 else ""
-        parts.append(f"{figure}{cases_} {' or '.join(grade_words(s) for s in scale)}")
+        told = counted(figure, n, "case") if len(groups) == 1 else str(figure)
+        parts.append(f"{told} {' or '.join(grade_words(s) for s in scale)}")
     return Phrase(join_words(parts))
 
 
@@ -273,8 +283,8 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
         n = book.count("self_assessed.cases", audited, "self-assessed cases audited by the "
                        "force", cases=force.refs())
         criteria = " against the inspectorate's criteria" if t.answered else ""
-        sentences.append(f"During the inspection the force audited {n} "
-                         f"{noun(audited, 'case')}{criteria}.")
+        sentences.append(f"During the inspection the force audited "
+                         f"{counted(n, audited, 'case')}{criteria}.")
         if audited >= PROPORTIONS_FROM and not book.threshold and any(force.counts):
             sentences.append(_force_proportions(force, rubric))
         else:
@@ -290,7 +300,9 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
             else:
                 all_ = book.count("self_assessed.reviewed", reviewed, "self-assessed cases "
                                   "that inspectors also audited", cases=inspectors.refs())
-                sentences.append(f"Inspectors reviewed all {all_} cases that had been "
+                sentences.append("Inspectors reviewed all the cases that had been "
+                                 "self-assessed." if book.hidden(all_) else
+                                 f"Inspectors reviewed all {all_} cases that had been "
                                  "self-assessed.")
         elif reviewed:
             words = book.in_words(reviewed, cases)
@@ -299,7 +311,7 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
                            rule="self-assessed cases that inspectors also audited (or, "
                            "hidden, did not audit)", words=words, cases=inspectors.refs())
             whole = book.count("self_assessed.total", cases, "self-assessed cases",
-                               words=words)
+                               words=words, query=case_query(sample=SAMPLES[SELF].value))
             sentences.append(f"Inspectors reviewed {part} of the {whole} cases that had been "
                              "self-assessed.")
         else:
@@ -308,7 +320,7 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
     else:
         n = book.count("self_assessed.reviewed", reviewed, "self-assessed cases that "
                        "inspectors audited", cases=inspectors.refs())
-        sentences.append(f"Inspectors reviewed {n} {noun(reviewed, 'case')} the force had "
+        sentences.append(f"Inspectors reviewed {counted(n, reviewed, 'case')} the force had "
                          "chosen for self-assessment; the force's own "
                          f"{noun(reviewed, 'audit')} of {'it' if reviewed == 1 else 'them'} "
                          f"{'is' if reviewed == 1 else 'are'} not in the data.")
@@ -333,6 +345,7 @@ def further_cases(book: FigureBook, t: ReportTables, rubric: Rubric, *, also: bo
         hidden = book.hidden(n)
         text = (f"Inspectors {'also ' if also else ''}selected and examined "
                 f"{'a further ' if also and not hidden else ''}{n} "
+                f"{'of ' if n.shown == UNPUBLISHED else ''}"
                 f"{'further ' if also and hidden else ''}cases in which children had been "
                 "identified as being at risk.")
     return Phrase(f"{text} {judged(r, rubric, 'They judged')}")
@@ -343,9 +356,12 @@ def comparison(book: FigureBook, c: Comparison) -> Phrase:
     was harsher (or that they agreed), whether their criterion answers support "much the
     same strengths and weaknesses" (see :data:`SIMILAR_ANSWERS`; said only when answers
     exist), and how many cases were graded far apart."""
-    harsher = [p.case_ref for p in c.cases if p.levels > 0]
-    kinder = [p.case_ref for p in c.cases if p.levels < 0]
-    same = [p.case_ref for p in c.cases if p.levels == 0]
+    harsher = CaseList.of([p.case_ref for p in c.cases if p.levels > 0],
+                          pairs_query(c.grades, lambda d: d > 0))
+    kinder = CaseList.of([p.case_ref for p in c.cases if p.levels < 0],
+                         pairs_query(c.grades, lambda d: d < 0))
+    same = CaseList.of([p.case_ref for p in c.cases if p.levels == 0],
+                       pairs_query(c.grades, lambda d: d == 0))
     sentences = [_direction(book, c, harsher, kinder, same)]
     sentences += _answers(book, c, differed=bool(harsher or kinder), all_differ=not same)
     if harsher or kinder:
@@ -353,16 +369,17 @@ def comparison(book: FigureBook, c: Comparison) -> Phrase:
     return Phrase(" ".join(sentences))
 
 
-def _direction(book: FigureBook, c: Comparison, harsher: list[str], kinder: list[str],
-               same: list[str]) -> str:
+def _direction(book: FigureBook, c: Comparison, harsher: CaseList, kinder: CaseList,
+               same: CaseList) -> str:
     pairs = c.pairs
+    every = pairs_query(c.grades, lambda d: True)
     if not harsher and not kinder:
         if pairs == 1:
             return "The force and the inspectors gave the case the same grade."
         if pairs == 2:
             return "The force and the inspectors gave both cases the same grade."
         n = book.count("compare.pairs", pairs, "cases with both a force and an inspector "
-                       "grade", cases=same)
+                       "grade", cases=same, query=every)
         if book.hidden(n):
             return "The force and the inspectors gave each of the cases the same grade."
         return f"The force and the inspectors gave each of the {n} cases the same grade."
@@ -378,13 +395,13 @@ def _direction(book: FigureBook, c: Comparison, harsher: list[str], kinder: list
     if len(parts[0][0]) == pairs:  # every case judged the same way round
         all_ = None
         if pairs > 2:
-            all_ = book.count('compare.pairs', pairs, rule, cases=parts[0][0])
+            all_ = book.count('compare.pairs', pairs, rule, cases=parts[0][0], query=every)
         whole = "the case" if pairs == 1 else "both cases" if pairs == 2 else \
             "all the cases" if all_ is None or book.hidden(all_) else f"all {all_} cases"
         text = f"Inspectors judged {whole} {parts[0][2]} than the force."
     else:
         total = book.count("compare.pairs", pairs, rule, words=words,
-                           cases=[p.case_ref for p in c.cases])
+                           cases=[p.case_ref for p in c.cases], query=every)
         said = []
         for i, (refs, id, how, rule) in enumerate(parts):
             n = book.count(f"compare.{id}", len(refs), rule, cases=refs, words=words)
@@ -410,6 +427,11 @@ def _answers(book: FigureBook, c: Comparison, *, differed: bool, all_differ: boo
     if not answered:  # grades only: nothing to say about criteria
         return []
     agreed = sum(x.agree for x in c.criteria)
+    counted = list(tables.COUNTED)
+    if not book.published(
+            answer_query(force_answer=counted, inspector_answer=counted),
+            Query.union(answer_query(force_answer=a, inspector_answer=a) for a in counted)):
+        return []  # published, how often the answers agreed would narrow hidden counts
     if agreed / answered >= SIMILAR_ANSWERS:
         rule = "share of criterion answers given by both sides that were the same"
         if agreed == answered:
@@ -456,7 +478,8 @@ def _far_apart(book: FigureBook, c: Comparison) -> str:
             "every case"
         return f"In {where} {apart}."
     n = book.count("compare.significant", len(sig), f"cases whose two grades are "
-                   f"{c.threshold} or more levels apart", cases=sig)
+                   f"{c.threshold} or more levels apart", cases=sig,
+                   query=pairs_query(c.grades, lambda d: abs(d) >= c.threshold))
     return f"In {n} of the cases {apart}."
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..analysis.annex_table import scope_query
+from ..analysis.disclosure import audited
 from ..analysis.tables import COUNTED, INSPECTOR, SELF, scope_of
 from ..profile import CaseTypeHighlight, CriterionHighlight
 from ..rubric import Rubric
 from ..text import md_escape
 from ..workbook.format import SAMPLES, Sample
-from .figures import CaseList, FigureBook, Phrase, capital
+from .figures import CaseList, FigureBook, Phrase, capital, counted
 from .findings import GradeRow, ReportTables, judged, part_of
 from .words import join_words, noun
 
@@ -41,7 +43,8 @@ def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlig
     rule = (f"inspector audits of {where or 'all '}cases answering {h.criterion} "
             f"'{h.answer}' / answering it yes, partly or no")
     finding = md_escape(h.finding)
-    examined_refs = t.refs(t.answers.members(scope, j))
+    examined_refs = t.refs(t.answers.members(scope, j),
+                           scope_query(scope, [h.criterion], COUNTED))
     if examined == 1:
         they = f"the only {where}case they examined"
         if hits:
@@ -53,6 +56,9 @@ def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlig
     words = book.in_words(hits, examined)
     whole = book.count(f"{theme}.highlight{i}.of", examined, rule, cases=examined_refs,
                        words=words)
+    if book.hidden(whole):  # published without its whole, the sentence says nothing
+        book.forget(whole)
+        return None
     if hits == examined:
         return Phrase(f"Inspectors found that {finding} in all {whole} of the {where}cases "
                       "they examined.")
@@ -61,7 +67,8 @@ def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlig
                       f"find that {finding}.")
     part = part_of(book, hits, examined, rest_id=f"{theme}.highlight{i}.rest",
                    part_id=f"{theme}.highlight{i}.count", rule=rule, words=words,
-                   cases=t.refs(t.answers.members(scope, j, (h.answer,))))
+                   cases=t.refs(t.answers.members(scope, j, (h.answer,)),
+                                scope_query(scope, [h.criterion], [h.answer])))
     return Phrase(f"Inspectors found that {finding} in {part} of the {whole} {where}cases "
                   "they examined.")
 
@@ -83,9 +90,12 @@ def case_type_paragraph(book: FigureBook, h: CaseTypeHighlight, t: ReportTables,
     kind = f"classed as ‘{label}’"
     words = book.in_words(total, len(sa)) if 0 < len(sa) < total else True
     n = book.count(f"{key}.cases", total, f"inspector audits of {label} cases",
-                   cases=t.refs(mine), words=words)
-    text = f"Inspectors examined {n} {noun(total, 'case')} {kind}"
-    if total == 1:
+                   cases=t.refs(mine, r.query()), words=words)
+    text = f"Inspectors examined {counted(n, total, 'case')} {kind}"
+    sa_query = audited("inspector", case_type=h.case_type, sample=SAMPLES[SELF].value)
+    if (len(sa) == total or total == 1) and not book.published(sa_query):
+        pass  # "all of them self-assessed" would state a count the publication hides
+    elif total == 1:
         if len(sa):
             text += ", which the force had also self-assessed"
     else:
@@ -94,7 +104,7 @@ def case_type_paragraph(book: FigureBook, h: CaseTypeHighlight, t: ReportTables,
                 ", all of them self-assessed by the force"
         elif len(sa):
             n_sa = book.count(f"{key}.self_assessed", len(sa), "of which self-assessed",
-                              cases=t.refs(sa), words=words)
+                              cases=t.refs(sa, sa_query), words=words)
             text += f", {n_sa} of them self-assessed by the force"
     text += f". {judged(r, rubric, 'They judged')}"
     if h.describe_children and not book.threshold:  # ages identify: never when publishing

@@ -21,7 +21,9 @@ A p-value of the sign test below 0.05 reads as "unlikely to be chance", otherwis
 
 from __future__ import annotations
 
+from ..analysis.annex_table import pairs_query
 from ..analysis.comparison import Comparison, Statistic
+from ..analysis.disclosure import case_query
 from .figures import FigureBook
 
 KAPPA_WORDS = [(0.0, "poor"), (0.2, "slight"), (0.4, "fair"),
@@ -58,13 +60,21 @@ def statistics(book: FigureBook, c: Comparison) -> dict[str, object]:
 
     Only what the annex shows is registered: a single pair gets one sentence (too few to
     measure agreement); the direction of the differences only when some grades differ.
+    When publishing, the statistics (shares, kappas, alpha, the sign test) are shown only
+    when the cross-tab they are computed from is published or determined by what is:
+    otherwise they would narrow the counts it hides (``withheld``).
     """
     d = c.direction
     differ = d.force_higher + d.force_lower
     words = book.in_words(c.pairs, differ, d.force_higher, d.force_lower)
-    pairs = book.count("method.pairs", c.pairs, "cases graded by both sides", words=words)
+    cells = [case_query(force_grade=f, inspector_grade=i) for f in c.grades
+             for i in c.grades]
+    if c.pairs >= 2 and not book.published(*cells):
+        return {"few": False, "withheld": True}
+    pairs = book.count("method.pairs", c.pairs, "cases graded by both sides", words=words,
+                       query=pairs_query(c.grades, lambda d: True))
     if c.pairs < 2:
-        return {"pairs": pairs, "few": True}
+        return {"pairs": pairs, "few": True, "withheld": False}
     p = d.sign_test_p
     # NOTE: when publishing, a small count either way hides both (one would give away the
     # other by subtraction from the cases that differ) and the p-value, which for a known
@@ -72,7 +82,7 @@ def statistics(book: FigureBook, c: Comparison) -> dict[str, object]:
     hidden = bool(book.threshold) and any(0 < n < (book.threshold or 0)
                                           for n in (d.force_higher, d.force_lower))
     found: dict[str, object] = {
-        "pairs": pairs, "few": False,
+        "pairs": pairs, "few": False, "withheld": False,
         "exact": book.percent("method.exact", c.exact, c.pairs, "pairs with the same grade"),
         "exact_all": c.exact == c.pairs, "exact_none": not c.exact,
         "within_one_all": c.within_one == c.pairs,

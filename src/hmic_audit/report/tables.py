@@ -1,14 +1,17 @@
 """The report's tables: the comparison's cross-tab, and Annex A (cases by type and
 sample); the agreement measures are explained in words in Annex A (report/method.py).
-Every cell is a registered figure; when publishing, small counts are hidden with the
-annex's disclosure control, secondary suppression included.
+Every cell is a registered figure counting the same units as the annex table it
+repeats (the cross-tab, the cases by type), so when publishing it is hidden exactly when
+the annex hides it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..analysis.annex_table import pairs_query
 from ..analysis.comparison import Comparison
+from ..analysis.disclosure import audited, case_query
 from ..rubric import Rubric
 from ..workbook.format import SAMPLES
 from .figures import Figure, FigureBook
@@ -23,33 +26,6 @@ class Table:
     rows: list[list[object]]
 
 
-def published(book: FigureBook, table: Table, total_column: bool) -> Table:
-    """Hide a table's small counts for publication, with secondary suppression."""
-    if not book.threshold:
-        return table
-    from ..analysis.annex import AnnexTable, Cell, Column
-    from ..analysis.suppress import suppress
-
-    width = len(table.headers)
-    keys = [f"c{i}" for i in range(1, width)]
-    parts = keys[:-1] if total_column else keys
-    # A count already hidden (its value withdrawn) stands in as 1: below any threshold.
-    values: list[list[Cell]] = [
-        [str(row[0]), *((1 if book.hidden(c) else int(c.value)) if isinstance(c, Figure)
-                        else 0 for c in row[1:])] for row in table.rows]
-    plain = AnnexTable(name="t", title="t", rows=values, total_row=True,
-                       columns=[Column(key="label", title="", kind="label"),
-                                *(Column(key=k, title=k, kind="count") for k in keys)],
-                       row_sums=[(keys[-1], parts)] if total_column else [])
-    hidden = suppress(plain, book.threshold).rows
-    rows: list[list[object]] = []
-    for row, shown in zip(table.rows, hidden, strict=True):
-        rows.append([row[0], *(book.hide(c.id) if isinstance(c, Figure) and s == "c"
-                               and not book.hidden(c) else c
-                               for c, s in zip(row[1:], shown[1:], strict=True))])
-    return Table(table.headers, rows)
-
-
 def crosstab(book: FigureBook, c: Comparison, rubric: Rubric) -> Table:
     """The comparison's cross-tab, each cell a figure listing its cases."""
     labels = [rubric.grade_labels[g] for g in c.grades]
@@ -61,16 +37,20 @@ def crosstab(book: FigureBook, c: Comparison, rubric: Rubric) -> Table:
         cells = [book.count(f"compare.crosstab.{g}.{h}", c.crosstab[i][j],
                             f"cases graded {labels[i]} by the force and {labels[j]} by "
                             "inspectors", words=False, cell=True,
-                            cases=cell_cases.get((g, h), []))
+                            cases=cell_cases.get((g, h), []),
+                            query=case_query(force_grade=g, inspector_grade=h))
                  for j, h in enumerate(c.grades)]
         total = book.count(f"compare.force_total.{g}", c.force_margin[i],
-                           f"cases graded {labels[i]} by the force", words=False, cell=True)
+                           f"cases graded {labels[i]} by the force", words=False, cell=True,
+                           query=case_query(force_grade=g, inspector_grade=c.grades))
         rows.append([labels[i], *cells, total])
     totals = [book.count(f"compare.inspector_total.{g}", c.inspector_margin[j],
-                         f"cases graded {labels[j]} by inspectors", words=False, cell=True)
+                         f"cases graded {labels[j]} by inspectors", words=False, cell=True,
+                         query=case_query(force_grade=c.grades, inspector_grade=g))
               for j, g in enumerate(c.grades)]
     rows.append(["Total", *totals, book.count("compare.total", c.pairs, "pairs",
-                                              words=False, cell=True)])
+                                              words=False, cell=True,
+                                              query=pairs_query(c.grades, lambda d: True))])
     return Table(["Force \\ inspectors", *labels, "Total"], rows)
 
 
@@ -89,10 +69,13 @@ def annex_a(book: FigureBook, t: ReportTables, rubric: Rubric) -> Table:
             group = t.types.members(r, s)
             cells.append(book.count(f"annex_a.{sample.value}.{ct.key}", len(group),
                                     f"{sample.value} cases of type {ct.label}", words=False,
-                                    cell=True, cases=t.refs(group)))
+                                    cell=True, cases=t.refs(group), query=audited(
+                                        "inspector", case_type=ct.key, sample=sample.value)))
         rows.append(cells)
+    types = [rubric.case_type_keys[r] for r in t.types.shown]
     totals = [book.count(f"annex_a.{sample.value}.total", int(t.types.counts[:, s].sum()),
-                         f"{sample.value} cases", words=False, cell=True)
+                         f"{sample.value} cases", words=False, cell=True, query=audited(
+                             "inspector", case_type=types, sample=sample.value))
               for s, sample in enumerate(SAMPLES) if s in shown]
     rows.append(["Total", *totals])
     titles = ["Self-assessed", "Selected by inspectors"]
