@@ -127,7 +127,8 @@ def annex_markdown(tables: list[AnnexTable], title: str) -> str:
 
 def annex_json(tables: list[AnnexTable], title: str) -> str:
     """One JSON document: the title and every table."""
-    return render_json({"title": title, "tables": [t.model_dump(mode="json") for t in tables]})
+    return render_json({"title": title, "tables": [
+        t.model_dump(mode="json", exclude={"queries", "derived"}) for t in tables]})
 
 
 def annex_outputs(tables: list[AnnexTable], out: Path, rubric: Rubric, title: str

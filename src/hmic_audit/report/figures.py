@@ -126,6 +126,7 @@ class FigureBook:
         self.words_up_to = words_up_to
         self._guard = guard
         """Private: it holds every true count, and templates must not reach it."""
+        self._queries: dict[str, Query] = {}
         self.unjudged: list[str] = []
         """Ids of counts from the cases registered, when publishing, without the units
         they count (judged by the threshold alone): the suite keeps this empty."""
@@ -137,6 +138,7 @@ class FigureBook:
             if self._guard is not None:
                 self.unjudged.append(id)
             return "small" if hide or 0 < n < (self.threshold or 0) else "shown"
+        self._queries[id] = query
         count = self._guard.add(query, id, probe=True)
         if not count.hidden and not count.probe:
             return "shown"
@@ -225,6 +227,11 @@ class FigureBook:
         self._figures[id] = old.model_copy(update={"value": "suppressed", "shown": "c",
                                                    "cases": []})
         return self._figures[id]
+
+    def query_of(self, id: str) -> Query | None:
+        """When publishing, the units a count from the cases counts (what an intruder
+        reading the report knows it to mean)."""
+        return self._queries.get(id)
 
     @property
     def guarded(self) -> bool:

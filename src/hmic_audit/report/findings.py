@@ -292,7 +292,7 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
         if reviewed == cases:
             if cases == 1:
                 sentences.append("Inspectors then reviewed the same case.")
-            elif cases == 2:
+            elif cases == 2 and not book.threshold:  # published: "both" would say two
                 both = book.add("self_assessed.reviewed", reviewed, "both", "self-assessed "
                                 "cases that inspectors also audited",
                                 cases=inspectors.refs())
@@ -464,22 +464,24 @@ def _far_apart(book: FigureBook, c: Comparison) -> str:
     levels = book.count("compare.threshold", c.threshold,
                         "rubric setting significant_difference", source="rubric")
     grades = "the force's and the inspectors' grades"
+    far = pairs_query(c.grades, lambda d: abs(d) >= c.threshold)
     if not sig:
         if c.pairs == 1:
             return f"{grades.capitalize()} were fewer than {levels} levels apart."
         rule = f"cases whose two grades are {c.threshold} or more levels apart"
-        none = book.add("compare.significant", 0, "neither" if c.pairs == 2 else "none",
-                        rule, source="cases")
-        where = f"{none} case" if c.pairs == 2 else f"{none} of the cases"
-        return f"In {where} were {grades} {levels} or more levels apart."
+        none = book.count("compare.significant", 0, rule, query=far,
+                          zero="neither" if c.pairs == 2 else "none")
+        if not book.hidden(none):
+            where = f"{none} case" if c.pairs == 2 else f"{none} of the cases"
+            return f"In {where} were {grades} {levels} or more levels apart."
+        return f"In {none} of the cases {grades} were {levels} or more levels apart."
     apart = f"{grades} were {levels} or more levels apart"
     if len(sig) == c.pairs:
         where = "the case" if c.pairs == 1 else "both cases" if c.pairs == 2 else \
             "every case"
         return f"In {where} {apart}."
     n = book.count("compare.significant", len(sig), f"cases whose two grades are "
-                   f"{c.threshold} or more levels apart", cases=sig,
-                   query=pairs_query(c.grades, lambda d: abs(d) >= c.threshold))
+                   f"{c.threshold} or more levels apart", cases=sig, query=far)
     return f"In {n} of the cases {apart}."
 
 

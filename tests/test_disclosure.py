@@ -1,0 +1,337 @@
+"""The intruder's test: everything a publication shows, gathered from the files the CLI
+writes (annex tables in JSON, xlsx, CSV and Markdown; the report in Markdown, HTML and
+Word with its figures file), solved over whole numbers for every hidden count.
+
+The intruder knows how each published count is built (the units it counts, from the
+library's table structure and the report's figure registry) and every published value,
+but reads the values from the files, not from the library. Equations are solved with
+scipy's ``linprog``/``milp`` (a different code path from the library's own audit, which
+drives HiGHS through highspy), over whole numbers. No hidden count from 1 to 5 may be
+determined, or narrowed so that the intruder can tell it is not 0 or not 5.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from hmic_audit import grade, load_rubric, read_audits
+from hmic_audit.analysis.annex import build_annex
+from hmic_audit.analysis.disclosure import Query, cubes
+from hmic_audit.analysis.pool import Pool
+from hmic_audit.analysis.tables import Shared
+
+from .conftest import SAMPLE, invoke
+
+FORCE = SAMPLE.parent / "force.yaml"
+THRESHOLD = 6
+
+
+# Data a user could give: generated forces ------------------------------------------
+
+def generated_csv(path: Path, cases: int, seed: int) -> Path:
+    """A force's audits as a CSV typed the usual way: a third of the cases self-assessed
+    (a force and an inspector audit), grades for most audits, answers where they apply.
+    Case references restart at 1 in every force."""
+    rubric = load_rubric()
+    rng = random.Random(seed)
+    labels = rubric.case_type_labels
+    grades = [g.label for g in rubric.scale]
+    areas = [f"Area {c}" for c in "ABCDEF"][: rng.randint(3, 6)]
+    applies = {ct: {c.id for c in rubric.criteria_for(ct)} for ct in rubric.case_type_keys}
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Case ref", "Sample", "Case type", "Area", "Assessor", "Audit date",
+                      "Grade", *rubric.criterion_ids])
+        for case in range(1, cases + 1):
+            ct = rng.choice(rubric.case_type_keys[:6])
+            self_assessed = rng.random() < 0.3
+            area = rng.choice(areas)
+            level = rng.choices(range(len(grades)), weights=[4, 5, 2, 1])[0]
+            for assessor in (["force", "inspector"] if self_assessed else ["inspector"]):
+                shift = rng.choice([0, 0, 0, 1, -1]) if assessor == "inspector" else 0
+                given = grades[min(max(level + shift, 0), len(grades) - 1)]
+                answers = [rng.choice(["yes", "yes", "yes", "partly", "no", "n/a"])
+                           if cid in applies[ct] else "" for cid in rubric.criterion_ids]
+                out.writerow([f"C{case:03d}", "self-assessed" if self_assessed else
+                              "inspector-selected", labels[ct], area, assessor,
+                              f"{rng.randint(1, 28):02d}/0{rng.randint(1, 9)}/2014",
+                              given if rng.random() < 0.9 else "", *answers])
+    return path
+
+
+# What the intruder gathers ---------------------------------------------------------
+
+def annex_numbers(files: dict[str, Path]) -> dict[str, list[list[Any]]]:
+    """Every table's rows from the annex JSON, checked to agree cell for cell with the
+    same tables in xlsx, CSV and Markdown (a number any format shows counts)."""
+    import openpyxl
+
+    tables = {t["name"]: t for t in json.loads(files["json"].read_text())["tables"]}
+    book = openpyxl.load_workbook(files["xlsx"], read_only=True)
+    markdown = files["md"].read_text()
+    for name, table in tables.items():
+        width = len(table["columns"])
+        rows = table["rows"]
+        with (files["csv"] / f"{name}.csv").open(encoding="utf-8-sig") as fh:
+            csv_rows = [r for r in list(csv.reader(fh))[1:] if r and not r[0].startswith(
+                "Note:")]
+        assert [[str(c) if c is not None else "" for c in r] for r in rows] == csv_rows, name
+        sheet = [list(r) for r in book[_sheet_name(book, table["title"], name)].iter_rows(
+            values_only=True)]
+        cells = [c for r in sheet for c in r[:width] if c is not None]
+        for row in rows:
+            for value in row:
+                if isinstance(value, int):
+                    assert value in cells, (name, value)
+        for row in rows:
+            assert "| " + " | ".join("" if c is None else str(c) for c in row) + " |" in \
+                markdown, (name, row)
+    return {name: t["rows"] for name, t in tables.items()}
+
+
+def _sheet_name(book: Any, title: str, name: str) -> str:
+    for sheet in book.sheetnames:
+        if sheet.lower().startswith(name[:25].lower()) or sheet == title[:31]:
+            return str(sheet)
+    for sheet in book.sheetnames:  # the sheet holding the table's title
+        for row in book[sheet].iter_rows(max_row=3, values_only=True):
+            if title in [str(c) for c in row if c is not None]:
+                return str(sheet)
+    raise AssertionError(f"no sheet for {name}")
+
+
+class Intruder:
+    """Linear equations over the cube of a publication's units, gathered from files."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.cubes = cubes(shared)
+        self.equal: dict[str, list[tuple[np.ndarray, float]]] = {"case": [], "answer": []}
+        self.below: dict[str, list[tuple[np.ndarray, float]]] = {"case": [], "answer": []}
+
+    def row(self, query: Query) -> np.ndarray:
+        return self.cubes[query.unit].mask(query).astype(float)
+
+    def published(self, query: Query, value: int) -> None:
+        self.equal[query.unit].append((self.row(query), float(value)))
+
+    def at_most(self, query: Query, value: int) -> None:
+        self.below[query.unit].append((self.row(query), float(value)))
+
+    def range(self, query: Query) -> tuple[float, float]:
+        """The least and greatest whole value the published numbers allow."""
+        unit = query.unit
+        goal = self.row(query)
+        a_eq = np.array([r for r, _ in self.equal[unit]]).reshape(-1, len(goal))
+        b_eq = np.array([v for _, v in self.equal[unit]])
+        a_ub = np.array([r for r, _ in self.below[unit]]).reshape(-1, len(goal))
+        b_ub = np.array([v for _, v in self.below[unit]])
+        ends = []
+        for sign in (1.0, -1.0):
+            res = linprog(sign * goal, A_eq=a_eq if len(b_eq) else None,
+                          b_eq=b_eq if len(b_eq) else None,
+                          A_ub=a_ub if len(b_ub) else None,
+                          b_ub=b_ub if len(b_ub) else None, bounds=(0, None), method="highs")
+            if res.status == 3:  # unbounded above
+                ends.append(float("inf"))
+                continue
+            assert res.status == 0, res.message
+            value = res.fun
+            if np.abs(res.x - np.round(res.x)).max(initial=0) > 1e-7:  # whole numbers
+                constraints = []
+                if len(b_eq):
+                    constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
+                if len(b_ub):
+                    constraints.append(LinearConstraint(a_ub, -np.inf, b_ub))
+                res = milp(sign * goal, constraints=constraints,
+                           integrality=np.ones(len(goal)), bounds=Bounds(0, np.inf))
+                assert res.status == 0, res.message
+                value = res.fun
+            ends.append(sign * value)
+        return ends[0], ends[1]
+
+
+def intruder_for(inputs: list[Path], annex: dict[str, list[list[Any]]],
+                 report: dict[str, Any] | None = None) -> tuple[Intruder, list[tuple[
+                     str, Query, int]]]:
+    """The intruder's equations from a publication, and every hidden table count with
+    its true value (the truth from the library, the published values from the files)."""
+    rubric = load_rubric()
+    results = [grade(read_audits(p, rubric)[0], rubric) for p in inputs]
+    structure = {t.name: t for t in build_annex(
+        results, rubric, profile=_profile(rubric) if len(inputs) == 1 else None)}
+    intruder = Intruder(Shared(Pool(results), rubric))
+    hidden: list[tuple[str, Query, int]] = []
+    for name, rows in annex.items():
+        table = structure[name]
+        assert [r[0] for r in rows] == [r[0] for r in table.rows], name
+        for r, row in enumerate(rows):
+            for i, value in enumerate(row):
+                query = table.query(r, i)
+                if query is None:
+                    continue
+                truth = table.rows[r][i]
+                assert isinstance(truth, int)
+                if value == "c":
+                    hidden.append((f"{name} row {row[0]} column {i}", query, truth))
+                else:
+                    assert value == truth, (name, row[0], i)  # published values are true
+                    intruder.published(query, value)
+    if report is not None:
+        book, figures = report["book"], report["figures"]
+        for f in figures:
+            if f["source"] != "cases":
+                continue
+            query = book.query_of(f["id"])
+            if f["value"] == "suppressed":
+                if f["shown"].startswith("fewer than"):
+                    assert query is not None, f["id"]
+                    intruder.at_most(query, THRESHOLD - 1)
+                continue
+            if isinstance(f["value"], int) and not f["shown"].endswith("%"):
+                assert query is not None, f"{f['id']}: a count with no known meaning"
+                intruder.published(query, f["value"])
+    return intruder, hidden
+
+
+def _profile(rubric: Any) -> Any:
+    from hmic_audit.profile import load_profile
+
+    return load_profile(FORCE, rubric)[0]
+
+
+def profile_rubric() -> Any:
+    """The rubric the sample force profile names (the report's, with --force)."""
+    from hmic_audit.profile import profile_rubric as named, read_profile
+
+    return load_rubric(named(read_profile(FORCE)[0], FORCE))
+
+
+def assert_no_small_count_narrowed(intruder: Intruder, hidden: list[tuple[str, Query, int]]
+                                   ) -> int:
+    """Every hidden small count: its whole-number range runs from 0 to threshold - 1 at
+    least. Returns how many were checked."""
+    small = [(where, q, v) for where, q, v in hidden if 0 < v < THRESHOLD]
+    narrowed = []
+    for where, query, value in small:
+        lo, hi = intruder.range(query)
+        assert lo - 1e-6 <= value <= hi + 1e-6, where  # the truth is always feasible
+        if lo > 0.5 or hi < THRESHOLD - 1.5:
+            narrowed.append(f"{where}: {value} in [{lo:g}, {hi:g}]")
+    assert narrowed == []
+    return len(small)
+
+
+# Publications ----------------------------------------------------------------------
+
+def publish(runner: Any, folder: Path, inputs: list[Path], *, report: bool
+            ) -> tuple[dict[str, list[list[Any]]], dict[str, Any] | None]:
+    """Write a publication with the CLI in every format; the annex tables as published
+    and, for one force, the report's figures (with the registry that says what each
+    counts)."""
+    force = ["--force", str(FORCE)] if len(inputs) == 1 else []
+    files = {"json": folder / "annex.json", "xlsx": folder / "annex.xlsx",
+             "md": folder / "annex.md", "csv": folder / "annex-csv"}
+    for out in files.values():
+        result = invoke(runner, "annex", *inputs, *force, "--publish", "--out", out, "-q")
+        assert result.exit_code == 0, result.stderr
+    annex = annex_numbers(files)
+    if not report:
+        return annex, None
+    texts = {}
+    for suffix in ("md", "html", "docx"):
+        out = folder / f"report.{suffix}"
+        result = invoke(runner, "report", inputs[0], *force, "--publish", "--out", out, "-q")
+        assert result.exit_code == 0, result.stderr
+        texts[suffix] = out
+    figures = json.loads((folder / "report.md.figures.json").read_text())["figures"]
+    for suffix in ("html", "docx"):  # every format shows the same figures
+        other = json.loads((folder / f"report.{suffix}.figures.json").read_text())
+        assert [(f["id"], f["shown"]) for f in other["figures"]] == [
+            (f["id"], f["shown"]) for f in figures]
+    # no chart in a publication: a bar would show what the tables hide
+    assert "<svg" not in texts["html"].read_text()
+    assert "![" not in texts["md"].read_text()
+    assert not list(folder.glob("report*.svg"))
+    import docx
+
+    assert docx.Document(str(texts["docx"])).inline_shapes.__len__() == 0
+    from hmic_audit.analysis.compare import compare_or_none
+    from hmic_audit.report.context import build_report
+
+    rubric = profile_rubric()
+    result = grade(read_audits(inputs[0], rubric)[0], rubric)
+    ctx = build_report(result, compare_or_none([result], rubric), rubric, _profile(rubric),
+                       profile_sha256="0" * 64, profile_file="force.yaml",
+                       publish=THRESHOLD)
+    shown = {f.id: f.shown for f in ctx.figures.all()}
+    assert shown == {f["id"]: f["shown"] for f in figures}  # the same report
+    return annex, {"book": ctx.figures, "figures": figures}
+
+
+@pytest.fixture(scope="module")
+def runner():
+    from typer.testing import CliRunner
+
+    return CliRunner(env={"COLUMNS": "200"})
+
+
+def test_sample_publication_gives_no_small_count_away(runner, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    annex, report = publish(runner, folder, [SAMPLE], report=True)
+    intruder, hidden = intruder_for([SAMPLE], annex, report)
+    assert assert_no_small_count_narrowed(intruder, hidden) > 50
+    # every count the report states from the cases has a known meaning
+    assert report is not None and report["book"].unjudged == []
+
+
+@pytest.mark.parametrize("cases, seed", [(60, 1), (140, 2)])
+def test_generated_force_publication_gives_no_small_count_away(runner, tmp_path_factory,
+                                                               cases, seed):
+    folder = tmp_path_factory.mktemp("force")
+    data = generated_csv(folder / "northshire.csv", cases, seed)
+    annex, report = publish(runner, folder, [data], report=True)
+    intruder, hidden = intruder_for([data], annex, report)
+    assert assert_no_small_count_narrowed(intruder, hidden) > 0
+
+
+def test_national_publication_gives_no_small_count_away(runner, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("national")
+    inputs = [generated_csv(folder / f"{name}.csv", n, seed) for name, n, seed in
+              (("northshire", 70, 3), ("southshire", 90, 4), ("westshire", 50, 5))]
+    annex, _ = publish(runner, folder, inputs, report=False)
+    assert {"national_grades", "national_agreement"} <= set(annex)
+    intruder, hidden = intruder_for(inputs, annex)
+    assert assert_no_small_count_narrowed(intruder, hidden) > 0
+
+
+def test_without_secondary_suppression_the_intruder_wins(monkeypatch, runner,
+                                                         tmp_path_factory):
+    """The test can fail: with the audit switched off (small counts hidden, nothing
+    more), the intruder narrows hidden counts of the sample."""
+    from hmic_audit.analysis import disclosure
+
+    monkeypatch.setattr(disclosure.Protection, "protect", lambda self: None)
+    folder = tmp_path_factory.mktemp("unprotected")
+    annex, _ = publish(runner, folder, [SAMPLE], report=False)
+    intruder, hidden = intruder_for([SAMPLE], annex)
+    with pytest.raises(AssertionError):
+        assert_no_small_count_narrowed(intruder, hidden)
+
+
+def test_published_numbers_in_report_text_are_figures(runner, tmp_path):
+    """Every digit string in the published report's prose is a figure the intruder
+    accounted for (or authored text: dates, names, the profile's numbers)."""
+    out = tmp_path / "report.md"
+    assert invoke(runner, "report", SAMPLE, "--force", FORCE, "--publish", "--out", out,
+                  "-q").exit_code == 0
+    text = out.read_text()
+    assert not re.search(r"\b\d+(\.\d+)?%", text)  # no share of a hidden cross-tab
