@@ -72,10 +72,13 @@ def generated_csv(path: Path, cases: int, seed: int) -> Path:
 
 def annex_numbers(files: dict[str, Path]) -> dict[str, list[list[Any]]]:
     """Every table's rows from the annex JSON, checked to agree cell for cell with the
-    same tables in xlsx, CSV and Markdown (a number any format shows counts)."""
+    same tables in xlsx, CSV and Markdown when written (a number any format shows
+    counts)."""
     import openpyxl
 
     tables = {t["name"]: t for t in json.loads(files["json"].read_text())["tables"]}
+    if len(files) == 1:
+        return {name: t["rows"] for name, t in tables.items()}
     book = openpyxl.load_workbook(files["xlsx"], read_only=True)
     markdown = files["md"].read_text()
     for name, table in tables.items():
@@ -127,12 +130,16 @@ class Intruder:
         self.below[query.unit].append((self.row(query), float(value)))
 
     def range(self, query: Query) -> tuple[float, float]:
-        """The least and greatest whole value the published numbers allow."""
+        """The least and greatest whole value the published numbers allow (the cube's
+        combinations that no equation or the goal tells apart merged: their counts can
+        only be told apart together)."""
         unit = query.unit
-        goal = self.row(query)
-        a_eq = np.array([r for r, _ in self.equal[unit]]).reshape(-1, len(goal))
+        rows = np.array([self.row(query), *(r for r, _ in self.equal[unit]),
+                         *(r for r, _ in self.below[unit])])
+        rows = np.unique(rows, axis=1)
+        goal, rest = rows[0], rows[1:]
+        a_eq, a_ub = rest[:len(self.equal[unit])], rest[len(self.equal[unit]):]
         b_eq = np.array([v for _, v in self.equal[unit]])
-        a_ub = np.array([r for r, _ in self.below[unit]]).reshape(-1, len(goal))
         b_ub = np.array([v for _, v in self.below[unit]])
         ends = []
         for sign in (1.0, -1.0):
@@ -210,36 +217,48 @@ def _profile(rubric: Any) -> Any:
 
 def profile_rubric() -> Any:
     """The rubric the sample force profile names (the report's, with --force)."""
-    from hmic_audit.profile import profile_rubric as named, read_profile
+    from hmic_audit.profile import profile_rubric as named
+    from hmic_audit.profile import read_profile
 
     return load_rubric(named(read_profile(FORCE)[0], FORCE))
 
 
-def assert_no_small_count_narrowed(intruder: Intruder, hidden: list[tuple[str, Query, int]]
-                                   ) -> int:
-    """Every hidden small count: its whole-number range runs from 0 to threshold - 1 at
-    least. Returns how many were checked."""
-    small = [(where, q, v) for where, q, v in hidden if 0 < v < THRESHOLD]
+def assert_no_small_count_narrowed(intruder: Intruder, hidden: list[tuple[str, Query, int]],
+                                   *, first: bool = False) -> int:
+    """Every hidden small count (each distinct count once, however many cells show it):
+    its whole-number range runs from 0 to threshold - 1 at least. Returns how many were
+    checked; ``first`` stops at the first narrowed."""
+    small: dict[bytes, tuple[str, Query, int]] = {}
+    for where, q, v in hidden:
+        if 0 < v < THRESHOLD:
+            small.setdefault(q.unit.encode() + np.packbits(intruder.row(q) > 0).tobytes(),
+                             (where, q, v))
     narrowed = []
-    for where, query, value in small:
+    for where, query, value in small.values():
         lo, hi = intruder.range(query)
         assert lo - 1e-6 <= value <= hi + 1e-6, where  # the truth is always feasible
         if lo > 0.5 or hi < THRESHOLD - 1.5:
             narrowed.append(f"{where}: {value} in [{lo:g}, {hi:g}]")
+            if first:
+                break
     assert narrowed == []
     return len(small)
 
 
 # Publications ----------------------------------------------------------------------
 
-def publish(runner: Any, folder: Path, inputs: list[Path], *, report: bool
-            ) -> tuple[dict[str, list[list[Any]]], dict[str, Any] | None]:
-    """Write a publication with the CLI in every format; the annex tables as published
-    and, for one force, the report's figures (with the registry that says what each
+def publish(runner: Any, folder: Path, inputs: list[Path], *, report: bool,
+            every_format: bool = True) -> tuple[dict[str, list[list[Any]]],
+                                                 dict[str, Any] | None]:
+    """Write a publication with the CLI in every format (else JSON and Markdown only:
+    the formats are checked to agree on the sample); the annex tables as published and,
+    for one force, the report's figures (with the registry that says what each
     counts)."""
     force = ["--force", str(FORCE)] if len(inputs) == 1 else []
     files = {"json": folder / "annex.json", "xlsx": folder / "annex.xlsx",
              "md": folder / "annex.md", "csv": folder / "annex-csv"}
+    if not every_format:
+        files = {"json": files["json"]}
     for out in files.values():
         result = invoke(runner, "annex", *inputs, *force, "--publish", "--out", out, "-q")
         assert result.exit_code == 0, result.stderr
@@ -247,23 +266,24 @@ def publish(runner: Any, folder: Path, inputs: list[Path], *, report: bool
     if not report:
         return annex, None
     texts = {}
-    for suffix in ("md", "html", "docx"):
+    for suffix in ("md", "html", "docx") if every_format else ("md",):
         out = folder / f"report.{suffix}"
         result = invoke(runner, "report", inputs[0], *force, "--publish", "--out", out, "-q")
         assert result.exit_code == 0, result.stderr
         texts[suffix] = out
     figures = json.loads((folder / "report.md.figures.json").read_text())["figures"]
-    for suffix in ("html", "docx"):  # every format shows the same figures
+    for suffix in ("html", "docx") if every_format else ():  # the same figures in each
         other = json.loads((folder / f"report.{suffix}.figures.json").read_text())
         assert [(f["id"], f["shown"]) for f in other["figures"]] == [
             (f["id"], f["shown"]) for f in figures]
     # no chart in a publication: a bar would show what the tables hide
-    assert "<svg" not in texts["html"].read_text()
     assert "![" not in texts["md"].read_text()
     assert not list(folder.glob("report*.svg"))
-    import docx
+    if every_format:
+        import docx
 
-    assert docx.Document(str(texts["docx"])).inline_shapes.__len__() == 0
+        assert "<svg" not in texts["html"].read_text()
+        assert len(docx.Document(str(texts["docx"])).inline_shapes) == 0
     from hmic_audit.analysis.compare import compare_or_none
     from hmic_audit.report.context import build_report
 
@@ -298,7 +318,7 @@ def test_generated_force_publication_gives_no_small_count_away(runner, tmp_path_
                                                                cases, seed):
     folder = tmp_path_factory.mktemp("force")
     data = generated_csv(folder / "northshire.csv", cases, seed)
-    annex, report = publish(runner, folder, [data], report=True)
+    annex, report = publish(runner, folder, [data], report=True, every_format=False)
     intruder, hidden = intruder_for([data], annex, report)
     assert assert_no_small_count_narrowed(intruder, hidden) > 0
 
@@ -307,7 +327,7 @@ def test_national_publication_gives_no_small_count_away(runner, tmp_path_factory
     folder = tmp_path_factory.mktemp("national")
     inputs = [generated_csv(folder / f"{name}.csv", n, seed) for name, n, seed in
               (("northshire", 70, 3), ("southshire", 90, 4), ("westshire", 50, 5))]
-    annex, _ = publish(runner, folder, inputs, report=False)
+    annex, _ = publish(runner, folder, inputs, report=False, every_format=False)
     assert {"national_grades", "national_agreement"} <= set(annex)
     intruder, hidden = intruder_for(inputs, annex)
     assert assert_no_small_count_narrowed(intruder, hidden) > 0
@@ -321,10 +341,10 @@ def test_without_secondary_suppression_the_intruder_wins(monkeypatch, runner,
 
     monkeypatch.setattr(disclosure.Protection, "protect", lambda self: None)
     folder = tmp_path_factory.mktemp("unprotected")
-    annex, _ = publish(runner, folder, [SAMPLE], report=False)
+    annex, _ = publish(runner, folder, [SAMPLE], report=False, every_format=False)
     intruder, hidden = intruder_for([SAMPLE], annex)
-    with pytest.raises(AssertionError):
-        assert_no_small_count_narrowed(intruder, hidden)
+    with pytest.raises(AssertionError, match="narrowed|in \\["):
+        assert_no_small_count_narrowed(intruder, hidden, first=True)
 
 
 def test_published_numbers_in_report_text_are_figures(runner, tmp_path):

@@ -75,11 +75,12 @@ def _agreement(shared: Shared, forces: np.ndarray, names: list[str]) -> AnnexTab
                                    every.inspector_level[mine], k))
     rows.append(_agreement_row("Total", every.force_level, every.inspector_level, k))
     keys = shared.rubric.grade_keys
+    every_force: list[str | list[str]] = [*names, list(names)]
     queries = [[None, *_agreement_queries(which, keys), None, None, None]
-               for which in [*names, names]]
+               for which in every_force]
     # kappa is computed from each force's whole cross-tab, which no table publishes
     derived = [[case_query(force=which, force_grade=a, inspector_grade=b) for a in keys
-                for b in keys] for which in [*names, names]]
+                for b in keys] for which in every_force]
     return AnnexTable(queries=queries, derived=derived,
         name="national_agreement", title="Force against inspector agreement, by force",
         columns=[Column(key="force", title="Force", kind="label"),

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis import tables
-from ..analysis.annex_table import grade_query, pairs_query, scope_query
-from ..analysis.disclosure import Query, answer_query, case_query
+from ..analysis.annex_table import grade_query, pairs_query
 from ..analysis.compare import Comparison
+from ..analysis.disclosure import Query, answer_query, case_query
 from ..analysis.pool import Pool
 from ..analysis.tables import FORCE, FURTHER, INSPECTOR, SELF
 from ..rubric import Grade, Rubric

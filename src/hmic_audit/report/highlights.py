@@ -20,7 +20,7 @@ from ..text import md_escape
 from ..workbook.format import SAMPLES, Sample
 from .figures import CaseList, FigureBook, Phrase, capital, counted
 from .findings import GradeRow, ReportTables, judged, part_of
-from .words import join_words, noun
+from .words import join_words
 
 SAMPLE_WORDS = {Sample.SELF_ASSESSED: "self-assessed", Sample.INSPECTOR_SELECTED: "further"}
 

@@ -14,7 +14,7 @@ from ..analysis.comparison import Comparison
 from ..analysis.disclosure import audited, case_query
 from ..rubric import Rubric
 from ..workbook.format import SAMPLES
-from .figures import Figure, FigureBook
+from .figures import FigureBook
 from .findings import ReportTables
 
 
