@@ -217,3 +217,37 @@ def test_shared_tables_give_dataframes(rubric):
     assert len(frame) == 30
     assert frame["force_grade"].value_counts().reindex(rubric.grade_keys).tolist() == [
         19, 9, 2, 0]
+
+
+def test_protected_tables_use_the_statistics_symbols_with_a_key():
+    """A share with no denominator reads z, a statistic that cannot be computed x, a
+    positive share that rounds to nothing k; the key under the table names each used."""
+    from hmic_audit.analysis.annex import AnnexTable, Column
+    from hmic_audit.analysis.suppress import SYMBOLS, _symbols
+
+    table = AnnexTable(name="t", title="t", columns=[
+        Column(key="group", title="Group", kind="label"),
+        Column(key="yes", title="Yes", kind="count"),
+        Column(key="n", title="N", kind="count"),
+        Column(key="yes_pct", title="Yes %", kind="percent", of="yes", denominator="n"),
+        Column(key="kappa", title="Kappa", kind="number")],
+        rows=[["x", 0, 0, None, None], ["k", 1, 4000, 0.0, 0.5], ["none", 0, 9, 0.0, 0.1]])
+    rows = [list(r) for r in table.rows]
+    _symbols(table, rows)
+    assert rows == [["x", 0, 0, "z", "x"], ["k", 1, 4000, "k", 0.5],
+                    ["none", 0, 9, 0.0, 0.1]]  # a true zero stays 0.0; labels untouched
+    assert set(SYMBOLS) == {"c", "z", "x", "k"}
+
+
+def test_national_key_names_the_symbols_a_table_uses(rubric):
+    audits, _ = read_workbook(SAMPLE, rubric)
+    # a second force whose cases no one graded: its shares have no denominator
+    other = audits.model_copy(update={"file": "elsewhere.xlsx", "sha256": "0" * 64,
+                                      "audits": [a.model_copy(update={
+                                          "force": "Elsewhere", "grade": None,
+                                          "answers": {}}) for a in audits.audits[:40]]})
+    built = build_annex([grade(audits, rubric), grade(other, rubric)], rubric, threshold=3,
+                        tables=["national_acceptable"])
+    [table] = built
+    assert any(cell == "z" for row in table.rows for cell in row)
+    assert "Key:" in (table.note or "") and "z not applicable" in (table.note or "")

@@ -129,40 +129,59 @@ class Intruder:
     def at_most(self, query: Query, value: int) -> None:
         self.below[query.unit].append((self.row(query), float(value)))
 
-    def range(self, query: Query) -> tuple[float, float]:
-        """The least and greatest whole value the published numbers allow (the cube's
-        combinations that no equation or the goal tells apart merged: their counts can
-        only be told apart together)."""
-        unit = query.unit
-        rows = np.array([self.row(query), *(r for r, _ in self.equal[unit]),
-                         *(r for r, _ in self.below[unit])])
-        rows = np.unique(rows, axis=1)
-        goal, rest = rows[0], rows[1:]
-        a_eq, a_ub = rest[:len(self.equal[unit])], rest[len(self.equal[unit]):]
-        b_eq = np.array([v for _, v in self.equal[unit]])
-        b_ub = np.array([v for _, v in self.below[unit]])
+    def ranges(self, queries: list[Query]) -> list[tuple[float, float]]:
+        """The least and greatest whole value the published numbers allow, for each
+        query (the cube's combinations that no equation or query tells apart merged:
+        their counts can only be told apart together)."""
+        out: list[tuple[float, float]] = []
+        for unit in ("case", "answer"):
+            mine = [q for q in queries if q.unit == unit]
+            if not mine:
+                continue
+            rows = np.unique(np.array([*(self.row(q) for q in mine),
+                                       *(r for r, _ in self.equal[unit]),
+                                       *(r for r, _ in self.below[unit])]), axis=1)
+            goals, rest = rows[:len(mine)], rows[len(mine):]
+            a_eq, a_ub = rest[:len(self.equal[unit])], rest[len(self.equal[unit]):]
+            b_eq = np.array([v for _, v in self.equal[unit]])
+            b_ub = np.array([v for _, v in self.below[unit]])
+            out += [self._range(goal, a_eq, b_eq, a_ub, b_ub) for goal in goals]
+        order = [q for u in ("case", "answer") for q in queries if q.unit == u]
+        return [out[order.index(q)] for q in queries]
+
+    @staticmethod
+    def _range(goal: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, a_ub: np.ndarray,
+               b_ub: np.ndarray) -> tuple[float, float]:
+        """The linear program's range, with each end that matters to protection (0 and
+        threshold - 1) checked over whole numbers: a whole-number solution reaching it
+        (an integer feasibility program), else the end moved inwards by one."""
         ends = []
-        for sign in (1.0, -1.0):
+        for sign, target in ((1.0, 0.0), (-1.0, THRESHOLD - 1.0)):
             res = linprog(sign * goal, A_eq=a_eq if len(b_eq) else None,
                           b_eq=b_eq if len(b_eq) else None,
                           A_ub=a_ub if len(b_ub) else None,
-                          b_ub=b_ub if len(b_ub) else None, bounds=(0, None), method="highs")
+                          b_ub=b_ub if len(b_ub) else None, bounds=(0, None),
+                          method="highs-ds")
             if res.status == 3:  # unbounded above
-                ends.append(float("inf"))
-                continue
-            assert res.status == 0, res.message
-            value = res.fun
-            if np.abs(res.x - np.round(res.x)).max(initial=0) > 1e-7:  # whole numbers
-                constraints = []
+                value = float("inf")
+            else:
+                assert res.status == 0, res.message
+                value = sign * res.fun
+            reaches = value <= target + 0.5 if sign > 0 else value >= target - 0.5
+            if reaches and res.status == 0 and np.abs(res.x - np.round(res.x)).max(
+                    initial=0) > 1e-7:
+                # whole numbers: is there a solution with the count at the target end?
+                constraints = [LinearConstraint(goal, -np.inf, target) if sign > 0 else
+                               LinearConstraint(goal, target, np.inf)]
                 if len(b_eq):
                     constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
                 if len(b_ub):
                     constraints.append(LinearConstraint(a_ub, -np.inf, b_ub))
-                res = milp(sign * goal, constraints=constraints,
-                           integrality=np.ones(len(goal)), bounds=Bounds(0, np.inf))
-                assert res.status == 0, res.message
-                value = res.fun
-            ends.append(sign * value)
+                found = milp(np.zeros(len(goal)), constraints=constraints,
+                             integrality=np.ones(len(goal)), bounds=Bounds(0, np.inf))
+                if found.status != 0:
+                    value = target + sign  # one inwards: the end is not reached
+            ends.append(value)
         return ends[0], ends[1]
 
 
@@ -224,25 +243,30 @@ def profile_rubric() -> Any:
 
 
 def assert_no_small_count_narrowed(intruder: Intruder, hidden: list[tuple[str, Query, int]],
-                                   *, first: bool = False) -> int:
-    """Every hidden small count (each distinct count once, however many cells show it):
-    its whole-number range runs from 0 to threshold - 1 at least. Returns how many were
-    checked; ``first`` stops at the first narrowed."""
+                                   *, most: int | None = None, first: bool = False) -> int:
+    """Every hidden small count (each distinct count once, however many cells show it;
+    ``most``: at most that many, spread evenly, when whole-number programs over a large
+    cube would take minutes): its whole-number range runs from 0 to threshold - 1 at
+    least. Returns how many were checked; ``first`` stops at the first narrowed."""
     small: dict[bytes, tuple[str, Query, int]] = {}
     for where, q, v in hidden:
         if 0 < v < THRESHOLD:
             small.setdefault(q.unit.encode() + np.packbits(intruder.row(q) > 0).tobytes(),
                              (where, q, v))
+    chosen = list(small.values())
+    if most is not None and len(chosen) > most:
+        chosen = [chosen[round(k * (len(chosen) - 1) / (most - 1))] for k in range(most)]
     narrowed = []
-    for where, query, value in small.values():
-        lo, hi = intruder.range(query)
-        assert lo - 1e-6 <= value <= hi + 1e-6, where  # the truth is always feasible
-        if lo > 0.5 or hi < THRESHOLD - 1.5:
-            narrowed.append(f"{where}: {value} in [{lo:g}, {hi:g}]")
-            if first:
-                break
+    for batch in ([[c] for c in chosen] if first else [chosen]):
+        ranges = intruder.ranges([q for _, q, _ in batch])
+        for (where, _, value), (lo, hi) in zip(batch, ranges, strict=True):
+            assert lo - 1e-6 <= value <= hi + 1e-6, where  # the truth is always feasible
+            if lo > 0.5 or hi < THRESHOLD - 1.5:
+                narrowed.append(f"{where}: {value} in [{lo:g}, {hi:g}]")
+        if narrowed and first:
+            break
     assert narrowed == []
-    return len(small)
+    return len(chosen)
 
 
 # Publications ----------------------------------------------------------------------
@@ -313,24 +337,24 @@ def test_sample_publication_gives_no_small_count_away(runner, tmp_path_factory):
     assert report is not None and report["book"].unjudged == []
 
 
-@pytest.mark.parametrize("cases, seed", [(60, 1), (140, 2)])
+@pytest.mark.parametrize("cases, seed", [(80, 1)])
 def test_generated_force_publication_gives_no_small_count_away(runner, tmp_path_factory,
                                                                cases, seed):
     folder = tmp_path_factory.mktemp("force")
     data = generated_csv(folder / "northshire.csv", cases, seed)
     annex, report = publish(runner, folder, [data], report=True, every_format=False)
     intruder, hidden = intruder_for([data], annex, report)
-    assert assert_no_small_count_narrowed(intruder, hidden) > 0
+    assert assert_no_small_count_narrowed(intruder, hidden, most=60) > 20
 
 
 def test_national_publication_gives_no_small_count_away(runner, tmp_path_factory):
     folder = tmp_path_factory.mktemp("national")
     inputs = [generated_csv(folder / f"{name}.csv", n, seed) for name, n, seed in
-              (("northshire", 70, 3), ("southshire", 90, 4), ("westshire", 50, 5))]
+              (("northshire", 50, 3), ("southshire", 60, 4), ("westshire", 40, 5))]
     annex, _ = publish(runner, folder, inputs, report=False, every_format=False)
     assert {"national_grades", "national_agreement"} <= set(annex)
     intruder, hidden = intruder_for(inputs, annex)
-    assert assert_no_small_count_narrowed(intruder, hidden) > 0
+    assert assert_no_small_count_narrowed(intruder, hidden, most=40) == 40
 
 
 def test_without_secondary_suppression_the_intruder_wins(monkeypatch, runner,

@@ -259,8 +259,15 @@ def test_publishing_with_few_cases_says_nothing_empty():
     assert "a further fewer" not in text
 
 
-def test_publishing_with_two_reviewed_cases_registers_both():
-    ctx = report(pairs([(G, A), (A, A)]), publish=6)
+def test_publishing_two_reviewed_cases_never_says_both():
+    """Two cases are fewer than six: "both" (or "all of them") would say how many."""
+    text = said(report(pairs([(G, A), (A, A)]), publish=6))
+    assert "both" not in text and "all of them" not in text
+    assert "Inspectors reviewed all the cases that had been self-assessed." in text
+
+
+def test_unpublished_two_reviewed_cases_registers_both():
+    ctx = report(pairs([(G, A), (A, A)]))
     assert "Inspectors reviewed both of these cases." in said(ctx)
     figure = next(f for f in ctx.figures.all() if f.id == "self_assessed.reviewed")
     assert figure.shown == "both"

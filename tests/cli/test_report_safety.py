@@ -116,3 +116,26 @@ def test_report_needs_a_known_format(runner, tmp_path):
     assert result.exit_code == 2 and ".pdf" in result.stderr
     assert list(tmp_path.iterdir()) == []
     assert ROOT.exists()
+
+
+def test_published_templates_get_only_what_is_published(runner, tmp_path):
+    """A user template under --publish finds no chart data (the cross-tab and its case
+    references), no case references in any figure and no hidden value; the true counts
+    behind the disclosure control are out of its reach (private to the sandbox)."""
+    folder = tmp_path / "templates" / "chapters"
+    folder.mkdir(parents=True)
+    (folder / "introduction.md.j2").write_text(
+        "## Introduction\n\ncharts {{ ctx.chart_data|length }}/{{ ctx.charts|length }}; "
+        "cases {{ ctx.figures.all()|map(attribute='cases')|map('length')|sum }}; "
+        "hidden {{ ctx.figures.all()|selectattr('value', 'equalto', 'suppressed')"
+        "|map(attribute='shown')|unique|sort|join(',') }}\n", encoding="utf-8")
+    out = tmp_path / "report.md"
+    result = invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out, "--publish",
+                    "--templates", tmp_path / "templates")
+    assert result.exit_code == 0, result.stderr
+    assert ("charts 0/0; cases 0; hidden an unpublished number,c,fewer than six"
+            in out.read_text(encoding="utf-8"))
+    (folder / "introduction.md.j2").write_text("{{ ctx.figures._guard }}", encoding="utf-8")
+    result = invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out, "--publish",
+                    "--templates", tmp_path / "templates")
+    assert result.exit_code == 2 and "template" in result.stderr

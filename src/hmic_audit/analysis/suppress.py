@@ -62,9 +62,35 @@ def _all_hidden(table: AnnexTable) -> bool:
     return bool(cells) and not any(isinstance(c, int) and c > 0 for c in cells)
 
 
+SYMBOLS = {
+    "c": "confidential: hidden so that no child can be identified",
+    "z": "not applicable (no cases to take a share of)",
+    "x": "not available (the statistic cannot be computed for these cases)",
+    "k": "more than 0 but less than half the last digit shown",
+}
+"""The symbols government statistics use in published tables (GSS guidance on symbols
+in tables), as a protected table shows them; its note ends with a key to those used."""
+
+
+def _symbols(table: AnnexTable, rows: list[list[Cell]]) -> None:
+    """Blank and vanishing cells of a protected table as their symbols: a share with no
+    denominator ``z``, a statistic that cannot be computed ``x``, a positive share that
+    rounds to 0.0 ``k``."""
+    for row in rows:
+        for i, c in enumerate(table.columns):
+            if c.kind in ("percent", "ci") and row[i] is None:
+                row[i] = "z"
+            elif c.kind == "number" and row[i] is None:
+                row[i] = "x"
+            elif c.kind == "percent" and row[i] == 0.0 and isinstance(
+                    count := row[table.column(c.of or "")], int) and count > 0:
+                row[i] = "k"
+
+
 def _hide(table: AnnexTable, guard: Protection) -> AnnexTable:
     """The table as published: hidden counts, and every cell derived from one (a
-    percentage, its interval, "6 of 84", a statistic of the row), show ``MARKER``."""
+    percentage, its interval, "6 of 84", a statistic of the row), show ``MARKER``;
+    other symbols as :data:`SYMBOLS` says, with a key under the table."""
     key_index = {c.key: i for i, c in enumerate(table.columns)}
     rows: list[list[Cell]] = [list(row) for row in table.rows]
     hidden: set[tuple[int, int]] = set()
@@ -74,8 +100,6 @@ def _hide(table: AnnexTable, guard: Protection) -> AnnexTable:
             if query is not None and (found := guard.find(query)) and found.hidden:
                 hidden.add((r, i))
                 rows[r][i] = MARKER
-    if not hidden and not table.derived:
-        return table
     for r, row in enumerate(rows):
         counts_hidden = any((r, j) in hidden for j in range(len(row)))
         for i, c in enumerate(table.columns):
@@ -91,9 +115,16 @@ def _hide(table: AnnexTable, guard: Protection) -> AnnexTable:
                     guard.determined(guard.add(q, f"table {table.name}", probe=True))
                     for q in table.derived[r]):
                 row[i] = MARKER
-    note = (f"Counts from 1 to {guard.threshold - 1}, and further counts that would "
-            f"reveal them, are shown as {MARKER}.")
-    if not any(MARKER == cell for row in rows for cell in row):
+    _symbols(table, rows)
+    figures = [i for i, c in enumerate(table.columns) if c.kind not in ("label", "text")]
+    used = [s for s in SYMBOLS if any(row[i] == s for row in rows for i in figures)
+            or (s == MARKER and any(row[i] == s for row in rows
+                                    for i in range(len(row))))]
+    if not used:
         return table
+    note = " ".join([*([f"Counts from 1 to {guard.threshold - 1}, and further counts that "
+                        f"would reveal them, are shown as {MARKER}."] if MARKER in used
+                       else []),
+                     "Key: " + "; ".join(f"{s} {SYMBOLS[s]}" for s in used) + "."])
     return table.model_copy(update={"rows": rows, "note": f"{table.note} {note}".strip()
                                     if table.note else note})

@@ -218,7 +218,8 @@ def judged(r: GradeRow, rubric: Rubric, verb: str) -> Phrase | None:
         return Phrase("It could not be graded." if r.audits == 1 else
                       "None of them could be graded.")
     levels = [level for level, n in enumerate(counts) if n]
-    if len(levels) == 1 and not ungraded:
+    if len(levels) == 1 and not ungraded and r.book.published(r.query(levels)):
+        # "both", "all of them": only when the count they stand for may be published
         what = "it" if graded == 1 else "both" if graded == 2 else "all of them"
         return Phrase(f"{verb} {what} {grade_words(rubric.scale[levels[0]])}.")
     text = f"{verb} {grade_list(r, rubric, also=(ungraded,))}"
