@@ -241,3 +241,19 @@ def test_format_json_names_each_csv_and_each_table_left_out(runner, tmp_path):
     left = [p for p in doc["problems"] if p["code"] == "table-left-out"]
     assert [p["value"] for p in left] == doc["left_out"]
     assert doc["warnings"] >= len(left)
+
+
+def test_a_publication_that_cannot_be_protected_stops_naming_the_table(runner, tmp_path,
+                                                                       monkeypatch):
+    """When no count is left to hide and a small count is still exposed, nothing is
+    written and the message names the table (here forced: no count is ever safe)."""
+    from hmic_audit.analysis import disclosure
+
+    monkeypatch.setattr(disclosure.Protection, "safe", lambda self, count: False)
+    out = tmp_path / "annex.xlsx"
+    result = invoke(runner, "annex", SAMPLE, "--publish", "--out", out,
+                    "--tables", "case_types")
+    assert result.exit_code == 2 and not out.exists()
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert "table case_types, row" in said and "no other count is" in said
+    assert "Traceback" not in result.stderr

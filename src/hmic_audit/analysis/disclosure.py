@@ -39,6 +39,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..problems import HmicAuditError, Problem
+from ..workbook.format import SAMPLES
+from .pairs import sides
+from .pool import FURTHER
+from .tables import NO_AREA
 
 if TYPE_CHECKING:
     from .tables import Shared
@@ -154,11 +158,6 @@ def cubes(shared: Shared) -> dict[Unit, Cube]:
     force, its type and area from the inspectors' audit, else the force's), every
     criterion of every case another. Combinations the method rules out are left out: a
     case the inspectors selected has no force audit, and an area belongs to one force."""
-    from ..workbook.format import SAMPLES
-    from .pairs import sides
-    from .pool import FURTHER
-    from .tables import NO_AREA
-
     pool, rubric = shared.pool, shared.rubric
     forces, names = shared.forces
     found = sides(shared.key, pool.assessor)
