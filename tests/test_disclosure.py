@@ -98,7 +98,26 @@ def annex_numbers(files: dict[str, Path]) -> dict[str, list[list[Any]]]:
         for row in rows:
             assert "| " + " | ".join("" if c is None else str(c) for c in row) + " |" in \
                 markdown, (name, row)
+    _charts_show_only_published_counts(files["xlsx"], tables)
     return {name: t["rows"] for name, t in tables.items()}
+
+
+def _charts_show_only_published_counts(xlsx: Path, tables: dict[str, Any]) -> None:
+    """The workbook's bar charts: one per grade table with no hidden count (a hidden
+    count would be drawn as a bar of 0), and every number they hold a published count."""
+    import zipfile
+
+    counts = {name: {v for row in t["rows"] for v, c in zip(row, t["columns"], strict=True)
+                     if c["kind"] == "count"} for name, t in tables.items()}
+    drawable = [name for name, t in tables.items() if t["chart"] and "c" not in counts[name]]
+    with zipfile.ZipFile(xlsx) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith(
+            "xl/charts/chart")]
+    assert len(charts) == len(drawable)
+    published = set().union(*(counts[name] for name in drawable)) if drawable else set()
+    for chart in charts:
+        for cache in re.findall(r"<c:numCache>(.*?)</c:numCache>", chart):
+            assert {int(v) for v in re.findall(r"<c:v>(.*?)</c:v>", cache)} <= published
 
 
 def _sheet_name(book: Any, title: str, name: str) -> str:

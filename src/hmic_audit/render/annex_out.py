@@ -67,10 +67,17 @@ def annex_xlsx(tables: list[AnnexTable], rubric: Rubric, title: str) -> bytes:
         for c, column in enumerate(table.columns):
             longest = max([len(column.title)] + [len(str(row[c])) for row in table.rows[:200]])
             ws.set_column(c, c, min(max(longest + 2, 9), 60))
-        if table.chart:
+        if table.chart and not _hides_counts(table):
             _bar_chart(wb, ws, table, colours)
     wb.close()
     return buffer.getvalue()
+
+
+def _hides_counts(table: AnnexTable) -> bool:
+    """Whether a table shows a count as a symbol (hidden): its chart would draw it as 0,
+    a false and telling bar, so a protected table with hidden counts gets no chart."""
+    counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
+    return any(isinstance(row[i], str) for row in table.rows for i in counts)
 
 
 def _bar_chart(wb: xlsxwriter.Workbook, ws: object, table: AnnexTable,
