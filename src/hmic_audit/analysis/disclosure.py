@@ -211,6 +211,41 @@ def cubes(shared: Shared) -> dict[Unit, Cube]:
     return {"case": case_cube, "answer": answer_cube}
 
 
+Link = tuple[np.ndarray, np.ndarray, float]
+"""A relation between the two cubes: coefficients on the case cube, on the answer cube,
+and the upper end of their sum (0: an equation ``= 0`` when listed in ``equal``)."""
+
+
+def links(cubes: dict[Unit, Cube], shared: Shared) -> tuple[list[Link], list[Link]]:
+    """What ties counts of answers to counts of cases, as the rubric (public) tells
+    anyone: only a case of a type a criterion applies to can answer it yes, partly or no,
+    once per side that audited it (inequalities). Without them an intruder could still
+    bound, say, the self-assessed cases in custody by the answers to the detention
+    criteria. (That every audited case has one answer unit per criterion, blank or n/a
+    included, ties nothing more: no count of blank or n/a answers is published.)"""
+    rubric = shared.rubric
+    case, answer = cubes["case"], cubes["answer"]
+    equal: list[Link] = []
+    below: list[Link] = []
+    counted = [ANSWERS.index(a) for a in ("yes", "partly", "no")]
+    for f in range(len(case.domains["force"])):
+        for s in range(len(case.domains["sample"])):
+            in_case = (case.codes["force"] == f) & (case.codes["sample"] == s)
+            in_answer = (answer.codes["force"] == f) & (answer.codes["sample"] == s)
+            for side in ("force", "inspector"):
+                audited = in_case & (case.codes[f"{side}_grade"] != len(
+                    case.domains[f"{side}_grade"]) - 1)
+                for c, criterion in enumerate(rubric.criterion_ids):
+                    mine = in_answer & (answer.codes["criterion"] == c)
+                    side_answer = answer.codes[f"{side}_answer"]
+                    types = [t for t, ct in enumerate(rubric.case_type_keys)
+                             if criterion in {x.id for x in rubric.criteria_for(ct)}]
+                    below.append((-(audited & np.isin(case.codes["case_type"], types)
+                                    ).astype(float),
+                                  (mine & np.isin(side_answer, counted)).astype(float), 0.0))
+    return equal, below
+
+
 # The audit -------------------------------------------------------------------------
 
 @dataclass
@@ -233,21 +268,25 @@ class Count:
 
 
 class _System:
-    """A unit's counts as rows over the combinations they tell apart (merged), held as a
-    linear program (HiGHS): a published count is an equation, a hidden small count lies
-    between 0 and threshold - 1, a count hidden further is free. One model serves every
+    """Every count as a row over the combinations of both cubes that they tell apart
+    (merged), with the relations tying answers to cases, held as one linear program
+    (HiGHS). A published count is an equation; a hidden count is at least 1 when it is
+    not 0 (zeros are published, so an intruder reads ``c`` as "not 0"), with no upper
+    bound (a publication never says how small a hidden count is). One model serves every
     question, each solve starting from the last one's basis."""
 
     def __init__(self, matrix: np.ndarray, counts: list[Count], threshold: int,
-                 inverse: np.ndarray) -> None:
+                 inverse: np.ndarray, ties: list[tuple[float, float]]) -> None:
         import highspy
 
         self.matrix = matrix
+        """Rows: the ties first, then one per count."""
         self.inverse = inverse
-        """Per combination of the cube, its merged column."""
+        """Per combination of the two cubes, its merged column."""
         self.sizes = np.bincount(inverse, minlength=matrix.shape[1])
         self.counts = counts
-        self.rows = {c.order: n for n, c in enumerate(counts)}
+        self.first = len(ties)
+        self.rows = {c.order: self.first + n for n, c in enumerate(counts)}
         self.threshold = threshold
         # NOTE: the solver class itself, not highspy's Python subclass: that one's
         # constructor prints HiGHS's banner on standard output before any option can
@@ -264,27 +303,29 @@ class _System:
         n = matrix.shape[1]
         h.addCols(n, np.zeros(n), np.zeros(n), np.full(n, inf), 0, np.array([], np.int32),
                   np.array([], np.int32), np.array([], float))
-        for count, row in zip(counts, matrix, strict=True):
+        bounds = [(lo, hi) for lo, hi in ties] + [self._bounds(c) for c in counts]
+        for (lo, hi), row in zip(bounds, matrix, strict=True):
             index = np.flatnonzero(row).astype(np.int32)
-            h.addRow(*self._bounds(count), len(index), index, np.ones(len(index)))
+            h.addRow(lo if lo > -np.inf else -inf, hi if hi < np.inf else inf, len(index),
+                     index, row[index].astype(float))
         self.highs = h
 
     def _bounds(self, count: Count) -> tuple[float, float]:
-        if count.probe or (count.hidden and not count.primary):
+        if count.probe:
             return -self.inf, self.inf
         if count.hidden:
-            return -self.inf, float(self.threshold - 1)
+            return (1.0 if count.value > 0 else 0.0), self.inf
         return float(count.value), float(count.value)
 
-    def append(self, count: Count) -> bool:
+    def append(self, count: Count, full: np.ndarray) -> bool:
         """Add a count as a row, when it tells no merged combinations apart (else False:
         the system must be built again)."""
-        hits = np.bincount(self.inverse, weights=count.mask, minlength=len(self.sizes))
+        hits = np.bincount(self.inverse, weights=full, minlength=len(self.sizes))
         if not np.all((hits == 0) | (hits == self.sizes)):
             return False
         row = (hits > 0).astype(float)
         self.matrix = np.vstack([self.matrix, row])
-        self.rows[count.order] = len(self.counts)
+        self.rows[count.order] = self.first + len(self.counts)
         self.counts.append(count)
         index = np.flatnonzero(row).astype(np.int32)
         self.highs.addRow(*self._bounds(count), len(index), index, np.ones(len(index)))
@@ -293,6 +334,9 @@ class _System:
     def update(self, count: Count) -> None:
         """Take a count's new state (hidden) into the model."""
         self.highs.changeRowBounds(self.rows[count.order], *self._bounds(count))
+
+    def row(self, count: Count) -> np.ndarray:
+        return self.matrix[self.rows[count.order]]
 
     def optimum(self, goal: np.ndarray, sign: float, *, integral: bool
                 ) -> tuple[float | None, list[float]]:
@@ -328,21 +372,29 @@ class _System:
 @dataclass
 class Protection:
     """The outcome of protecting a publication: for each distinct count, whether it is
-    published; and the linear programs to ask what the published counts determine."""
+    published; and the linear program to ask what the published counts determine."""
 
     threshold: int
     cubes: dict[Unit, Cube]
+    ties: tuple[list[Link], list[Link]] = field(default_factory=lambda: ([], []))
+    """The relations tying answers to cases (:func:`links`): equations, inequalities."""
     integral: bool = False
     """Solve over whole numbers (exact, and much slower) rather than the linear
     relaxation, whose range can only be wider; the relaxation is what tau-ARGUS audits,
     and the suite's intruder test checks its decisions over whole numbers."""
     counts: list[Count] = field(default_factory=list)
     _index: dict[tuple[Unit, bytes], int] = field(default_factory=dict)
-    _systems: dict[Unit, _System] = field(default_factory=dict)
+    _solver: _System | None = None
 
-    def _key(self, query: Query) -> tuple[Unit, bytes]:
-        """Counts of the same units are the same count however they are written."""
-        return query.unit, np.packbits(self.cubes[query.unit].mask(query)).tobytes()
+    def _full(self, unit: Unit, mask: np.ndarray) -> np.ndarray:
+        """A cube's mask over the combinations of both cubes (cases first)."""
+        n = len(self.cubes["case"].counts)
+        out = np.zeros(n + len(self.cubes["answer"].counts))
+        if unit == "case":
+            out[:n] = mask
+        else:
+            out[n:] = mask
+        return out
 
     def add(self, query: Query, where: str, *, probe: bool = False) -> Count:
         """Register a count (once per distinct set of units): a published table cell,
@@ -351,48 +403,67 @@ class Protection:
         cube = self.cubes[query.unit]
         mask = cube.mask(query)
         key = query.unit, np.packbits(mask).tobytes()
-        system = self._systems.get(query.unit)
         if key in self._index:
             known = self.counts[self._index[key]]
             if not probe and known.probe:
                 known.probe, known.where = False, where
                 known.hidden = known.primary
-                if system is not None:
-                    system.update(known)
+                if self._solver is not None:
+                    self._solver.update(known)
             return known
-        count = Count(query=query, value=int(cube.counts[mask].sum()), where=where,
-                      probe=probe, primary=0 < int(cube.counts[mask].sum()) < self.threshold,
-                      order=len(self.counts), mask=mask)
+        value = int(cube.counts[mask].sum())
+        count = Count(query=query, value=value, where=where, probe=probe,
+                      primary=0 < value < self.threshold, order=len(self.counts), mask=mask)
         count.hidden = count.primary and not probe
         self._index[key] = len(self.counts)
         self.counts.append(count)
-        if system is not None and not system.append(count):
-            del self._systems[query.unit]
+        if self._solver is not None and not self._solver.append(
+                count, self._full(query.unit, mask)):
+            self._solver = None
         return count
+
+    def fingerprint(self) -> str:
+        """A digest of the protection problem: the threshold, the true counts of both
+        cubes (with their attributes' values) and the units of every registered count."""
+        import hashlib
+
+        digest = hashlib.sha256(str(self.threshold).encode())
+        for unit in ("case", "answer"):
+            cube = self.cubes[unit]
+            digest.update(repr(cube.domains).encode())
+            digest.update(cube.counts.astype(np.int64).tobytes())
+            for dim in cube.dims:
+                digest.update(cube.codes[dim].astype(np.int64).tobytes())
+        for count in self.counts:
+            digest.update(count.query.unit.encode() + np.packbits(count.mask).tobytes()
+                          + (b"p" if count.probe else b"t"))
+        return digest.hexdigest()
 
     def find(self, query: Query) -> Count | None:
         """The registered count of exactly these units, if any."""
-        n = self._index.get(self._key(query))
+        mask = self.cubes[query.unit].mask(query)
+        n = self._index.get((query.unit, np.packbits(mask).tobytes()))
         return None if n is None else self.counts[n]
 
     # linear programs
 
-    def _system(self, unit: Unit) -> _System:
-        if unit not in self._systems:
-            cube = self.cubes[unit]
-            mine = [c for c in self.counts if c.query.unit == unit]
-            rows = np.array([c.mask for c in mine], dtype=bool).reshape(
-                len(mine), len(cube.counts))
+    def _system(self) -> _System:
+        if self._solver is None:
+            equal, below = self.ties
+            tie_rows = [np.concatenate([a, b]) for a, b, _ in [*equal, *below]]
+            rows = np.array([*tie_rows, *(self._full(c.query.unit, c.mask)
+                                          for c in self.counts)], dtype=float)
             columns, inverse = np.unique(rows, axis=1, return_inverse=True)
-            self._systems[unit] = _System(columns.astype(float), mine, self.threshold,
-                                          np.asarray(inverse).reshape(-1))
-        return self._systems[unit]
+            bounds = [(0.0, 0.0)] * len(equal) + [(-np.inf, 0.0)] * len(below)
+            self._solver = _System(columns, list(self.counts), self.threshold,
+                                   np.asarray(inverse).reshape(-1), bounds)
+        return self._solver
 
     def range(self, count: Count) -> tuple[float, float]:
         """The least and greatest value of a registered count consistent with every
-        published count (and every hidden small count between 0 and threshold - 1)."""
-        system = self._system(count.query.unit)
-        row = system.matrix[system.rows[count.order]]
+        published count (and what the intruder knows of the hidden ones)."""
+        system = self._system()
+        row = system.row(count)
         lo = system.optimum(row, 1.0, integral=self.integral)[0]
         hi = system.optimum(row, -1.0, integral=self.integral)[0]
         return (0.0 if lo is None else lo), (float("inf") if hi is None else hi)
@@ -406,29 +477,23 @@ class Protection:
         return hi - lo < 1e-6
 
     def safe(self, count: Count) -> bool:
-        """Whether a hidden small count is protected: its range is all of 0 to
-        threshold - 1 (the upper end asked only when the lower is 0)."""
-        system = self._system(count.query.unit)
-        row = system.matrix[system.rows[count.order]]
-        lo = system.optimum(row, 1.0, integral=self.integral)[0]
-        if lo is not None and lo > 0.5:
-            return False
-        hi = system.optimum(row, -1.0, integral=self.integral)[0]
-        return hi is None or hi > self.threshold - 1.5
+        """Whether a hidden small count is protected: everything published leaves it
+        more than one value (the Done-when of issue 13: no small count determined)."""
+        lo, hi = self.range(count)
+        return hi - lo > 0.5
 
     def _binding(self, count: Count) -> list[Count]:
-        """Published counts the relaxed linear program finds binding at the end of the
-        count's range that is too narrow: the candidates to hide next."""
-        system = self._system(count.query.unit)
-        row = system.matrix[system.rows[count.order]]
+        """Published counts the relaxed linear program finds binding at either end of
+        the count's range: the candidates to hide next."""
+        system = self._system()
+        row = system.row(count)
         published = [n for n, c in enumerate(system.counts) if not c.hidden and not c.probe]
         binding: list[Count] = []
         for sign in (1.0, -1.0):
             value, duals = system.optimum(row, sign, integral=False)
-            narrow = value is not None and (value > 0.5 if sign > 0 else
-                                            value < self.threshold - 1.5)
-            if narrow:
-                binding += [system.counts[n] for n in published if abs(duals[n]) > 1e-9]
+            if value is not None:
+                binding += [system.counts[n] for n in published
+                            if abs(duals[system.first + n]) > 1e-9]
         return binding
 
     def protect(self) -> None:
@@ -448,32 +513,33 @@ class Protection:
                 self._hide_one(count, options)
 
     TRIES = 3
-    """Candidates tried for one that protects a count on its own (on the sample, 3
-    hides 450 count cells in 3.3 s; 2 hides 463, 6 hides 453 in 4.7 s)."""
+    """Candidates tried for one that protects a count on its own."""
 
     def _options(self, count: Count) -> list[Count]:
         """Published counts to hide next: those the relaxed linear program finds
         binding at the end of the count's range that is too narrow (they may share no
         unit with it: a hidden small count it lies in can be pinned from elsewhere),
         then any sharing units with it; each group smallest first, a published zero last
-        (hiding it rarely helps, and a zero says something true and useful). Binding
-        first hides fewer counts in all, on the sample (450 of 821 against 511)."""
-        system = self._system(count.query.unit)
-        goal = system.matrix[system.rows[count.order]].astype(bool)
+        (hiding it rarely helps, and a zero says something true and useful)."""
+        system = self._system()
+        goal = system.row(count) != 0
+
         def order(c: Count) -> tuple[bool, int, int]:
             return c.value == 0, c.value, c.order
 
         binding = sorted({c.order: c for c in self._binding(count)}.values(), key=order)
         seen = {c.order for c in binding}
+        matrix = system.matrix[system.first:]
+        overlap = (matrix != 0) @ goal  # per count, the merged combinations it shares
         near = sorted((c for n, c in enumerate(system.counts)
-                       if not c.hidden and not c.probe and c.order not in seen
-                       and (system.matrix[n].astype(bool) & goal).any()), key=order)
+                       if overlap[n] and not c.hidden and not c.probe
+                       and c.order not in seen), key=order)
         return binding + near
 
     def _hide_one(self, count: Count, options: list[Count]) -> None:
-        """Hide the smallest count that alone protects ``count`` (trying the first few
-        of ``options``), else the smallest the linear program finds binding."""
-        system = self._system(count.query.unit)
+        """Hide the first of ``options`` that alone protects ``count`` (trying a few),
+        else the first."""
+        system = self._system()
         for option in options[:self.TRIES]:
             option.hidden = True
             system.update(option)
@@ -487,7 +553,8 @@ class Protection:
 
 def protection(shared: Shared, threshold: int) -> Protection:
     """An empty protection of a pool's publication at a threshold."""
-    return Protection(threshold=threshold, cubes=cubes(shared))
+    both = cubes(shared)
+    return Protection(threshold=threshold, cubes=both, ties=links(both, shared))
 
 
 def case_query(**dims: str | Iterable[str]) -> Query:

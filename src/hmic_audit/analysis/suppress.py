@@ -19,6 +19,10 @@ from .tables import Shared
 MARKER = "c"
 
 
+_DECISIONS: dict[str, list[bool]] = {}
+"""Which counts each protected publication hides, by what decides it."""
+
+
 def protect(tables: list[AnnexTable], threshold: int, shared: Shared, *,
             publish: bool = False) -> Annex:
     """Every table with small counts hidden, protected together as one publication (see
@@ -40,7 +44,16 @@ def protect(tables: list[AnnexTable], threshold: int, shared: Shared, *,
                 if column.kind == "count" and (query := table.query(r, i)) is not None:
                     guard.add(query, f"table {table.name}, row {row[0]!s}, column "
                               f"{column.title!r}")
-    guard.protect()
+    # NOTE: the decisions are a pure function of the problem (the true counts of both
+    # cubes, the counts published, the threshold); kept for the process, so a report and
+    # its annex built together (or a test writing every format) audit once.
+    key = guard.fingerprint()
+    if key in _DECISIONS:
+        for count, decided in zip(guard.counts, _DECISIONS[key], strict=True):
+            count.hidden = decided
+    else:
+        guard.protect()
+        _DECISIONS[key] = [c.hidden for c in guard.counts]
     hidden = [_hide(table, guard) for table in chosen]
     keep = [t for t in hidden if not (publish and _all_hidden(t))]
     annex = Annex(keep, refused=refused + [t.name for t in hidden if t not in keep])

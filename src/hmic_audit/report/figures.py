@@ -112,11 +112,10 @@ class FigureBook:
     With a publication ``threshold``, no figure lists the cases behind it, and a count
     from the cases is shown only as the publication's disclosure control (``guard``, the
     protection of the annex tables, :mod:`hmic_audit.analysis.disclosure`) allows: a
-    count the tables publish, or one they determine, is shown; a small count they hide
-    reads "fewer than six" (in a table ``c``); any other reads "an unpublished number"
-    (``c``). Without a guard (or a figure without the units it counts) a count from 1 to
-    threshold-1 is hidden. ``words_up_to`` is the house style for counts (see
-    :mod:`hmic_audit.report.words`).
+    count the tables publish, or one they determine, is shown; any other reads "an
+    unpublished number" (in a table ``c``), small or not. Without a guard (or a figure
+    without the units it counts) a count from 1 to threshold-1 reads "fewer than six".
+    ``words_up_to`` is the house style for counts (see :mod:`hmic_audit.report.words`).
     """
 
     def __init__(self, threshold: int | None = None, *,
@@ -142,8 +141,9 @@ class FigureBook:
         count = self._guard.add(query, id, probe=True)
         if not count.hidden and not count.probe:
             return "shown"
-        if count.hidden and count.primary:
-            return "small"
+        # NOTE: never "fewer than six" for a hidden count: a publication that says how
+        # small a hidden count is gives an intruder its upper end (the audit assumes no
+        # bound above), and with the zeros it publishes, pins small counts.
         return "shown" if self._guard.determined(count) else "withheld"
 
     def published(self, *queries: Query | None) -> bool:

@@ -413,6 +413,8 @@ def _direction(book: FigureBook, c: Comparison, harsher: CaseList, kinder: CaseL
             said.append(f"{n} of the {total} cases {how} than the force" if i == 0
                         else f"{n} {how}")
         text = f"Inspectors judged {join_words(said)}."
+    if book.threshold and not book.published(harsher.query, kinder.query):
+        return text  # which side was harsher would bound a count the publication hides
     if len(harsher) > len(kinder):
         return text + " Overall, inspectors found more weakness in practice than the " \
                       "self-assessors did."
