@@ -251,3 +251,15 @@ def test_national_key_names_the_symbols_a_table_uses(rubric):
     [table] = built
     assert any(cell == "z" for row in table.rows for cell in row)
     assert "Key:" in (table.note or "") and "z not applicable" in (table.note or "")
+
+
+def test_only_the_texts_that_spell_a_hidden_count_are_hidden(protected, tables):
+    """"6 of 84" hides with its count or its denominator; a question (text that happens
+    to contain " of ") is never hidden."""
+    t, original = protected["criterion_compliance"], tables["criterion_compliance"]
+    col = {c.key: i for i, c in enumerate(t.columns)}
+    assert [r[col["question"]] for r in t.rows] == [r[col["question"]] for r in original.rows]
+    for row in t.rows:
+        for text, part in (("met", "yes"), ("not_met", "no")):
+            spelled = MARKER in (row[col[part]], row[col["answered"]])
+            assert (row[col[text]] == MARKER) == spelled, row[:3]

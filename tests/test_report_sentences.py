@@ -5,8 +5,6 @@ style within a list, and sentences about absent things left out."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from hmic_audit import grade as grade_audits
@@ -14,7 +12,7 @@ from hmic_audit.analysis.compare import compare_or_none
 from hmic_audit.profile import CaseTypeHighlight, CriterionHighlight, NumberStyle
 from hmic_audit.report.context import ReportContext, build_report
 from hmic_audit.report.findings import SIMILAR_ANSWERS
-from hmic_audit.report.words import proportion_phrase
+from hmic_audit.report.words import number_words, proportion_phrase
 
 from .test_report_matrix import Case, audit_set, profile_of, rubric_of
 
@@ -238,15 +236,13 @@ def test_publishing_hides_small_counts_truthfully():
     ctx = report(pairs([(G, G)] * 20 + [(A, G)] * 8 + [(RI, IN)] * 2) + further(
         [G] * 29 + [A] * 33 + [RI] * 4 + [IN] * 18), publish=6)
     text = said(ctx)
-    assert not re.search(r"fewer than \w+ was\b", text)
-    # the four are hidden, and so is a count that would give them away (the tables
-    # publish the 84 and the 33)
-    assert "They judged an unpublished number good, 33 adequate, fewer than six as " \
-           "requiring improvement and an unpublished number inadequate." in text
-    assert "fewer than 6" not in text  # one style in a report
-    # the two inadequate are small; the 28 good would give them away beside the 30
-    assert "They judged an unpublished number good and fewer than six inadequate." in text
-    assert "fewer than six as requiring improvement" in text  # the force's two
+    # a hidden count never says how small it is: "fewer than six" with the published
+    # zeros would give an intruder both its ends
+    assert "fewer than" not in text
+    # the two inadequate are hidden; the 28 good would give them away beside the 30
+    assert "They judged an unpublished number good and an unpublished number " \
+           "inadequate." in text
+    assert "33 adequate" in text and "Its assessors rated twenty good, eight adequate" in text
 
 
 def test_publishing_with_few_cases_says_nothing_empty():
@@ -254,9 +250,10 @@ def test_publishing_with_few_cases_says_nothing_empty():
     text = said(ctx)
     assert "Inspectors judged some of the cases less favourably than the force and some " \
            "more favourably." in text
-    assert "of the fewer than" not in text
-    assert "Inspectors also selected and examined fewer than six further cases" in text
-    assert "a further fewer" not in text
+    assert "of the an unpublished" not in text and "fewer than" not in text
+    assert "Inspectors also selected and examined an unpublished number of further " \
+           "cases" in text
+    assert "a further an" not in text
 
 
 def test_publishing_two_reviewed_cases_never_says_both():
@@ -351,16 +348,11 @@ def test_criterion_sentences(answers, expected):
     assert _theme_text(ctx, "initial_contact") == expected
 
 
-@pytest.mark.parametrize("cases, no, expected", [
-    # "seven of the eight" would tell that one case answered no; "most" or "all but
-    # fewer than six" would bound the hidden count, so the part is not published
-    (8, 1, "in an unpublished number of the eight cases"),
-    # 4 and 4 of 8: each would narrow the other, so the eight is hidden too and the
-    # sentence, with nothing to say, is left out
-    (8, 4, None),
-    (12, 4, "in an unpublished number of the twelve cases"),
-])
-def test_publishing_never_gives_away_the_rest_of_a_count(cases, no, expected):
+@pytest.mark.parametrize("cases, no", [(8, 1), (8, 4), (12, 4)])
+def test_publishing_never_gives_away_the_rest_of_a_count(cases, no):
+    """"seven of the eight" would tell that one case answered no, and "most" or "all but
+    fewer than six" would bound the hidden count: the part is an unpublished number, or,
+    when the whole is hidden too, the sentence (with nothing to say) is left out."""
     r = rubric_of("default")
     criterion = "ic_child_seen"
     audits = audit_set(r, further([A] * cases, answered=0))
@@ -373,8 +365,10 @@ def test_publishing_never_gives_away_the_rest_of_a_count(cases, no, expected):
         CriterionHighlight(criterion=criterion, finding="police acted")]}})
     ctx = build_report(result, None, r, profile, profile_sha256=digest,
                        profile_file="force.yaml", publish=6)
-    assert _theme_text(ctx, "initial_contact") == ("" if expected is None else
-        f"Inspectors found that police acted {expected} they examined.")
+    text = _theme_text(ctx, "initial_contact")
+    whole = number_words(cases)
+    assert text in ("", "Inspectors found that police acted in an unpublished number of "
+                        f"the {whole} cases they examined.")
 
 
 def test_force_grades_when_most_could_not_be_graded():

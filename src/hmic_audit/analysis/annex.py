@@ -77,8 +77,8 @@ def _compliance_columns(first: list[Column]) -> list[Column]:
             Column(key="partly", title="Partly", kind="count"),
             Column(key="no", title="Not met (no)", kind="count"),
             Column(key="answered", title="Answered", kind="count"),
-            Column(key="met", title="Met", kind="text"),
-            Column(key="not_met", title="Not met", kind="text"),
+            Column(key="met", title="Met", kind="text", spells=("yes", "answered")),
+            Column(key="not_met", title="Not met", kind="text", spells=("no", "answered")),
             *share_columns("yes", "answered", "Met")]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .disclosure import UNGRADED, Protection, Query
 from .stats import wilson_interval
@@ -38,6 +38,9 @@ class Column(BaseModel):
     """For percent and ci columns: the count column (numerator) they derive from."""
     denominator: str | None = None
     """For percent and ci columns: the count column holding the denominator."""
+    spells: tuple[str, str] | None = Field(default=None, exclude=True)
+    """For a text column such as "6 of 84": the two count columns it spells out (not
+    written to outputs)."""
 
 
 class AnnexTable(BaseModel):

@@ -59,7 +59,7 @@ def _acceptable(grades: t.GradeTable, rubric: Rubric) -> AnnexTable:
         columns=[Column(key="force", title="Force", kind="label"),
                  Column(key="ok", title=label.capitalize(), kind="count"),
                  Column(key="graded", title="Graded", kind="count"),
-                 Column(key="share", title="Share", kind="text"),
+                 Column(key="share", title="Share", kind="text", spells=("ok", "graded")),
                  *share_columns("ok", "graded", label.capitalize())],
         rows=rows, total_row=True, note="Inspectors' final grades of every case they "
         "examined; cases without a grade are left out.")

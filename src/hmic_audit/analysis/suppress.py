@@ -114,16 +114,11 @@ def _hide(table: AnnexTable, guard: Protection) -> AnnexTable:
                 hidden.add((r, i))
                 rows[r][i] = MARKER
     for r, row in enumerate(rows):
-        counts_hidden = any((r, j) in hidden for j in range(len(row)))
         for i, c in enumerate(table.columns):
-            if c.kind in ("percent", "ci") and (
-                    (r, key_index[c.of or ""]) in hidden
-                    or (c.denominator and (r, key_index[c.denominator]) in hidden)):
+            sources = c.spells or ((c.of, c.denominator) if c.kind in ("percent", "ci")
+                                   else ())
+            if any(key and (r, key_index[key]) in hidden for key in sources):
                 row[i] = MARKER
-            elif c.kind == "text" and counts_hidden:
-                text = row[i]
-                if isinstance(text, str) and " of " in text:
-                    row[i] = MARKER
             elif c.kind == "number" and table.derived and row[i] is not None and not all(
                     guard.determined(guard.add(q, f"table {table.name}", probe=True))
                     for q in table.derived[r]):
