@@ -239,9 +239,11 @@ def test_publishing_hides_small_counts_truthfully():
     # a hidden count never says how small it is: "fewer than six" with the published
     # zeros would give an intruder both its ends
     assert "fewer than" not in text
-    # the two inadequate are hidden; the 28 good would give them away beside the 30
-    assert "They judged an unpublished number good and an unpublished number " \
-           "inadequate." in text
+    # the two inadequate are hidden, and the 28 good that would give them away beside
+    # the 30: a list of nothing but unpublished numbers is not written
+    assert "Inspectors reviewed all 30 cases that had been self-assessed. This " \
+           "publication does not give how they were graded." in text
+    assert "an unpublished number good and an unpublished number inadequate" not in text
     assert "33 adequate" in text and "Its assessors rated twenty good, eight adequate" in text
 
 

@@ -222,11 +222,18 @@ def judged(r: GradeRow, rubric: Rubric, verb: str) -> Phrase | None:
         # "both", "all of them": only when the count they stand for may be published
         what = "it" if graded == 1 else "both" if graded == 2 else "all of them"
         return Phrase(f"{verb} {what} {grade_words(rubric.scale[levels[0]])}.")
+    before = {f.id for f in r.book.all()}
     text = f"{verb} {grade_list(r, rubric, also=(ungraded,))}"
     if ungraded:
         figure = r.count("ungraded", ungraded, ", no final grade", cases=r.refs(-1),
                          words=r.book.in_words(*(n for n in counts if n), ungraded))
         text += f"; {figure} could not be graded"
+    told = [f for f in r.book.all() if f.id not in before]
+    if told and all(r.book.hidden(f) for f in told):
+        # published with every count hidden, the list would say nothing but its grades
+        for f in told:
+            r.book.forget(f)
+        return Phrase("This publication does not give how they were graded.")
     return Phrase(text + ".")
 
 
