@@ -211,22 +211,17 @@ def cubes(shared: Shared) -> dict[Unit, Cube]:
     return {"case": case_cube, "answer": answer_cube}
 
 
-Link = tuple[np.ndarray, np.ndarray, float]
-"""A relation between the two cubes: coefficients on the case cube, on the answer cube,
-and the upper end of their sum (0: an equation ``= 0`` when listed in ``equal``)."""
-
-
-def links(cubes: dict[Unit, Cube], shared: Shared) -> tuple[list[Link], list[Link]]:
+def links(cubes: dict[Unit, Cube], shared: Shared) -> list[np.ndarray]:
     """What ties counts of answers to counts of cases, as the rubric (public) tells
     anyone: only a case of a type a criterion applies to can answer it yes, partly or no,
     once per side that audited it (inequalities). Without them an intruder could still
     bound, say, the self-assessed cases in custody by the answers to the detention
     criteria. (That every audited case has one answer unit per criterion, blank or n/a
-    included, ties nothing more: no count of blank or n/a answers is published.)"""
+    included, ties nothing more: no count of blank or n/a answers is published.) Each
+    tie is a row over both cubes (cases first) whose sum is at most 0."""
     rubric = shared.rubric
     case, answer = cubes["case"], cubes["answer"]
-    equal: list[Link] = []
-    below: list[Link] = []
+    ties: list[np.ndarray] = []
     counted = [ANSWERS.index(a) for a in ("yes", "partly", "no")]
     for f in range(len(case.domains["force"])):
         for s in range(len(case.domains["sample"])):
@@ -240,10 +235,10 @@ def links(cubes: dict[Unit, Cube], shared: Shared) -> tuple[list[Link], list[Lin
                     side_answer = answer.codes[f"{side}_answer"]
                     types = [t for t, ct in enumerate(rubric.case_type_keys)
                              if criterion in {x.id for x in rubric.criteria_for(ct)}]
-                    below.append((-(audited & np.isin(case.codes["case_type"], types)
-                                    ).astype(float),
-                                  (mine & np.isin(side_answer, counted)).astype(float), 0.0))
-    return equal, below
+                    ties.append(np.concatenate([
+                        -(audited & np.isin(case.codes["case_type"], types)).astype(float),
+                        (mine & np.isin(side_answer, counted)).astype(float)]))
+    return ties
 
 
 # The audit -------------------------------------------------------------------------
@@ -276,7 +271,7 @@ class _System:
     question, each solve starting from the last one's basis."""
 
     def __init__(self, matrix: np.ndarray, counts: list[Count], threshold: int,
-                 inverse: np.ndarray, ties: list[tuple[float, float]]) -> None:
+                 inverse: np.ndarray, ties: int) -> None:
         import highspy
 
         self.matrix = matrix
@@ -285,7 +280,7 @@ class _System:
         """Per combination of the two cubes, its merged column."""
         self.sizes = np.bincount(inverse, minlength=matrix.shape[1])
         self.counts = counts
-        self.first = len(ties)
+        self.first = ties
         self.rows = {c.order: self.first + n for n, c in enumerate(counts)}
         self.threshold = threshold
         # NOTE: the solver class itself, not highspy's Python subclass: that one's
@@ -293,7 +288,6 @@ class _System:
         # silence it (ERGO-Code/HiGHS issues 1702, 2749), and stdout may carry JSON.
         h = highspy.Highs.__mro__[1]()
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("mip_rel_gap", 0.0)
         # each solve starts from the last basis: after a change of objective it is still
         # feasible, which the primal simplex method takes up
         h.setOptionValue("presolve", "off")
@@ -303,11 +297,10 @@ class _System:
         n = matrix.shape[1]
         h.addCols(n, np.zeros(n), np.zeros(n), np.full(n, inf), 0, np.array([], np.int32),
                   np.array([], np.int32), np.array([], float))
-        bounds = [(lo, hi) for lo, hi in ties] + [self._bounds(c) for c in counts]
+        bounds = [(-inf, 0.0)] * ties + [self._bounds(c) for c in counts]
         for (lo, hi), row in zip(bounds, matrix, strict=True):
             index = np.flatnonzero(row).astype(np.int32)
-            h.addRow(lo if lo > -np.inf else -inf, hi if hi < np.inf else inf, len(index),
-                     index, row[index].astype(float))
+            h.addRow(lo, hi, len(index), index, row[index].astype(float))
         self.highs = h
 
     def _bounds(self, count: Count) -> tuple[float, float]:
@@ -338,34 +331,19 @@ class _System:
     def row(self, count: Count) -> np.ndarray:
         return self.matrix[self.rows[count.order]]
 
-    def optimum(self, goal: np.ndarray, sign: float, *, integral: bool
-                ) -> tuple[float | None, list[float]]:
-        """The least (``sign`` 1) or greatest (-1) value of ``goal`` over the model, None
-        when unbounded, and the rows' duals (of the relaxed program)."""
+    def optimum(self, goal: np.ndarray, sign: float) -> tuple[float | None, list[float]]:
+        """The least (``sign`` 1) or greatest (-1) value of ``goal`` over the linear
+        relaxation (what tau-ARGUS audits; its range can only be wider than over whole
+        numbers, which the suite's intruder test checks), None when unbounded, and the
+        rows' duals."""
         import highspy
 
         h, n = self.highs, self.matrix.shape[1]
-        everything = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, everything, sign * goal)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), sign * goal)
         h.run()
-        solution = h.getSolution()
-        duals = list(solution.row_dual)
+        duals = list(h.getSolution().row_dual)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None, duals
-        x = np.asarray(solution.col_value)
-        if integral and np.abs(x - np.round(x)).max(initial=0) > 1e-7:
-            # A vertex of whole numbers is also the optimum over whole numbers (as it
-            # mostly is: a two-way table's equations are totally unimodular); else the
-            # integer program decides.
-            h.changeColsIntegrality(n, everything, np.full(n, highspy.HighsVarType.kInteger))
-            h.run()
-            status = h.getModelStatus()
-            value = h.getInfo().objective_function_value
-            h.changeColsIntegrality(n, everything,
-                                    np.full(n, highspy.HighsVarType.kContinuous))
-            if status != highspy.HighsModelStatus.kOptimal:
-                return None, duals
-            return sign * value, duals
         return sign * h.getInfo().objective_function_value, duals
 
 
@@ -376,12 +354,8 @@ class Protection:
 
     threshold: int
     cubes: dict[Unit, Cube]
-    ties: tuple[list[Link], list[Link]] = field(default_factory=lambda: ([], []))
-    """The relations tying answers to cases (:func:`links`): equations, inequalities."""
-    integral: bool = False
-    """Solve over whole numbers (exact, and much slower) rather than the linear
-    relaxation, whose range can only be wider; the relaxation is what tau-ARGUS audits,
-    and the suite's intruder test checks its decisions over whole numbers."""
+    ties: list[np.ndarray] = field(default_factory=list)
+    """The relations tying answers to cases (:func:`links`), each at most 0."""
     counts: list[Count] = field(default_factory=list)
     _index: dict[tuple[Unit, bytes], int] = field(default_factory=dict)
     _solver: _System | None = None
@@ -449,14 +423,11 @@ class Protection:
 
     def _system(self) -> _System:
         if self._solver is None:
-            equal, below = self.ties
-            tie_rows = [np.concatenate([a, b]) for a, b, _ in [*equal, *below]]
-            rows = np.array([*tie_rows, *(self._full(c.query.unit, c.mask)
+            rows = np.array([*self.ties, *(self._full(c.query.unit, c.mask)
                                           for c in self.counts)], dtype=float)
             columns, inverse = np.unique(rows, axis=1, return_inverse=True)
-            bounds = [(0.0, 0.0)] * len(equal) + [(-np.inf, 0.0)] * len(below)
             self._solver = _System(columns, list(self.counts), self.threshold,
-                                   np.asarray(inverse).reshape(-1), bounds)
+                                   np.asarray(inverse).reshape(-1), len(self.ties))
         return self._solver
 
     def range(self, count: Count) -> tuple[float, float]:
@@ -464,8 +435,8 @@ class Protection:
         published count (and what the intruder knows of the hidden ones)."""
         system = self._system()
         row = system.row(count)
-        lo = system.optimum(row, 1.0, integral=self.integral)[0]
-        hi = system.optimum(row, -1.0, integral=self.integral)[0]
+        lo = system.optimum(row, 1.0)[0]
+        hi = system.optimum(row, -1.0)[0]
         return (0.0 if lo is None else lo), (float("inf") if hi is None else hi)
 
     def determined(self, count: Count) -> bool:
@@ -490,7 +461,7 @@ class Protection:
         published = [n for n, c in enumerate(system.counts) if not c.hidden and not c.probe]
         binding: list[Count] = []
         for sign in (1.0, -1.0):
-            value, duals = system.optimum(row, sign, integral=False)
+            value, duals = system.optimum(row, sign)
             if value is not None:
                 binding += [system.counts[n] for n in published
                             if abs(duals[system.first + n]) > 1e-9]
