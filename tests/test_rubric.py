@@ -119,12 +119,13 @@ def test_unquoted_yaml_version_and_booleans_are_explained():
     _, problems = parse_rubric(text, file="r.yaml")
     assert any(p.column == "version" and "quote" in p.message for p in problems)
     # YAML 1.2 booleans: unquoted yes / no / on stay text, in keys and in aliases
-    text = (DEFAULT.read_text(encoding="utf-8").replace('  "yes": 1.0', "  yes: 1.0")
-            .replace('  "no": 0.0', "  no: 0.0").replace("aliases: [i, inad, poor]",
+    text = (DEFAULT.read_text(encoding="utf-8").replace('  - key: "yes"', "  - key: yes")
+            .replace('  - key: "no"', "  - key: no").replace("aliases: [i, inad, poor]",
                                                        "aliases: [i, inad, poor, no, off]"))
     rubric, problems = parse_rubric(text, file="r.yaml")
     assert problems == [] and rubric is not None
-    assert rubric.answer_scores == {"yes": 1.0, "partly": 0.5, "no": 0.0}
+    assert rubric.answer_keys == ["yes", "partly", "no", "n/a"]
+    assert [a.score for a in rubric.answers] == [1.0, 0.5, 0.0, None]
     assert rubric.parse_grade("off") == "inadequate"
 
 

@@ -111,8 +111,9 @@ def _reference_grade(a: Audit, rubric) -> tuple[float | None, str | None]:
         if c.applies_to is not None and a.case_type not in c.applies_to:
             continue
         answer = a.answers.get(c.id)
-        if answer in ("yes", "partly", "no"):
-            earned += c.weight * rubric.answer_scores[answer]
+        scores = {"yes": 1.0, "partly": 0.5, "no": 0.0}  # as the rubric file declares
+        if answer in scores:
+            earned += c.weight * scores[answer]
             possible += c.weight
             answered += 1
     if answered < rubric.min_answered or possible == 0:
@@ -125,7 +126,7 @@ def _reference_grade(a: Audit, rubric) -> tuple[float | None, str | None]:
             break
     for rule in rubric.limiting:
         applies = rubric.applies(rule.criterion, a.case_type)
-        if applies and a.answers.get(rule.criterion) == rule.when:
+        if applies and a.answers.get(rule.criterion) == (rule.when or "no"):
             level = max(level, rubric.grade_level(rule.cap))
     return score, rubric.grade_keys[level]
 

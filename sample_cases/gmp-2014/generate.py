@@ -36,7 +36,7 @@ import numpy as np
 import xlsxwriter
 
 from hmic_audit import load_rubric
-from hmic_audit.scoring.score import ANSWER_CODES, ScoreArrays, score_codes
+from hmic_audit.scoring.score import ScoreArrays, score_codes
 
 HERE = Path(__file__).resolve().parent
 SEED = 2014
@@ -166,7 +166,7 @@ class Builder:
         """The library's own scorer, run on one audit."""
         codes = np.zeros((1, len(self.ids)), dtype=np.int8)
         for cid, answer in answers.items():
-            codes[0, self.ids.index(cid)] = ANSWER_CODES[answer]
+            codes[0, self.ids.index(cid)] = self.rubric.answer_codes[answer]
         return score_codes(codes, np.array([self.type_pos[case_type]]), self.rubric)
 
     def computed(self, case_type: str, answers: dict[str, str]) -> str:

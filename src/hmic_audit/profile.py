@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .io.yamlfile import by_line, key_lines, located, pydantic_problems, read_text, yaml_mapping
 from .problems import HmicAuditError, Problem
-from .rubric import Answer, Rubric
+from .rubric import Rubric
 from .text import closest, label_key, plural
 from .workbook.models import Sample
 
@@ -133,8 +133,15 @@ class CriterionHighlight(_Strict):
 
     criterion: str
     """A criterion id of the rubric (a column header of the audit form)."""
-    answer: Answer = "yes"
-    """The answer counted (the denominator is every yes, partly or no)."""
+    answer: str | None = None
+    """The answer counted (its key, label or an alias); default: the rubric's
+    best-scoring answer ("yes"). The denominator is every scored answer."""
+
+    def answer_key(self, rubric: Rubric) -> str:
+        """The key of the answer counted."""
+        if self.answer is None:
+            return rubric.best_answer.key
+        return rubric.parse_answer(self.answer) or self.answer
     sample: Sample | None = None
     """Only this sample's inspector audits; omitted means every inspector audit."""
     finding: str
@@ -256,9 +263,11 @@ class ForceProfile(_Strict):
                     bad(f"highlights.{key}[{j}].criterion", f"is {h.criterion!r}, which is "
                         f"not a criterion of rubric {rubric.name}", h.criterion,
                         list(rubric.criterion_ids))
-                if h.answer == "n/a":
-                    bad(f"highlights.{key}[{j}].answer", "must be yes, partly or no",
-                        h.answer)
+                known = None if h.answer is None else rubric.parse_answer(h.answer)
+                scored = [a.key for a in rubric.scored_answers]
+                if h.answer is not None and known not in scored:
+                    bad(f"highlights.{key}[{j}].answer", "must be an answer the rubric "
+                        f"scores ({', '.join(scored)})", h.answer, scored)
         for i, c in enumerate(self.case_types):
             if c.case_type not in rubric.case_type_keys:
                 bad(f"case_types[{i}].case_type", f"is {c.case_type!r}, which is not a case "

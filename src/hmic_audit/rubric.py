@@ -12,29 +12,25 @@ Loading from YAML lives in :mod:`hmic_audit.rubric_file`.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from .problems import Problem
-from .text import label_key
+from .text import label_key, or_list
 
-ANSWERS = ("yes", "partly", "no", "n/a")
-"""The four answers an assessor can give to a criterion; ``n/a`` drops out of scoring."""
-
-Answer = Literal["yes", "partly", "no", "n/a"]
-
-ANSWER_CODES: dict[str, int] = {"yes": 1, "partly": 2, "no": 3, "n/a": 4}
-"""Integer codes of the answers in an answer matrix; 0 is a blank (not answered)."""
-CODE_ANSWERS: dict[int, Answer] = {1: "yes", 2: "partly", 3: "no", 4: "n/a"}
-
-_BUILTIN_ANSWER_ALIASES = {
-    "yes": "yes", "y": "yes", "met": "yes", "true": "yes",
-    "partly": "partly", "part": "partly", "partially": "partly", "p": "partly",
-    "partial": "partly",
-    "no": "no", "n": "no", "not met": "no", "false": "no",
-    "n a": "n/a", "na": "n/a", "not applicable": "n/a", "n/a": "n/a",
-}
+LEGACY_ANSWERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("yes", "Yes", ("y", "met", "true")),
+    ("partly", "Partly", ("part", "partially", "p", "partial")),
+    ("no", "No", ("n", "not met", "false")),
+    ("n/a", "N/A", ("n a", "na", "not applicable")),
+)
+"""The answers of a rubric written in the older form (``answer_scores`` and
+``answer_aliases`` instead of ``answers``): yes / partly / no scored as its
+``answer_scores`` say (default 1, 0.5, 0), and n/a not scored, with these spellings."""
+MAX_ANSWERS = 20
+"""Most answers a rubric may declare (answer codes are small integers)."""
 
 
 class _Strict(BaseModel):
@@ -76,8 +72,37 @@ class Theme(_Strict):
     label: str
 
 
+class AnswerOption(_Strict):
+    """One answer an assessor may give to a criterion, as the rubric words it
+    (``yes`` / ``partly`` / ``no`` / ``n/a``, ``met`` / ``partially met`` / ``not met``,
+    ``evident`` / ``not evident``...)."""
+
+    key: str
+    """Identifier used in JSON output and annex columns, e.g. ``partially_met``."""
+    label: str
+    """How the answer is written for people and offered in the audit form's drop-down."""
+    aliases: list[str] = []
+    """Other spellings accepted in workbooks (matched ignoring case, spaces and dots)."""
+    score: float | None
+    """Points (0 to 1) the answer earns; ``null`` for an answer that is not scored
+    (not applicable, not known): it leaves the audit's denominator, like a blank."""
+    colour: str | None = None
+    """Fill colour (hex ``RRGGBB``) for the answer in spreadsheets."""
+    phrase: str | None = None
+    """How the answer reads after 'answered' in a report sentence; default: the label in
+    lower case ('answered yes', 'answered not met')."""
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+    @property
+    def in_sentence(self) -> str:
+        return self.phrase or self.label.lower()
+
+
 class Criterion(_Strict):
-    """One question an assessor answers yes / partly / no / n/a."""
+    """One question an assessor answers with one of the rubric's answers."""
 
     id: str
     theme: str
@@ -92,7 +117,9 @@ class LimitingCriterion(_Strict):
     """If ``criterion`` is answered ``when``, the grade can be no better than ``cap``."""
 
     criterion: str
-    when: Answer = "no"
+    when: str | None = None
+    """The answer that fires the rule: its key, label or an alias (``not met``);
+    default: the rubric's lowest-scoring answer (``no``)."""
     cap: str
     """Grade key: the best grade the audit can get when the rule fires."""
     reason: str
@@ -110,11 +137,32 @@ class LimitingCriterion(_Strict):
             found.append(_problem("unknown-grade", f"{where}.cap",
                                   f"caps at {self.cap!r}, which is not a grade of the scale "
                                   f"({', '.join(rubric.grade_keys)})", self.cap))
-        if self.when == "n/a":
-            found.append(_problem("bad-limiting-answer", f"{where}.when",
-                                  "cannot fire on n/a: n/a answers drop out of scoring",
-                                  self.when))
+        if self.when is not None:
+            key = rubric.parse_answer(self.when)
+            if key is None:
+                found.append(_problem("unknown-answer", f"{where}.when",
+                                      f"fires on {self.when!r}, which is not an answer of the "
+                                      f"rubric ({rubric.answer_list_text()})", self.when))
+            elif not rubric.answers_by_key[key].scored:
+                found.append(_problem("bad-limiting-answer", f"{where}.when",
+                                      f"cannot fire on {self.when!r}: that answer is not "
+                                      "scored, so it drops out of the audit", self.when))
         return found
+
+    def answer(self, rubric: Rubric) -> str:
+        """The key of the answer that fires the rule."""
+        if self.when is None:
+            return rubric.worst_answer.key
+        return rubric.parse_answer(self.when) or self.when
+
+
+class ChangeNote(_Strict):
+    """One version's entry in a rubric's changelog."""
+
+    version: str
+    date: str | None = None
+    """When the version was issued (text, e.g. ``2024-04-01``)."""
+    changes: list[str] = Field(min_length=1)
 
 
 class Rubric(_Strict):
@@ -127,10 +175,15 @@ class Rubric(_Strict):
     description: str = ""
     scale: list[Grade] = Field(min_length=2)
     """Grades, best first."""
-    answer_scores: dict[str, float]
-    """Points (0 to 1) for ``yes``, ``partly`` and ``no``; n/a has none."""
-    answer_aliases: dict[str, str] = {}
-    """Extra spellings for answers, mapped to yes / partly / no / n/a."""
+    answers: list[AnswerOption] = Field(min_length=1)
+    """The answers an assessor may give, best first as a rule; each scored or not. A
+    rubric written in the older form gives ``answer_scores`` (and ``answer_aliases``)
+    instead, read as :data:`LEGACY_ANSWERS`."""
+    requires_version: str | None = None
+    """The hmic-audit versions the rubric was written for, as a version range
+    (``>=0.1,<0.3``); outside it the rubric is still used, with a warning."""
+    changelog: list[ChangeNote] = []
+    """What changed in each version of the rubric, newest first."""
     case_types: list[CaseType] = Field(min_length=1)
     themes: list[Theme] = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
@@ -146,6 +199,43 @@ class Rubric(_Strict):
     default: the better half of the scale, rounded down (two of four, one of three)."""
     glossary: dict[str, str] = {}
     """Terms and their meanings, for reports."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_answers(cls, data: Any) -> Any:
+        """Read a rubric written with ``answer_scores`` / ``answer_aliases`` (the form
+        before answers were declared) as the same answers declared."""
+        if not isinstance(data, dict) or not ({"answer_scores", "answer_aliases"} & set(data)):
+            return data
+        if "answers" in data:
+            raise ValueError("give the answers once: either 'answers' or the older "
+                             "'answer_scores' and 'answer_aliases', not both")
+        data = dict(data)
+        scores = data.pop("answer_scores", None)
+        aliases = data.pop("answer_aliases", None) or {}
+        if scores is None:
+            scores = {"yes": 1.0, "partly": 0.5, "no": 0.0}
+        if not isinstance(scores, dict) or not isinstance(aliases, dict):
+            raise ValueError("answer_scores and answer_aliases must be mappings")
+        answers: list[dict[str, Any]] = []
+        for key, label, spellings in LEGACY_ANSWERS:
+            if key != "n/a" and key not in scores:
+                continue
+            answers.append({"key": key, "label": label, "aliases": list(spellings),
+                            "score": scores.get(key) if key != "n/a" else None})
+        known = {a["key"] for a in answers}
+        for key in scores:
+            if key not in known:
+                raise ValueError(f"answer_scores.{key}: only yes, partly and no carry scores "
+                                 "in the older form (quote them in YAML: \"yes\", \"no\"); "
+                                 "declare 'answers' to use other words")
+        for alias, target in aliases.items():
+            if target not in known:
+                raise ValueError(f"answer_aliases.{alias} maps to {target!r}; use "
+                                 f"{', '.join(sorted(known))}")
+            next(a for a in answers if a["key"] == target)["aliases"].append(str(alias))
+        data["answers"] = answers
+        return data
 
     _sha256: str | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
@@ -212,9 +302,60 @@ class Rubric(_Strict):
 
     @cached_property
     def _answer_lookup(self) -> dict[str, str]:
-        table = dict(_BUILTIN_ANSWER_ALIASES)
-        table.update({label_key(k): v for k, v in self.answer_aliases.items()})
-        return table
+        return _lookup((a.key, a.label, *a.aliases) for a in self.answers)
+
+    # Answers -----------------------------------------------------------------------
+
+    @cached_property
+    def answer_keys(self) -> list[str]:
+        return [a.key for a in self.answers]
+
+    @cached_property
+    def answers_by_key(self) -> dict[str, AnswerOption]:
+        return {a.key: a for a in self.answers}
+
+    @cached_property
+    def scored_answers(self) -> list[AnswerOption]:
+        """The answers that earn points, in the rubric's order (best first)."""
+        return [a for a in self.answers if a.scored]
+
+    @cached_property
+    def best_answer(self) -> AnswerOption:
+        """The scored answer earning most: a criterion answered so is 'met'."""
+        return max(self.scored_answers or self.answers, key=lambda a: a.score or 0.0)
+
+    @cached_property
+    def worst_answer(self) -> AnswerOption:
+        """The scored answer earning least: a criterion answered so is 'not met'."""
+        return min(reversed(self.scored_answers or self.answers),
+                   key=lambda a: a.score or 0.0)
+
+    @cached_property
+    def answer_codes(self) -> dict[str, int]:
+        """Integer code of each answer in an answer matrix (1, 2... in the rubric's
+        order); 0 is a blank (not answered)."""
+        return {a.key: k + 1 for k, a in enumerate(self.answers)}
+
+    @cached_property
+    def code_answers(self) -> dict[int, str]:
+        return {k + 1: a.key for k, a in enumerate(self.answers)}
+
+    @cached_property
+    def answer_points(self) -> np.ndarray:
+        """Points per answer code (index 0 a blank; unscored answers 0)."""
+        return np.array([0.0, *(a.score or 0.0 for a in self.answers)])
+
+    @cached_property
+    def scored_codes(self) -> np.ndarray:
+        """Per answer code (index 0 a blank): is the answer scored?"""
+        return np.array([False, *(a.scored for a in self.answers)])
+
+    def code_of(self, key: str) -> int:
+        return self.answer_codes[key]
+
+    def answer_list_text(self) -> str:
+        """The answers' labels joined for messages: 'yes, partly, no or n/a'."""
+        return or_list([a.label.lower() for a in self.answers])
 
     def parse_grade(self, text: str) -> str | None:
         """Grade key for a loosely typed label or alias; None when unknown."""
@@ -225,7 +366,8 @@ class Rubric(_Strict):
         return self._case_type_lookup.get(label_key(text))
 
     def parse_answer(self, text: str) -> str | None:
-        """One of yes / partly / no / n/a for a loosely typed answer; None when unknown."""
+        """The key of the answer a loosely typed key, label or alias means; None when
+        unknown."""
         return self._answer_lookup.get(label_key(text))
 
     def grade_level(self, key: str) -> int:
@@ -258,8 +400,7 @@ class Rubric(_Strict):
 
     def grade_list_text(self) -> str:
         """The grades' labels joined for messages: 'good, adequate or inadequate'."""
-        labels = [g.label.lower() for g in self.scale]
-        return ", ".join(labels[:-1]) + " or " + labels[-1]
+        return or_list([g.label.lower() for g in self.scale])
 
     # Consistency -------------------------------------------------------------------
 
@@ -293,24 +434,22 @@ class Rubric(_Strict):
         return found
 
     def _check_answers(self) -> list[Problem]:
-        found = []
-        for key, score in self.answer_scores.items():
-            if key not in ("yes", "partly", "no"):
-                found.append(_problem("unknown-answer", f"answer_scores.{key}",
-                                      "only yes, partly and no carry scores (quote them in "
-                                      "YAML: \"yes\", \"no\")", key))
-            elif not 0 <= score <= 1:
-                found.append(_problem("bad-score", f"answer_scores.{key}",
-                                      "must be between 0 and 1", score))
-        for key in ("yes", "partly", "no"):
-            if key not in self.answer_scores:
-                found.append(_problem("missing-answer-score", "answer_scores",
-                                      f"gives no score for {key!r}", None))
-        for alias, target in self.answer_aliases.items():
-            if target not in ANSWERS:
-                found.append(_problem("unknown-answer", f"answer_aliases.{alias}",
-                                      f"maps to {target!r}; use yes, partly, no or n/a",
-                                      target))
+        found = _duplicates("answers", self.answer_keys, "answer")
+        found += _alias_clashes("answers", [(a.key, a.label, *a.aliases)
+                                            for a in self.answers])
+        if len(self.answers) > MAX_ANSWERS:
+            found.append(_problem("too-many-answers", "answers",
+                                  f"declares {len(self.answers)} answers; at most "
+                                  f"{MAX_ANSWERS}", len(self.answers)))
+        for i, a in enumerate(self.answers):
+            if a.score is not None and not 0 <= a.score <= 1:
+                found.append(_problem("bad-score", f"answers[{i}].score",
+                                      f"answer {a.key!r} must score between 0 and 1",
+                                      a.score))
+        if not self.scored_answers:
+            found.append(_problem("no-scored-answer", "answers",
+                                  "has no scored answer, so no audit could be graded; give "
+                                  "at least one answer a score", None))
         return found
 
     def _check_criteria(self) -> list[Problem]:

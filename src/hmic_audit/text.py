@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 V = TypeVar("V")
@@ -96,6 +96,11 @@ def clean_reference(value: str) -> str:
     """
     value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES)
     return clean_text(value)
+
+
+def or_list(words: Sequence[str]) -> str:
+    """Words joined as alternatives: 'yes, partly or no'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

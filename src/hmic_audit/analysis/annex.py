@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from ..problems import HmicAuditError, Problem
 from ..profile import ForceProfile, month_label
 from ..rubric import Rubric
+from ..text import or_list
 from ..workbook.format import SAMPLES, Assessor
 from . import tables as t
 from .annex_table import (
@@ -71,28 +72,51 @@ def examined(**dims: str | list[str]) -> Query:
     return audited("inspector", **dims)
 
 
-def _compliance_columns(first: list[Column]) -> list[Column]:
+_RESERVED = frozenset({"theme", "scope", "criterion", "question", "answered", "met",
+                       "not_met"})
+
+
+def answer_column_keys(rubric: Rubric) -> list[str]:
+    """The column key of each scored answer in a compliance table: the answer's own key
+    (``yes``), or ``answer_<key>`` where that is another column's (``met``)."""
+    return [f"answer_{a.key}" if a.key in _RESERVED else a.key for a in rubric.scored_answers]
+
+
+def _compliance_columns(first: list[Column], rubric: Rubric) -> list[Column]:
+    keys = answer_column_keys(rubric)
+    best = keys[rubric.scored_answers.index(rubric.best_answer)]
+    worst = keys[rubric.scored_answers.index(rubric.worst_answer)]
+    best_label, worst_label = rubric.best_answer.label, rubric.worst_answer.label
     return [*first,
-            Column(key="yes", title="Met (yes)", kind="count"),
-            Column(key="partly", title="Partly", kind="count"),
-            Column(key="no", title="Not met (no)", kind="count"),
+            *(Column(key=k, title=a.label, kind="count")
+              for k, a in zip(keys, rubric.scored_answers, strict=True)),
             Column(key="answered", title="Answered", kind="count"),
-            Column(key="met", title="Met", kind="text", spells=("yes", "answered")),
-            Column(key="not_met", title="Not met", kind="text", spells=("no", "answered")),
-            *share_columns("yes", "answered", "Met")]
+            Column(key="met", title=f"{best_label} of answered", kind="text",
+                   spells=(best, "answered")),
+            Column(key="not_met", title=f"{worst_label} of answered", kind="text",
+                   spells=(worst, "answered")),
+            *share_columns(best, "answered", best_label)]
 
 
-def _answered(scope: int, criteria: list[str]) -> list[Query | None]:
-    """The units of a compliance row's counts: yes, partly, no and answered."""
-    return [*(scope_query(scope, criteria, [a]) for a in t.COUNTED),
-            scope_query(scope, criteria, t.COUNTED)]
+def _answered(scope: int, criteria: list[str], rubric: Rubric) -> list[Query | None]:
+    """The units of a compliance row's counts: each scored answer, and answered."""
+    counted = [a.key for a in rubric.scored_answers]
+    return [*(scope_query(scope, criteria, [a]) for a in counted),
+            scope_query(scope, criteria, counted)]
 
 
-def _met(answers: t.AnswerCounts, scope: int, columns: list[int]) -> list[Cell] | None:
-    yes, partly, no, n = answers.met(scope, columns)
+def _met(answers: t.AnswerCounts, scope: int, columns: list[int], rubric: Rubric
+         ) -> list[Cell] | None:
+    each, n = answers.met(scope, columns)
     if not n:
         return None
-    return [yes, partly, no, n, f"{yes} of {n}", f"{no} of {n}", *percent_cells(yes, n)]
+    best = each[rubric.scored_answers.index(rubric.best_answer)]
+    worst = each[rubric.scored_answers.index(rubric.worst_answer)]
+    return [*each, n, f"{best} of {n}", f"{worst} of {n}", *percent_cells(best, n)]
+
+
+def _row_sums(rubric: Rubric) -> list[tuple[str, list[str]]]:
+    return [("answered", answer_column_keys(rubric))]
 
 
 def theme_results(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
@@ -102,18 +126,20 @@ def theme_results(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
     for theme in rubric.themes:
         columns = [j for j, c in enumerate(rubric.criteria) if c.theme == theme.key]
         for scope, (name, _, _) in enumerate(t.SCOPES):
-            if (cells := _met(answers, scope, columns)) is not None:
+            if (cells := _met(answers, scope, columns, rubric)) is not None:
                 rows.append([theme.label, name, *cells])
                 queries.append([None, None, *_answered(
-                    scope, [rubric.criteria[j].id for j in columns]), None, None, None,
-                    None, None])
+                    scope, [rubric.criteria[j].id for j in columns], rubric),
+                    *[None] * 5])
     return AnnexTable(queries=queries,
         name="theme_results", title="Theme results: share of applicable criteria met",
         columns=_compliance_columns([Column(key="theme", title="Theme", kind="label"),
-                                     Column(key="scope", title="Audits", kind="text")]),
-        rows=rows, row_sums=[("answered", ["yes", "partly", "no"])],
-        note="Every yes, partly or no answer to a criterion of the theme counts once; "
-        "n/a and blank answers are left out.")
+                                     Column(key="scope", title="Audits", kind="text")],
+                                    rubric),
+        rows=rows, row_sums=_row_sums(rubric),
+        note=f"Every {or_list([a.label.lower() for a in rubric.scored_answers])} answer to "
+        "a criterion of the theme counts once; "
+        f"{_unscored(rubric)}blank answers are left out.")
 
 
 def criterion_compliance(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
@@ -122,16 +148,23 @@ def criterion_compliance(answers: t.AnswerCounts, rubric: Rubric) -> AnnexTable:
     queries: list[list[Query | None]] = []
     for j, c in enumerate(rubric.criteria):
         for scope, (name, _, _) in enumerate(t.SCOPES):
-            if (cells := _met(answers, scope, [j])) is not None:
+            if (cells := _met(answers, scope, [j], rubric)) is not None:
                 rows.append([c.id, c.question, name, *cells])
-                queries.append([None, None, None, *_answered(scope, [c.id]), None, None,
-                                None, None, None])
+                queries.append([None, None, None, *_answered(scope, [c.id], rubric),
+                                *[None] * 5])
     return AnnexTable(queries=queries,
         name="criterion_compliance", title="Criterion compliance",
         columns=_compliance_columns([Column(key="criterion", title="Criterion", kind="label"),
                                      Column(key="question", title="Question", kind="text"),
-                                     Column(key="scope", title="Audits", kind="text")]),
-        rows=rows, row_sums=[("answered", ["yes", "partly", "no"])])
+                                     Column(key="scope", title="Audits", kind="text")],
+                                    rubric),
+        rows=rows, row_sums=_row_sums(rubric))
+
+
+def _unscored(rubric: Rubric) -> str:
+    """The unscored answers, listed before 'and blank answers': 'n/a and '."""
+    words = [a.label.lower() for a in rubric.answers if not a.scored]
+    return "".join(f"{w}, " for w in words[:-1]) + (f"{words[-1]} and " if words else "")
 
 
 def crosstab_table(pairs: t.Pairs, rubric: Rubric) -> AnnexTable | None:

@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from ..problems import HmicAuditError, Problem
-from ..rubric import ANSWER_CODES, CODE_ANSWERS, Rubric
+from ..rubric import Rubric
 from ..scoring.grading import GradeResult, RubricRef
 from ..text import plural
 from ..workbook.format import ASSESSORS
@@ -225,12 +225,13 @@ def _answered_differently(force: np.ndarray, inspector: np.ndarray, rubric: Rubr
     rubric order. The same few differences recur, so each is made once and shared."""
     ids = rubric.criterion_ids
     rows, cols = np.nonzero(force != inspector)
-    codes = len(CODE_ANSWERS) + 1
+    codes = len(rubric.answers) + 1
     kind = (cols * codes + force[rows, cols]) * codes + inspector[rows, cols]
     distinct, which = np.unique(kind, return_inverse=True)
+    named = rubric.code_answers
     made = [CriterionDifference(id=ids[k // (codes * codes)],
-                                force=CODE_ANSWERS.get(k // codes % codes),
-                                inspector=CODE_ANSWERS.get(k % codes))
+                                force=named.get(k // codes % codes),
+                                inspector=named.get(k % codes))
             for k in distinct.tolist()]
     found = [made[w] for w in np.asarray(which).reshape(-1).tolist()]
     per_pair = np.bincount(rows, minlength=len(force))
@@ -241,12 +242,11 @@ def _answered_differently(force: np.ndarray, inspector: np.ndarray, rubric: Rubr
 
 def _criterion_agreement(f: np.ndarray, i: np.ndarray, rubric: Rubric
                          ) -> list[CriterionAgreement]:
-    scored_f = (f >= 1) & (f <= 3)
-    scored_i = (i >= 1) & (i <= 3)
-    both = scored_f & scored_i
+    scored = rubric.scored_codes
+    both = scored[f] & scored[i]
     pairs_ = both.sum(axis=0)
     agree = (both & (f == i)).sum(axis=0)
-    no = ANSWER_CODES["no"]
+    no = rubric.code_of(rubric.worst_answer.key)
     force_no = (both & (f == no)).sum(axis=0)
     insp_no = (both & (i == no)).sum(axis=0)
     result = []

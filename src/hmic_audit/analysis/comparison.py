@@ -110,12 +110,16 @@ class CriterionAgreement(_Frozen):
     id: str
     theme: str
     pairs: int
-    """Pairs where both audits answered yes, partly or no."""
+    """Pairs where both audits gave a scored answer (yes, partly or no)."""
     agree: int
     share: float
     force_no: int
+    """Of those pairs, how often the force gave the rubric's lowest-scoring answer ("no",
+    "not met": the criterion not met)."""
     inspector_no: int
+    """The same for the inspectors."""
     more_no: Literal["force", "inspector", "equal"]
+    """Which side found the criterion not met more often."""
 
 
 class PairedCase(_Pair):

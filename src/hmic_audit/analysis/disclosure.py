@@ -39,6 +39,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..problems import HmicAuditError, Problem
+from ..rubric import Rubric
 from ..workbook.format import SAMPLES
 from .pairs import sides
 from .pool import FURTHER
@@ -49,16 +50,22 @@ if TYPE_CHECKING:
 
 Unit = Literal["case", "answer"]
 
-NONE = "none"
+NONE = "(none)"
 """A side that did not audit the case (or did not answer)."""
-UNGRADED = "ungraded"
+UNGRADED = "(ungraded)"
 """An audit with no final grade."""
-NOT_COUNTED = "other"
-"""An answer that is not yes, partly or no (n/a, or blank)."""
+NOT_COUNTED = "(other)"
+"""An answer the rubric does not score (n/a), or a blank. (The names in brackets cannot
+clash with a rubric's own keys, which are words.)"""
 
 CASE_DIMS = ("force", "sample", "case_type", "area", "force_grade", "inspector_grade")
 ANSWER_DIMS = ("force", "sample", "criterion", "force_answer", "inspector_answer")
-ANSWERS = ("yes", "partly", "no", NOT_COUNTED, NONE)
+
+
+def answer_values(rubric: Rubric) -> list[str]:
+    """The values of an answer attribute: the rubric's scored answers, then any other
+    answer or a blank, then no audit."""
+    return [*(a.key for a in rubric.scored_answers), NOT_COUNTED, NONE]
 
 
 class Query(BaseModel):
@@ -191,13 +198,16 @@ def cubes(shared: Shared) -> dict[Unit, Cube]:
     case_cube = _cube(CASE_DIMS, domains, units, ruled_out)
 
     k = len(rubric.criterion_ids)
-    # answer codes (0 blank, 1 yes, 2 partly, 3 no, 4 n/a) as positions in ANSWERS
-    lookup = np.array([3, 0, 1, 2, 3], dtype=np.int64)
+    # answer codes (0 blank, then the rubric's answers) as positions in the values
+    values = answer_values(rubric)
+    other = values.index(NOT_COUNTED)
+    lookup = np.array([other, *(values.index(a.key) if a.scored else other
+                                for a in rubric.answers)], dtype=np.int64)
 
     def answers(side: np.ndarray) -> np.ndarray:
         got = lookup[pool.answers[np.maximum(side, 0)]] if len(side) else \
             np.zeros((0, k), dtype=np.int64)
-        return np.where((side >= 0)[:, None], got, len(ANSWERS) - 1)
+        return np.where((side >= 0)[:, None], got, len(values) - 1)
 
     answer_units = {
         "force": np.repeat(units["force"], k), "sample": np.repeat(units["sample"], k),
@@ -205,9 +215,9 @@ def cubes(shared: Shared) -> dict[Unit, Cube]:
         "force_answer": answers(f).reshape(-1), "inspector_answer": answers(i).reshape(-1)}
     answer_domains = {"force": list(names), "sample": samples,
                       "criterion": list(rubric.criterion_ids),
-                      "force_answer": list(ANSWERS), "inspector_answer": list(ANSWERS)}
+                      "force_answer": values, "inspector_answer": values}
     answer_cube = _cube(ANSWER_DIMS, answer_domains, answer_units,
-                        [{"sample": [further], "force_answer": list(ANSWERS[:-1])}])
+                        [{"sample": [further], "force_answer": values[:-1]}])
     return {"case": case_cube, "answer": answer_cube}
 
 
@@ -222,7 +232,7 @@ def links(cubes: dict[Unit, Cube], shared: Shared) -> list[np.ndarray]:
     rubric = shared.rubric
     case, answer = cubes["case"], cubes["answer"]
     ties: list[np.ndarray] = []
-    counted = [ANSWERS.index(a) for a in ("yes", "partly", "no")]
+    counted = list(range(len(rubric.scored_answers)))  # the first values: scored answers
     for f in range(len(case.domains["force"])):
         for s in range(len(case.domains["sample"])):
             in_case = (case.codes["force"] == f) & (case.codes["sample"] == s)

@@ -10,7 +10,7 @@ figures do); and every table gives analysts a pandas DataFrame with ``to_frame``
 * :class:`CaseTypeTable` - the inspectors' cases by type and sample (Annex A);
 * :class:`~hmic_audit.analysis.pairs.Pairs` - the force and the inspector audit of each
   case and their cross-tab (module :mod:`~hmic_audit.analysis.pairs`, re-exported here);
-* :class:`~hmic_audit.analysis.answers.AnswerCounts` - yes / partly / no per criterion
+* :class:`~hmic_audit.analysis.answers.AnswerCounts` - scored answers per criterion
   for each scope of audits (module :mod:`~hmic_audit.analysis.answers`, re-exported).
 """
 
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..rubric import Rubric
 from ..workbook.format import ASSESSORS, SAMPLES
-from .answers import COUNTED, SCOPES, AnswerCounts, answer_counts, scope_of
+from .answers import SCOPES, AnswerCounts, answer_counts, scope_of
 from .pairs import Pairs, Sides, graded_pairs, pairs, sides
 from .pool import FORCE, FURTHER, INSPECTOR, SELF, Pool, dense, encode
 from .stats import crosstab
@@ -32,7 +32,7 @@ from .stats import crosstab
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COUNTED", "FORCE", "FURTHER", "INSPECTOR", "NO_AREA", "SCOPES", "SELF",
+__all__ = ["FORCE", "FURTHER", "INSPECTOR", "NO_AREA", "SCOPES", "SELF",
            "AnswerCounts", "CaseTypeTable", "GradeTable", "Pairs", "Sides", "answer_counts",
            "case_types", "count_grades", "crosstab", "grades_by_area",
            "grades_by_case_type", "grades_by_force", "grades_by_sample", "graded_pairs",

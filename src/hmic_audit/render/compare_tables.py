@@ -106,9 +106,11 @@ def criteria_table(c: Comparison, rubric: Rubric) -> TableSpec:
     rows: list[list[object]] = [
         [x.id, themes[x.theme], x.pairs, x.agree, pct(x.agree, x.pairs), x.force_no,
          x.inspector_no, x.more_no] for x in c.criteria]
+    worst = rubric.worst_answer.label.lower()
     return TableSpec("Criteria", "Criterion answers: how often the two sides agreed",
                      ["Criterion", "Theme", "Both answered", "Same answer", "Agreement",
-                      "Force 'no'", "Inspectors 'no'", "More often 'no'"], rows)
+                      f"Force '{worst}'", f"Inspectors '{worst}'", f"More often '{worst}'"],
+                     rows)
 
 
 def groups_table(c: Comparison) -> TableSpec | None:

@@ -142,6 +142,19 @@ def explain_view(explanation: CaseExplanation, rubric: Rubric) -> RenderableType
     return Group(*parts)
 
 
+def _answer_style(key: str | None, rubric: Rubric) -> str:
+    """An answer's colour: its own from the rubric, else green for the best-scoring
+    answer, red for the lowest, yellow between; dim for a blank or an unscored one."""
+    answer = rubric.answers_by_key.get(key or "")
+    if answer is None or not answer.scored:
+        return "dim"
+    if answer.colour:
+        return f"on #{answer.colour} black"
+    if answer.key == rubric.best_answer.key:
+        return "green"
+    return "red" if answer.key == rubric.worst_answer.key else "yellow"
+
+
 def _criteria_table(item: AuditExplanation, rubric: Rubric, title: str) -> Table:
     """Criteria under their theme: the id with its question below it, the answer, the
     weight and the points lost (with any cap)."""
@@ -158,12 +171,13 @@ def _criteria_table(item: AuditExplanation, rubric: Rubric, title: str) -> Table
             if table.rows:
                 table.rows[-1].end_section = True
             table.add_row(Text(themes[line.theme], style="bold"), "", "", "")
-        style = {"no": "red", "partly": "yellow", "yes": "green"}.get(line.answer or "", "dim")
+        style = _answer_style(line.answer, rubric)
         lost = f"-{line.points_lost:.1f}" if line.points_lost else ""
         if line.caps_at:
             lost += f" cap: {rubric.grade_labels[line.caps_at]}"
         criterion = Text.assemble((line.id, "cyan"), "\n", (line.question, "dim"))
-        table.add_row(criterion, Text(line.answer or "(blank)", style=style),
+        shown = rubric.answers_by_key[line.answer].label if line.answer else "(blank)"
+        table.add_row(criterion, Text(shown, style=style),
                       f"{line.weight:g}", lost.strip())
     return table
 
@@ -221,11 +235,14 @@ def rubric_view(rubric: Rubric) -> RenderableType:
             if c.id in caps:
                 rule = caps[c.id]
                 line.append(f"  caps at {rubric.grade_labels.get(rule.cap, rule.cap)} "
-                            f"when {rule.when}", style="red")
+                            f"when {rubric.answers_by_key[rule.answer(rubric)].label}",
+                            style="red")
             sub = node.add(line)
             sub.add(Text(c.question, style="dim"))
-    tree.add("Answers score: " + ", ".join(f"{k} {v:g}" for k, v in
-                                            rubric.answer_scores.items()) + "; n/a drops out")
+    unscored = [a.label for a in rubric.answers if not a.scored]
+    tree.add("Answers score: " + ", ".join(f"{a.label} {a.score:g}"
+                                           for a in rubric.scored_answers)
+             + (f"; {', '.join(unscored)} not scored (drops out)" if unscored else ""))
     tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
              f"{rubric.significant_difference} or more levels apart differ significantly")
     return tree

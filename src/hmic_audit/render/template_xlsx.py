@@ -51,7 +51,7 @@ def template_xlsx(rubric: Rubric) -> bytes:
         "Example": ["Good practice", "Concern"],
         "Example theme": [t.label for t in rubric.themes],
         "Child gender": ["Female", "Male", "Other"],
-        "Answer": ["yes", "partly", "no", "n/a"],
+        "Answer": [a.label for a in rubric.answers],
     }
     ranges = {}
     for c, (name, items) in enumerate(values.items()):
@@ -83,6 +83,8 @@ def template_xlsx(rubric: Rubric) -> bytes:
                 "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 17,
                 "error_message": "Enter the child's age in whole years, 0 to 17."})
     start = len(identity)
+    answers = rubric.answer_list_text()
+    width = max(6, min(16, max(len(a.label) for a in rubric.answers) + 1))
     for j, criterion in enumerate(rubric.criteria):
         c = start + j
         applies = ("all case types" if criterion.applies_to is None else
@@ -90,11 +92,11 @@ def template_xlsx(rubric: Rubric) -> bytes:
         cases.write_string(0, c, criterion.id, crit_head)
         cases.write_comment(0, c, f"{criterion.question}\n\nApplies to: {applies}.",
                             {"x_scale": 3, "y_scale": 2})
-        cases.set_column(c, c, 6)
+        cases.set_column(c, c, width)
         cases.data_validation(1, c, last, c, {
             "validate": "list", "source": ranges["Answer"],
             "error_title": criterion.id,
-            "error_message": "Answer yes, partly, no or n/a (leave blank if not answered)."})
+            "error_message": f"Answer {answers} (leave blank if not answered)."})
     cases.set_row(0, 150)
     cases.freeze_panes(1, 1)
     cases.autofilter(0, 0, 0, start + len(rubric.criteria) - 1)
@@ -105,8 +107,8 @@ def template_xlsx(rubric: Rubric) -> bytes:
     instructions.write_string(0, 0, f"{rubric.title} (rubric {rubric.name} "
                               f"v{rubric.version})", big)
     instructions.write_string(1, 0, "One row per audit on the Cases sheet. Answer each "
-                              "criterion that applies to the case type with yes, partly, no "
-                              "or n/a; leave the others blank.", wrap)
+                              f"criterion that applies to the case type with {answers}; "
+                              "leave the others blank.", wrap)
     for c, title in enumerate(("Theme", "Criterion", "Question", "Applies to", "Weight")):
         instructions.write_string(3, c, title, bold)
     row = 4

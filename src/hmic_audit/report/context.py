@@ -173,7 +173,7 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
         profile=given, rubric=rubric,
         context=_context(book, given) if given else {},
         findings=findings.chapter(book, t, rubric, profile.narrative.get("findings", "")),
-        comparison={"paragraph": findings.comparison(book, comparison)} if comparison
+        comparison={"paragraph": findings.comparison(book, comparison, rubric)} if comparison
         else {},
         crosstab=tables.crosstab(book, comparison, rubric) if comparison else None,
         # NOTE: the agreement statistics are explained in Annex A (``statistics``), not

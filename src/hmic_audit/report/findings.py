@@ -359,7 +359,7 @@ def further_cases(book: FigureBook, t: ReportTables, rubric: Rubric, *, also: bo
     return Phrase(f"{text} {judged(r, rubric, 'They judged')}")
 
 
-def comparison(book: FigureBook, c: Comparison) -> Phrase:
+def comparison(book: FigureBook, c: Comparison, rubric: Rubric) -> Phrase:
     """How far the force's and the inspectors' judgements of the same cases agreed: who
     was harsher (or that they agreed), whether their criterion answers support "much the
     same strengths and weaknesses" (see :data:`SIMILAR_ANSWERS`; said only when answers
@@ -371,7 +371,8 @@ def comparison(book: FigureBook, c: Comparison) -> Phrase:
     same = CaseList.of([p.case_ref for p in c.cases if p.levels == 0],
                        pairs_query(c.grades, lambda d: d == 0))
     sentences = [_direction(book, c, harsher, kinder, same)]
-    sentences += _answers(book, c, differed=bool(harsher or kinder), all_differ=not same)
+    sentences += _answers(book, c, rubric, differed=bool(harsher or kinder),
+                          all_differ=not same)
     if harsher or kinder:
         sentences.append(_far_apart(book, c))
     return Phrase(" ".join(sentences))
@@ -431,13 +432,14 @@ def _direction(book: FigureBook, c: Comparison, harsher: CaseList, kinder: CaseL
     return text + " Neither side was consistently the harsher."
 
 
-def _answers(book: FigureBook, c: Comparison, *, differed: bool, all_differ: bool
+def _answers(book: FigureBook, c: Comparison, rubric: Rubric, *, differed: bool,
+             all_differ: bool
              ) -> list[str]:
     answered = sum(x.pairs for x in c.criteria)
     if not answered:  # grades only: nothing to say about criteria
         return []
     agreed = sum(x.agree for x in c.criteria)
-    counted = list(tables.COUNTED)
+    counted = [a.key for a in rubric.scored_answers]
     if not book.published(
             answer_query(force_answer=counted, inspector_answer=counted),
             Query.union(answer_query(force_answer=a, inspector_answer=a) for a in counted)):

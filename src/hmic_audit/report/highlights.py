@@ -13,10 +13,10 @@ import numpy as np
 
 from ..analysis.annex_table import scope_query
 from ..analysis.disclosure import audited
-from ..analysis.tables import COUNTED, INSPECTOR, SELF, scope_of
+from ..analysis.tables import INSPECTOR, SELF, scope_of
 from ..profile import CaseTypeHighlight, CriterionHighlight
 from ..rubric import Rubric
-from ..text import md_escape
+from ..text import md_escape, or_list
 from ..workbook.format import SAMPLES, Sample
 from .figures import CaseList, FigureBook, Phrase, capital, counted
 from .findings import GradeRow, ReportTables, judged, part_of
@@ -36,15 +36,17 @@ def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlig
     j = rubric.criterion_ids.index(h.criterion)
     found = t.answers.counts[scope][:, j].tolist()
     examined = sum(found)
-    hits = found[COUNTED.index(h.answer)] if h.answer in COUNTED else 0
+    answer = h.answer_key(rubric)
+    counted = t.answers.counted
+    hits = found[counted.index(answer)] if answer in counted else 0
     if not examined or (book.threshold and examined < book.threshold):
         return None
     where = f"{SAMPLE_WORDS[h.sample]} " if h.sample else ""
     rule = (f"inspector audits of {where or 'all '}cases answering {h.criterion} "
-            f"'{h.answer}' / answering it yes, partly or no")
+            f"'{answer}' / answering it {or_list(counted)}")
     finding = md_escape(h.finding)
     examined_refs = t.refs(t.answers.members(scope, j),
-                           scope_query(scope, [h.criterion], COUNTED))
+                           scope_query(scope, [h.criterion], counted))
     if examined == 1:
         they = f"the only {where}case they examined"
         if hits:
@@ -67,8 +69,8 @@ def criterion_sentence(book: FigureBook, theme: str, i: int, h: CriterionHighlig
                       f"find that {finding}.")
     part = part_of(book, hits, examined, rest_id=f"{theme}.highlight{i}.rest",
                    part_id=f"{theme}.highlight{i}.count", rule=rule, words=words,
-                   cases=t.refs(t.answers.members(scope, j, (h.answer,)),
-                                scope_query(scope, [h.criterion], [h.answer])))
+                   cases=t.refs(t.answers.members(scope, j, (answer,)),
+                                scope_query(scope, [h.criterion], [answer])))
     return Phrase(f"Inspectors found that {finding} in {part} of the {whole} {where}cases "
                   "they examined.")
 

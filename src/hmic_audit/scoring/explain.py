@@ -7,7 +7,7 @@ import difflib
 from pydantic import BaseModel, ConfigDict
 
 from ..problems import HmicAuditError, Problem
-from ..rubric import CODE_ANSWERS, Rubric
+from ..rubric import Rubric
 from ..workbook.format import ASSESSORS
 from ..workbook.models import GradedAudit
 from .grading import GradeResult
@@ -69,7 +69,7 @@ def explain_case(case_ref: str, result: GradeResult, rubric: Rubric) -> CaseExpl
     explained = []
     for g in graded:
         i = rows[(g.case_ref, g.assessor)]
-        given = {cid: CODE_ANSWERS[int(c)]
+        given = {cid: rubric.code_answers[int(c)]
                  for cid, c in zip(rubric.criterion_ids, frame.answers[i], strict=True) if c}
         lost = {r.criterion: r.points_lost for r in g.reasons if r.kind == "points"}
         capped = {r.criterion: r.cap for r in g.reasons if r.kind == "cap"}

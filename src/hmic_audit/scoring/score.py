@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rubric import ANSWER_CODES, CODE_ANSWERS, Rubric
+from ..rubric import Rubric
 from ..text import plural
 
 SCORE_DECIMALS = 6
@@ -78,11 +78,10 @@ def _score(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreAr
     n, k = codes.shape
     if n and not codes.any():  # grades only (the wide layout): nothing to score
         return _unscored(n, k, rubric)
-    points = np.array([0.0, rubric.answer_scores["yes"], rubric.answer_scores["partly"],
-                       rubric.answer_scores["no"], 0.0])
+    points = rubric.answer_points
     weights = np.array([c.weight for c in rubric.criteria], dtype=float)
     applies = applicability(rubric)[type_index] if n else np.zeros((0, k), dtype=bool)
-    scored = applies & (codes >= 1) & (codes <= 3)
+    scored = applies & rubric.scored_codes[codes]
     earned_each = np.where(scored, points[codes] * weights, 0.0)
     possible_each = np.where(scored, weights, 0.0)
     earned = earned_each.sum(axis=1)
@@ -100,7 +99,8 @@ def _score(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreAr
     cap_level = np.zeros(n, dtype=int)
     for r, rule in enumerate(rules):
         j = rubric.criterion_ids.index(rule.criterion)
-        fired[:, r] = applies[:, j] & (codes[:, j] == ANSWER_CODES[rule.when]) & gradable
+        when = rubric.code_of(rule.answer(rubric))
+        fired[:, r] = applies[:, j] & (codes[:, j] == when) & gradable
         cap_level = np.where(fired[:, r], np.maximum(cap_level, rubric.grade_level(rule.cap)),
                              cap_level)
     level = np.where(gradable, np.maximum(band_level, cap_level), -1)
@@ -135,11 +135,10 @@ def points_lost(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
                 rubric: Rubric) -> np.ndarray:
     """Audits x criteria: the share of the 0-100 score each answer cost (0 for answers
     that do not count, and for audits that are not gradable)."""
-    points = np.array([0.0, rubric.answer_scores["yes"], rubric.answer_scores["partly"],
-                       rubric.answer_scores["no"], 0.0])
+    points = rubric.answer_points
     weights = np.array([c.weight for c in rubric.criteria], dtype=float)
     applies = applicability(rubric)[type_index]
-    scored = applies & (codes >= 1) & (codes <= 3) & arrays.gradable[:, None]
+    scored = applies & rubric.scored_codes[codes] & arrays.gradable[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         lost = (1.0 - points[codes]) * weights * 100.0 / arrays.possible[:, None]
     return np.where(scored, lost, 0.0)
@@ -173,29 +172,34 @@ def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     answers = codes[rows, cols].astype(np.int64)
     # Each distinct (criterion, answer, points) once; then every audit's run of them.
     exact, by_value = np.unique(values, return_inverse=True)  # points compared exactly
-    key = (by_value.reshape(-1).astype(np.int64) * len(rubric.criteria) + cols) * 8 + answers
+    codes_n = len(rubric.answers) + 1
+    key = (by_value.reshape(-1).astype(np.int64) * len(rubric.criteria) + cols) * codes_n \
+        + answers
     distinct, which = np.unique(key, return_inverse=True)
     ids = rubric.criterion_ids
     made = []
     for k in distinct.tolist():
-        rest, a = divmod(k, 8)
+        rest, a = divmod(k, codes_n)
         v_index, j = divmod(rest, len(ids))
         v = float(exact[v_index])
-        answer = CODE_ANSWERS[a]
+        answer = rubric.code_answers[a]
+        words = rubric.answers_by_key[answer].in_sentence
         made.append(_reason("points", ids[j], answer, round(v, 2), None,
-                            f"{ids[j]} answered {answer}: -{v:.1f} points"))
+                            f"{ids[j]} answered {words}: -{v:.1f} points"))
     bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
     first: dict[int, list[ReasonData]] = {}
     for r in range(len(rubric.limiting) - 1, -1, -1):  # caps first, in rubric order
         rule = rubric.limiting[r]
         label = rubric.grade_labels[rule.cap].lower()
         level = rubric.grade_level(rule.cap)
+        when = rule.answer(rubric)
+        words = rubric.answers_by_key[when].in_sentence
         for i in np.flatnonzero(arrays.fired[:, r]).tolist():
             effect = ("capped the grade" if level > arrays.band_level[i]
                       else "caps the grade (no effect here)")
             first.setdefault(i, []).insert(0, _reason(
-                "cap", rule.criterion, rule.when, 0.0, rule.cap,
-                f"{rule.criterion} answered {rule.when}: {effect} at {label} - {rule.reason}"))
+                "cap", rule.criterion, when, 0.0, rule.cap,
+                f"{rule.criterion} answered {words}: {effect} at {label} - {rule.reason}"))
     minimum = rubric.min_answered
     unanswered = _reason("not-gradable", None, None, 0.0, None,
                          "no criterion is answered (a grades-only audit), so the rubric "

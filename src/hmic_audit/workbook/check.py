@@ -45,7 +45,7 @@ import numpy as np
 from ..io.sheets import read_grid
 from ..io.table import Grid
 from ..problems import Problem, WorkbookError
-from ..rubric import ANSWER_CODES, Rubric
+from ..rubric import Rubric
 from ..text import plural, strip_controls
 from .dates import parse_date
 from .format import Assessor, parse_age, text_value
@@ -128,7 +128,7 @@ def _frame(sheet: Sheet, drafts: Drafts) -> AuditFrame:
     if sheet.layout == "long":
         for m in sheet.criteria():
             column = sheet.data(m.position)
-            codes = column.lookup([ANSWER_CODES.get(str(rubric.parse_answer(v)), 0)
+            codes = column.lookup([rubric.answer_codes.get(str(rubric.parse_answer(v)), 0)
                                    for v in column.values], 0, np.int8)
             answers[:, rubric.criterion_ids.index(str(m.criterion))] = codes[rows]
     extras = {}

@@ -2,8 +2,8 @@
 
 One entry per audit, in workbook order (row, then force before inspector). Choices are
 integer codes (positions in the rubric's lists or in ``ASSESSORS``/``SAMPLES``), the
-answers an ``int8`` matrix (audits x criteria, codes from ``ANSWER_CODES``; 0 is blank),
-the other fields object arrays holding ``None`` where blank. Per-audit pydantic models
+answers an ``int8`` matrix (audits x criteria, codes from the rubric's ``answer_codes``;
+0 is blank), the other fields object arrays holding ``None`` where blank. Per-audit pydantic models
 are built only when asked for (``to_audit_set``), and analysts get a pandas DataFrame
 from ``to_pandas``.
 """
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..rubric import ANSWER_CODES, CODE_ANSWERS, Rubric
+from ..problems import HmicAuditError, Problem
+from ..rubric import Rubric
 from .format import ASSESSORS, SAMPLES
 from .models import Audit, AuditSet, SourceRow
 
@@ -97,7 +98,8 @@ class AuditFrame:
             case_type=rubric.case_type_keys[self.case_type[i]],
             assessor=ASSESSORS[self.assessor[i]],
             grade=rubric.grade_keys[grade] if grade >= 0 else None,
-            answers={ids[j]: CODE_ANSWERS[int(answers[j])] for j in np.flatnonzero(answers)},
+            answers={ids[j]: rubric.code_answers[int(answers[j])]
+                     for j in np.flatnonzero(answers)},
             source=SourceRow(file=self.file, sheet=self.sheet, row=int(self.row[i])),
             **extra)
 
@@ -136,7 +138,7 @@ class AuditFrame:
                         ) -> pd.Categorical:
             return pd.Categorical.from_codes(codes, categories=categories, ordered=ordered)
 
-        answer_names = ["yes", "partly", "no", "n/a"]
+        answer_names = rubric.answer_keys
         data: dict[str, Any] = {
             "case_ref": pd.array(list(self.case_ref), dtype="string[pyarrow]"),
             "sample": categorical(self.sample, [s.value for s in SAMPLES]),
@@ -187,10 +189,18 @@ def _objects(values: list[Any]) -> np.ndarray:
 
 
 def answer_matrix(audits: Sequence[Audit], rubric: Rubric) -> np.ndarray:
-    """Audits x criteria matrix of answer codes (0 blank, 1 yes, 2 partly, 3 no, 4 n/a)."""
+    """Audits x criteria matrix of answer codes (0 blank, then the rubric's answers in
+    its order: 1 yes, 2 partly, 3 no, 4 n/a for the default rubric). An answer may be
+    given by its key, label or an alias; one the rubric does not know is refused."""
     position = {cid: j for j, cid in enumerate(rubric.criterion_ids)}
     codes = np.zeros((len(audits), len(position)), dtype=np.int8)
     for i, audit in enumerate(audits):
         for cid, answer in audit.answers.items():
-            codes[i, position[cid]] = ANSWER_CODES[answer]
+            key = rubric.parse_answer(answer)
+            if key is None:
+                raise HmicAuditError(f"case {audit.case_ref!r}: unknown answer", [Problem(
+                    code="unknown-answer", column=cid, value=answer,
+                    message=f"case {audit.case_ref!r} answers {cid} {answer!r}, which is "
+                    f"not an answer of rubric {rubric.name} ({rubric.answer_list_text()})")])
+            codes[i, position[cid]] = rubric.answer_codes[key]
     return codes

@@ -12,7 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..rubric import Answer
 from .format import (
     ASSESSOR_ALIASES,
     EXAMPLE_ALIASES,
@@ -64,8 +63,9 @@ class Audit(AuditIdentity):
     child_gender: Gender | None = None
     grade: str | None = None
     """The assessor's own overall grade (grade key), if they wrote one."""
-    answers: dict[str, Answer] = {}
-    """Criterion id -> answer; criteria left blank are absent."""
+    answers: dict[str, str] = {}
+    """Criterion id -> answer (a key of the rubric's answers: ``yes``, ``partly``...);
+    criteria left blank are absent."""
     example: Example | None = None
     """Marks the audit as a report example of good practice or of concern."""
     example_theme: str | None = None
@@ -104,7 +104,8 @@ class Reason(BaseModel):
 
     kind: Literal["points", "cap", "not-gradable"]
     criterion: str | None = None
-    answer: Answer | None = None
+    answer: str | None = None
+    """The answer's key in the rubric."""
     points_lost: float = 0.0
     """Share of the audit's 0-100 score this answer cost."""
     cap: str | None = None

@@ -219,8 +219,8 @@ def answers(sheet: Sheet) -> None:
 
 
 def answers_apply(sheet: Sheet) -> None:
-    """``criterion-not-applicable``: a criterion answered (other than n/a) for a case type
-    it does not apply to."""
+    """``criterion-not-applicable``: a criterion given a scored answer (not n/a or another
+    answer the rubric does not score) for a case type it does not apply to."""
     if sheet.layout != "long":
         return
     rubric = sheet.rubric
@@ -228,7 +228,8 @@ def answers_apply(sheet: Sheet) -> None:
     known = case_type >= 0
     for m in sheet.criteria():
         column = sheet.data(m.position)
-        scored = column.lookup([rubric.parse_answer(v) not in (None, "n/a")
+        scored = column.lookup([(key := rubric.parse_answer(v)) is not None
+                                and rubric.answers_by_key[key].scored
                                 for v in column.values], False, bool)
         applies: np.ndarray = np.array([rubric.applies(str(m.criterion), ct)
                                         for ct in rubric.case_type_keys] + [True])
