@@ -165,6 +165,27 @@ class ChangeNote(_Strict):
     changes: list[str] = Field(min_length=1)
 
 
+ROLLUP_METHODS = ("median", "share")
+"""How a rubric's ``rollup`` turns case file review grades into a force's topic grade."""
+
+
+class Rollup(_Strict):
+    """How the grades of the inspectors' case file reviews for one topic (a theme) make
+    the force's grade for that topic. Each review's topic grade is its theme score put
+    through the rubric's ``bands`` (limiting criteria cap whole audits, not topics).
+
+    ``median``: the median review grade; with an even number of reviews, the worse of
+    the two middle grades. ``share``: the best grade g such that at least ``at_least[g]``
+    (0 to 1) of the reviews are graded g or better; else the worst grade. Checked in
+    :meth:`Rubric.check`."""
+
+    method: str
+    """``median`` or ``share``."""
+    at_least: dict[str, float] | None = None
+    """For ``share``: per grade but the worst, the least share of reviews graded that or
+    better, not increasing from the best grade to the worst."""
+
+
 class Rubric(_Strict):
     """A complete, versioned grading rubric."""
 
@@ -199,6 +220,9 @@ class Rubric(_Strict):
     default: the better half of the scale, rounded down (two of four, one of three)."""
     glossary: dict[str, str] = {}
     """Terms and their meanings, for reports."""
+    rollup: Rollup | None = None
+    """How case file reviews' topic grades roll up into the force's grade per topic
+    (theme); none: topics are not graded."""
 
     @model_validator(mode="before")
     @classmethod
@@ -240,6 +264,7 @@ class Rubric(_Strict):
     _sha256: str | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
     _base: tuple[str, str] | None = PrivateAttr(default=None)
+    _warnings: list[Problem] = PrivateAttr(default_factory=list)
 
     # Lookups -----------------------------------------------------------------------
 
@@ -394,6 +419,12 @@ class Rubric(_Strict):
         return self._base
 
     @property
+    def warnings(self) -> list[Problem]:
+        """Problems found in the file that did not stop it being used (warnings, such as
+        an hmic-audit version outside ``requires_version``); set by ``load_rubric``."""
+        return list(self._warnings)
+
+    @property
     def source(self) -> str | None:
         """Where the rubric was loaded from: a file path or ``package:<name>``."""
         return self._source
@@ -417,6 +448,7 @@ class Rubric(_Strict):
         found += self._check_answers()
         found += self._check_criteria()
         found += self._check_bands()
+        found += self._check_rollup()
         for i, rule in enumerate(self.limiting):
             found += rule.check(self, i)
         for i, key in enumerate(self.acceptable or []):
@@ -505,6 +537,51 @@ class Rubric(_Strict):
             found.append(_problem("bad-band", f"bands.{self.grade_keys[-1]}",
                                   "the worst grade must start at 0 so every score has a grade",
                                   values[-1]))
+        return found
+
+
+    def _check_rollup(self) -> list[Problem]:
+        found: list[Problem] = []
+        rollup = self.rollup
+        if rollup is None:
+            return found
+        if rollup.method not in ROLLUP_METHODS:
+            found.append(_problem("unknown-rollup-method", "rollup.method",
+                                  f"is {rollup.method!r}; use {or_list(list(ROLLUP_METHODS))}",
+                                  rollup.method))
+        shares = rollup.at_least
+        if rollup.method == "median" and shares is not None:
+            found.append(_problem("bad-rollup", "rollup.at_least",
+                                  "is only read with method share; remove it or use method "
+                                  "share", None))
+        if rollup.method == "share" and shares is None:
+            found.append(_problem("bad-rollup", "rollup.at_least",
+                                  "is missing: method share needs the least share of reviews "
+                                  "for each grade but the worst", None))
+        if shares is None:
+            return found
+        for key, share in shares.items():
+            if key not in self.grade_keys:
+                found.append(_problem("unknown-grade", f"rollup.at_least.{key}",
+                                      f"{key!r} is not a grade of the scale "
+                                      f"({', '.join(self.grade_keys)})", key))
+            elif key == self.grade_keys[-1]:
+                found.append(_problem("bad-rollup", f"rollup.at_least.{key}",
+                                      "gives a share for the worst grade, which a topic gets "
+                                      "when no other share is reached; remove it", key))
+            if not 0 <= share <= 1:
+                found.append(_problem("bad-share", f"rollup.at_least.{key}",
+                                      "must be a share between 0 and 1", share))
+        missing = [k for k in self.grade_keys[:-1] if k not in shares]
+        if missing:
+            found.append(_problem("missing-share", "rollup.at_least",
+                                  f"gives no share for {', '.join(missing)}", None))
+        given = [(k, shares[k]) for k in self.grade_keys[:-1] if k in shares]
+        if any(a[1] < b[1] for a, b in zip(given, given[1:], strict=False)):
+            found.append(_problem("shares-out-of-order", "rollup.at_least",
+                                  "shares must not increase from the best grade to the "
+                                  "worst: " + ", ".join(f"{k} {v:g}" for k, v in given),
+                                  [v for _, v in given]))
         return found
 
 
