@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ..crosswalk import Crosswalk
 from ..problems import HmicAuditError, Problem
 from ..profile import ForceProfile, month_label
 from ..rubric import Rubric
@@ -30,6 +31,7 @@ from .annex_table import (
     scope_query,
     share_columns,
 )
+from .common_scale import different_rubrics, needs_crosswalk, on_common_scale
 from .disclosure import Query, audited, case_query
 from .pool import Gradable, Pool, as_results
 from .tables import Shared
@@ -190,6 +192,21 @@ def crosstab_table(pairs: t.Pairs, rubric: Rubric) -> AnnexTable | None:
         rows=rows, total_row=True, row_sums=[("total", rubric.grade_keys)])
 
 
+def crosswalk_table(crosswalk: Crosswalk) -> AnnexTable:
+    """How a crosswalk put the inputs' grades on one scale."""
+    return AnnexTable(
+        name="crosswalk", title=f"Grades put on one scale by crosswalk {crosswalk.name} "
+        f"v{crosswalk.version}",
+        columns=[Column(key="rubric", title="Rubric", kind="label"),
+                 Column(key="grade", title="Grade given", kind="text"),
+                 Column(key="counted_as", title="Counted as", kind="text")],
+        rows=[[r, g, b] for r, g, b in crosswalk.rows()],
+        note=f"{crosswalk.title}. The inputs were graded under different rubrics; every "
+        "grade in these tables is counted on the scale "
+        f"{', '.join(g.label for g in crosswalk.grades)}, and answers to criteria are not "
+        "tabulated (the rubrics ask different questions).")
+
+
 def ofsted_table(profile: ForceProfile) -> AnnexTable:
     """The local authorities' Ofsted judgements, from the force profile."""
     return AnnexTable(
@@ -244,20 +261,29 @@ def _grades_by_sample(pool: Pool, rubric: Rubric) -> AnnexTable:
 def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
                 profile: ForceProfile | None = None,
                 tables: Sequence[str] | None = None, threshold: int = 0,
-                publish: bool = False) -> Annex:
+                publish: bool = False, crosswalk: Crosswalk | None = None) -> Annex:
     """Every annex table (or those named), in publication order, from graded inputs
-    (``GradeResult``s; frames or audit sets are graded first). Several forces - several
-    inputs, or a ``force`` column - add the national tables. With a ``threshold`` (2 or
-    more) small counts are hidden, every table protected together
-    (:func:`hmic_audit.analysis.suppress.protect`); ``publish`` also leaves out tables
-    too small to publish."""
+    (``GradeResult``s, each under the rubric that graded it; frames or audit sets are
+    graded first with ``rubric``). Several forces - several inputs, or a ``force`` column
+    - add the national tables. Inputs graded under different rubrics need a
+    ``crosswalk``: grades are then counted on its scale, the tables of criterion answers
+    are left out (the rubrics ask different questions) and a ``crosswalk`` table, first,
+    shows the mapping. With a ``threshold`` (2 or more) small counts are hidden, every
+    table protected together (:func:`hmic_audit.analysis.suppress.protect`);
+    ``publish`` also leaves out tables too small to publish."""
     unknown = [x for x in tables or [] if x not in TABLE_NAMES]
     if unknown:
         raise HmicAuditError("unknown table", [Problem(
             code="unknown-table", value=", ".join(unknown),
             message=f"--tables names {', '.join(unknown)}; the tables are "
             f"{', '.join(TABLE_NAMES)}")])
-    shared = Shared(Pool(as_results(inputs, rubric)), rubric)
+    results = as_results(inputs, rubric)
+    rubrics = [r.graded_with for r in results]
+    if crosswalk is not None:
+        results, rubric = on_common_scale(results, crosswalk)
+    elif needs_crosswalk(rubrics):
+        raise different_rubrics(rubrics)
+    shared = Shared(Pool(results), rubric)
     pool = shared.pool
     _forces_kept_apart(shared)
     wanted = set(TABLE_NAMES if tables is None else tables)
@@ -275,7 +301,9 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
         "crosstab": lambda: crosstab_table(shared.pairs, rubric),
         "ofsted": lambda: ofsted_table(profile) if profile is not None else None,
     }
-    built = Annex()
+    if crosswalk is not None:
+        del builders["theme_results"], builders["criterion_compliance"]
+    built = Annex([crosswalk_table(crosswalk)] if crosswalk is not None else [])
     for name, build in builders.items():
         if name in wanted and (table := build()) is not None:
             built.append(table)

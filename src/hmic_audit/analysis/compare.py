@@ -24,11 +24,13 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import TypeAdapter
 
+from ..crosswalk import Crosswalk, CrosswalkRef
 from ..problems import HmicAuditError, Problem
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult, RubricRef
 from ..text import plural
 from ..workbook.format import ASSESSORS
+from .common_scale import different_rubrics, needs_crosswalk, on_common_scale
 from .comparison import (
     CaseDifference,
     Comparison,
@@ -79,13 +81,17 @@ def headline(force: np.ndarray, inspector: np.ndarray, k: int, threshold: int) -
 
 def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice = "final",
             threshold: int | None = None, by: GroupBy | None = None,
-            two_files: bool = False, trust_samples: bool = True) -> Comparison:
+            two_files: bool = False, trust_samples: bool = True,
+            check_types: bool = True) -> Comparison:
     """Compare force and inspector judgements of the graded inputs (one holding both
     sides, or the force's then the inspectors').
 
     ``trust_samples`` says whether an inspector-only case marked inspector-selected was
     so marked by the user (then it is not expected to pair); when False, as for two files
     whose inspector file has no sample column, every one-sided case is listed unmatched.
+    ``check_types`` False lets the two audits of a case differ in type (inputs under
+    rubrics with different case types, put on one scale by a crosswalk: a pair takes
+    the force's).
     """
     threshold = rubric.significant_difference if threshold is None else threshold
     if threshold < 1:
@@ -97,7 +103,7 @@ def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice 
     found = sides(pool.case, pool.assessor)
     both = found.both()
     f, i = found.force[both], found.inspector[both]
-    mismatched = pool.case_type[f] != pool.case_type[i]
+    mismatched = (pool.case_type[f] != pool.case_type[i]) & check_types
     if mismatched.any():
         n = int(mismatched.sum())
         raise HmicAuditError(
@@ -280,27 +286,40 @@ def _groups(by: GroupBy | None, pool: Pool, paired: Pairs, k: int, threshold: in
             for g, label in zip(order, labels, strict=True)]
 
 
-def compare_sets(inputs: Sequence[Gradable], rubric: Rubric, **options: object
-                 ) -> Comparison:
+def compare_sets(inputs: Sequence[Gradable], rubric: Rubric, *,
+                 crosswalk: Crosswalk | None = None, **options: object) -> Comparison:
     """Compare one input holding both sides, or two (the force's, then the inspectors').
 
-    Each input is a ``GradeResult`` (used as it is), or an ``AuditFrame`` or ``AuditSet``
-    (graded first). ``options`` are those of :func:`compare`.
+    Each input is a ``GradeResult`` (used as it is, under the rubric that graded it), or
+    an ``AuditFrame`` or ``AuditSet`` (graded first with ``rubric``). Inputs graded under
+    different rubrics need a ``crosswalk``; with one, grades are compared on its target
+    scale (:mod:`~hmic_audit.analysis.common_scale`) and criteria are not. ``options``
+    are those of :func:`compare`.
     """
     results = as_results(inputs, rubric)
     two = len(results) > 1
-    return compare(results, rubric, two_files=two,
-                   trust_samples=not two or "sample" in results[-1].frame.fields,
-                   **options)  # type: ignore[arg-type]
+    trust = not two or "sample" in results[-1].frame.fields
+    rubrics = [r.graded_with for r in results]
+    if crosswalk is None:
+        if needs_crosswalk(rubrics):
+            raise different_rubrics(rubrics)
+        return compare(results, rubric, two_files=two, trust_samples=trust,
+                       **options)  # type: ignore[arg-type]
+    moved, common = on_common_scale(results, crosswalk)
+    same_types = all(r.case_type_keys == rubrics[0].case_type_keys for r in rubrics)
+    found = compare(moved, common, two_files=two, trust_samples=trust,
+                    check_types=same_types, **options)  # type: ignore[arg-type]
+    return found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk)})
 
 
-def compare_or_none(inputs: Sequence[Gradable], rubric: Rubric, **options: object
+def compare_or_none(inputs: Sequence[Gradable], rubric: Rubric, *,
+                    crosswalk: Crosswalk | None = None, **options: object
                     ) -> Comparison | None:
     """Like :func:`compare_sets`, but None when the inputs hold no pair to compare (no
     case audited by both sides, or none graded on both): for the report, whose
     comparison chapter is optional."""
     try:
-        return compare_sets(inputs, rubric, **options)
+        return compare_sets(inputs, rubric, crosswalk=crosswalk, **options)
     except HmicAuditError as exc:
         if exc.problems and exc.problems[0].code in NOTHING_TO_COMPARE:
             return None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..crosswalk import CrosswalkRef
 from ..scoring.grading import InputRef, RubricRef
 from ..workbook.models import Assessor
 from .stats import Estimate
@@ -169,6 +170,9 @@ class Comparison(_Frozen):
     """Pairs left out because one side has no grade of the kind compared."""
     inspector_only: int
     """Inspector-selected cases: examined by inspectors only, by design."""
+    crosswalk: CrosswalkRef | None = None
+    """The crosswalk that put inputs graded under different rubrics on one scale (then
+    ``rubric`` is the common scale, named after it), with its mapping; None without."""
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The comparison's tables as pandas DataFrames, for analysts: ``crosstab``

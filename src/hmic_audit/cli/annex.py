@@ -9,13 +9,14 @@ import typer
 
 from .options import (
     AllOpt,
+    CrosswalkOpt,
     EncodingOpt,
     FormatOpt,
     MonthFirstOpt,
     OutputFormat,
     PublishOpt,
     QuietOpt,
-    RubricOpt,
+    RubricsOpt,
     SheetOpt,
 )
 from .output import finish_writing, guarded, progress, report_problems, say, without_lock_files
@@ -40,7 +41,8 @@ def annex_command(
         "--suppress", metavar="N", min=0,
         help="Hide counts below N for publication (and cells that would reveal them).")] = 0,
     publish: PublishOpt = False,
-    rubric: RubricOpt = None,
+    rubric: RubricsOpt = None,
+    crosswalk: CrosswalkOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
@@ -63,9 +65,13 @@ def annex_command(
       hmic-audit annex cases.xlsx --tables case_types,criterion_compliance \\
         --out annex.md
       hmic-audit annex cases.xlsx --out annex.xlsx --format json
+      hmic-audit annex north-2014.xlsx south-2024.xlsx --out national.xlsx \
+        --rubric child-protection-2014 --rubric child-protection-2024 \
+        --crosswalk common-3.yaml
     """
-    from .. import grade, load_rubric, read_audits
+    from .. import grade, read_audits
     from ..analysis.annex import build_annex
+    from ..crosswalk import rubrics_for
     from ..io.write import write_outputs
     from ..problems import Problem, Severity, WorkbookError
     from ..profile import load_profile
@@ -84,20 +90,25 @@ def annex_command(
     folder = out.suffix == "" or out.is_dir()
     if not folder:
         check_out(out, "annex", also="a folder")
-    the_rubric = load_rubric(rubric)
+    rubrics, the_crosswalk = rubrics_for(len(cases), rubric, crosswalk)
+    the_rubric = rubrics[0]
     profile = load_profile(force, the_rubric)[0] if force else None
     threshold = publish_threshold(suppress) if publish else suppress
     results = []
-    for path in cases:
+    for path, its_rubric in zip(cases, rubrics, strict=True):
         with progress(f"Reading {path.name}", quiet):
-            frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
+            frame, warnings = read_audits(path, its_rubric, encoding=encoding, sheet=sheet,
                                           month_first=month_first)
         report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
         seen += warnings
-        results.append(grade(frame, the_rubric))
+        results.append(grade(frame, its_rubric))
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     built = build_annex(results, the_rubric, profile=profile, tables=names,
-                        threshold=threshold, publish=publish)
+                        threshold=threshold, publish=publish, crosswalk=the_crosswalk)
+    if the_crosswalk is not None:
+        from ..analysis.common_scale import common_rubric
+
+        the_rubric = common_rubric(the_crosswalk, rubrics)
     for name in built.refused:
         message = (f"table {name} left out: too few cases to publish without identifying "
                    "a child")

@@ -10,6 +10,7 @@ import typer
 
 from .options import (
     AllOpt,
+    CrosswalkOpt,
     EncodingOpt,
     FormatOpt,
     KeyFileOpt,
@@ -17,7 +18,7 @@ from .options import (
     OutputFormat,
     PseudonymiseOpt,
     QuietOpt,
-    RubricOpt,
+    RubricsOpt,
     SheetOpt,
 )
 from .output import (
@@ -55,7 +56,8 @@ def compare_command(
         help="One workbook holding force and inspector audits, or two: the force's "
         "self-assessment, then the inspectors' audits (paired by case reference). "
         "Spreadsheet lock files (~$cases.xlsx) are skipped.")],
-    rubric: RubricOpt = None,
+    rubric: RubricsOpt = None,
+    crosswalk: CrosswalkOpt = None,
     use: Annotated[Use, typer.Option(
         "--use", metavar="final|computed|given",
         help="Which grade of each audit to compare: final (written, else computed), "
@@ -95,8 +97,11 @@ def compare_command(
       hmic-audit compare cases.xlsx --threshold 3 --by case_type \\
         --out compare.xlsx
       hmic-audit compare self-assessment.xlsx inspectors.xlsx --format json
+      hmic-audit compare force-2014.xlsx inspectors-2024.xlsx \
+        --rubric child-protection-2014 --rubric child-protection-2024 \
+        --crosswalk 2014-to-2024.yaml
     """
-    from .. import Assessor, load_rubric, read_audits
+    from .. import Assessor, grade, read_audits
     from ..analysis.compare import compare_sets
     from ..problems import Problem, WorkbookError
     from ..render.formats import check_out
@@ -111,19 +116,27 @@ def compare_command(
             f"and inspectors'); {given} given")])
     check_out(out, "compare")
     key = pseudonym_key(pseudonymise, key_file)
-    the_rubric = load_rubric(rubric)
+    from ..crosswalk import rubrics_for
+
+    rubrics, the_crosswalk = rubrics_for(len(files), rubric, crosswalk)
+    the_rubric = rubrics[0]
     sides: list[Assessor | None] = (
         [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR])
-    frames = []
-    for path, only in zip(files, sides, strict=True):
+    results = []
+    for path, only, its_rubric in zip(files, sides, rubrics, strict=True):
         with progress(f"Reading {path.name}", quiet):
-            frame, warnings = read_audits(path, the_rubric, encoding=encoding, sheet=sheet,
+            frame, warnings = read_audits(path, its_rubric, encoding=encoding, sheet=sheet,
                                           only=only, month_first=month_first)
         report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
-        frames.append(maybe_pseudonymise(frame, key))
+        results.append(grade(maybe_pseudonymise(frame, key), its_rubric))
     with progress("Comparing", quiet):
-        comparison = compare_sets(frames, the_rubric, use=use.value, threshold=threshold,
+        comparison = compare_sets(results, the_rubric, crosswalk=the_crosswalk,
+                                  use=use.value, threshold=threshold,
                                   by=by.value if by else None)
+    if the_crosswalk is not None:
+        from ..analysis.common_scale import common_rubric
+
+        the_rubric = common_rubric(the_crosswalk, rubrics)
     if comparison.unmatched:
         n = len(comparison.unmatched)
         say(f"{plural(n, 'case')} audited by one side only {'was' if n == 1 else 'were'} "

@@ -23,6 +23,16 @@ RubricOpt = Annotated[str | None, typer.Option(
     "--rubric", "-r", metavar="RUBRIC",
     help="Rubric YAML file, or the name of a shipped rubric (default: child-protection-2014).",
     show_default=False)]
+RubricsOpt = Annotated[list[str] | None, typer.Option(
+    "--rubric", "-r", metavar="RUBRIC",
+    help="Rubric YAML file, or the name of a shipped rubric (default: "
+    "child-protection-2014). Give it once for every file, or once per file in their order "
+    "when they were graded under different rubrics (then give --crosswalk too).",
+    show_default=False)]
+CrosswalkOpt = Annotated[Path | None, typer.Option(
+    "--crosswalk", metavar="FILE", show_default=False,
+    help="Crosswalk YAML file putting grades of different rubrics on one scale (needed "
+    "when the files were graded under different rubrics).")]
 ProfileRubricOpt = Annotated[str | None, typer.Option(
     "--rubric", "-r", metavar="RUBRIC", show_default=False,
     help="Rubric YAML file or shipped name (default: the one the force profile names, "

@@ -152,12 +152,29 @@ def unmatched_table(c: Comparison, at_most: int | None = None) -> TableSpec | No
                      more=len(c.unmatched) + len(c.excluded) - len(rows))
 
 
+def crosswalk_table(c: Comparison) -> TableSpec | None:
+    """How a crosswalk put the inputs' grades on one scale (None without one)."""
+    if c.crosswalk is None:
+        return None
+    x = c.crosswalk
+    return TableSpec("Crosswalk", f"Grades put on one scale by crosswalk {x.name} "
+                     f"v{x.version} ({x.title})", ["Rubric", "Grade", "Counted as"],
+                     [[m.rubric, m.grade, m.becomes] for m in x.mapping],
+                     note="The inputs were graded under different rubrics, so their "
+                     "criteria are not compared; grades are compared on the scale "
+                     f"{', '.join(x.scale)}.")
+
+
 def comparison_tables(c: Comparison, rubric: Rubric, *, with_cases: bool = True,
                       at_most: int | None = None) -> list[TableSpec]:
-    """Every table of a comparison, in reading order; the case lists (significant
-    differences, cases not compared) cut to their first ``at_most`` rows for a view."""
-    tables = [crosstab_table(c, rubric), agreement_table(c),
-              differences_table(c, rubric, at_most), criteria_table(c, rubric)]
+    """Every table of a comparison, in reading order (the crosswalk first, when one put
+    the grades on one scale); the case lists (significant differences, cases not
+    compared) cut to their first ``at_most`` rows for a view."""
+    tables = [t for t in (crosswalk_table(c),) if t is not None]
+    tables += [crosstab_table(c, rubric), agreement_table(c),
+               differences_table(c, rubric, at_most)]
+    if c.crosswalk is None:
+        tables.append(criteria_table(c, rubric))
     tables += [t for t in (groups_table(c), unmatched_table(c, at_most)) if t is not None]
     if with_cases:
         tables.append(cases_table(c, rubric))

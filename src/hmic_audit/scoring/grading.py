@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from .json_lines import (
     encode_objects,
     encode_one,
 )
-from .score import ReasonData, caps_applied, reasons_json, score_codes
+from .score import ReasonData, caps_applied, reasons_json, score_codes, unscored
 from .score import reasons as all_reasons
 
 if TYPE_CHECKING:
@@ -122,6 +123,35 @@ class GradeResult:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    @property
+    def graded_with(self) -> Rubric:
+        """The rubric that graded these audits."""
+        return self._rubric
+
+    def on_scale(self, rubric: Rubric, levels: np.ndarray, case_types: np.ndarray
+                 ) -> GradeResult:
+        """These audits with their grades put on another rubric's scale (a crosswalk):
+        written, computed and final grades through ``levels`` (a level of this scale ->
+        a level of the other), case types recoded to ``case_types`` (one code per audit,
+        in the other rubric's list). Answers are left out: the other rubric's criteria
+        are not these; so are scores (the grades are what moves)."""
+        moved = object.__new__(GradeResult)
+
+        def move(level: np.ndarray) -> np.ndarray:
+            return np.where(level >= 0, levels[np.maximum(level, 0)], -1)
+
+        moved.frame = replace(self.frame, grade=move(self.frame.grade), case_type=case_types,
+                              answers=np.zeros((len(self), 0), dtype=np.int8))
+        moved.rubric = RubricRef.of(rubric)
+        moved._rubric = rubric
+        moved.input = self.input
+        moved.arrays = unscored(len(self), rubric)
+        moved.computed = move(self.computed)
+        moved.final = move(self.final)
+        moved.override = self.override.copy()
+        moved.summary = _summarise(moved)
+        return moved
 
     def level(self, use: str) -> np.ndarray:
         """Per audit, the grade compared: ``final``, ``computed`` or ``given`` (-1: none)."""

@@ -77,7 +77,7 @@ def score_codes(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> Sc
 def _score(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreArrays:
     n, k = codes.shape
     if n and not codes.any():  # grades only (the wide layout): nothing to score
-        return _unscored(n, k, rubric)
+        return unscored(n, rubric)
     points = rubric.answer_points
     weights = np.array([c.weight for c in rubric.criteria], dtype=float)
     applies = applicability(rubric)[type_index] if n else np.zeros((0, k), dtype=bool)
@@ -120,7 +120,7 @@ def _score(codes: np.ndarray, type_index: np.ndarray, rubric: Rubric) -> ScoreAr
                        theme_scores=theme_scores, possible=possible, fired=fired)
 
 
-def _unscored(n: int, k: int, rubric: Rubric) -> ScoreArrays:
+def unscored(n: int, rubric: Rubric) -> ScoreArrays:
     """The scores of audits without a single answer: none of them gradable."""
     none = np.full(n, np.nan)
     return ScoreArrays(score=none, answered=np.zeros(n, dtype=np.int64),
