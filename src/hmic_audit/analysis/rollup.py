@@ -1,0 +1,142 @@
+"""Topic grades from case file reviews: how the inspectors' reviews of each topic (a theme
+of the rubric) roll up into the force's grade for that topic, as the rubric's ``rollup``
+says.
+
+Each inspector audit is one case file review. Its grade for a topic is its theme score
+put through the rubric's ``bands`` (limiting criteria cap a whole audit, not a topic); a
+review with no scored answer in the topic has no score there and does not count for it.
+The force's topic grade is then, by ``rollup.method``:
+
+* ``median``: the median review grade; with an even number of reviews, the worse of the
+  two middle grades. On grades sorted best first that is the one at position ``n // 2``
+  for any ``n``.
+* ``share``: the best grade g such that at least ``at_least[g]`` of the reviews are graded
+  g or better; when no share is reached, the worst grade.
+
+A topic without a single review has no grade (``None``). Force self-assessments do not
+count: the roll-up is the inspectors' judgement.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ..rubric import Rollup, Rubric
+from ..workbook.format import ASSESSORS, Assessor
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..scoring.grading import GradeResult
+
+SHARE_TOLERANCE = 1e-9
+"""A share is reached when ``reviews at g or better >= share x reviewed`` allowing this
+much for float arithmetic (0.2 x 5 is 1.0000000000000002 in binary, yet one review in five
+is a share of 0.2)."""
+
+
+class TopicGrade(BaseModel):
+    """One topic's case file reviews and the force's grade for it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    theme: str
+    """The theme key of the topic."""
+    label: str
+    counts: dict[str, int]
+    """Grade key -> inspector reviews with that topic grade, every grade, best first."""
+    reviewed: int
+    """Inspector reviews with a score for the topic (the sum of ``counts``)."""
+    acceptable: int
+    """Reviews graded one of the rubric's acceptable grades (good or better)."""
+    grade: str | None
+    """The force's topic grade (a grade key); None when no review scored the topic."""
+
+
+class TopicGrades(BaseModel):
+    """Every topic's roll-up, as ``grade`` and ``annex`` show it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    method: str
+    at_least: dict[str, float] | None
+    acceptable: list[str]
+    """The grades counted in ``TopicGrade.acceptable``, best first."""
+    reviews: int
+    """Inspector audits (case file reviews) in the result."""
+    topics: list[TopicGrade]
+
+    def to_pandas(self) -> pd.DataFrame:
+        """A row per topic: counts per grade, reviewed, acceptable and the grade."""
+        import pandas as pd
+
+        return pd.DataFrame([{"theme": t.theme, "label": t.label, **t.counts,
+                              "reviewed": t.reviewed, "acceptable": t.acceptable,
+                              "grade": t.grade} for t in self.topics])
+
+
+def band_levels(scores: np.ndarray, rubric: Rubric) -> np.ndarray:
+    """Per score, its grade through the bands (position on the scale, 0 the best);
+    -1 where there is no score (NaN)."""
+    lower = np.array([rubric.bands[g] for g in rubric.grade_keys[:-1]], dtype=float)
+    level = (np.nan_to_num(scores, nan=-1.0)[:, None] < lower[None, :]).sum(axis=1)
+    return np.where(np.isnan(scores), -1, level)
+
+
+def roll_up(counts: np.ndarray, rollup: Rollup, rubric: Rubric) -> int:
+    """The rolled-up grade (a position on the scale) of reviews counted per grade (best
+    first); -1 when there are none."""
+    n = int(counts.sum())
+    if n == 0:
+        return -1
+    if rollup.method == "median":
+        # sorted best first, the (n // 2)-th: the middle one, or for an even n the worse
+        # of the two middle ones
+        return int(np.searchsorted(np.cumsum(counts), n // 2, side="right"))
+    shares = rollup.at_least or {}
+    better = np.cumsum(counts)
+    for level, key in enumerate(rubric.grade_keys[:-1]):
+        if key in shares and better[level] >= shares[key] * n - SHARE_TOLERANCE:
+            return level
+    return len(rubric.grade_keys) - 1
+
+
+def topic_grades(result: GradeResult, rubric: Rubric) -> TopicGrades:
+    """The topic grades of a graded result by the rubric's ``rollup`` (which it must
+    have): per topic, the inspector reviews at each grade, how many scored the topic,
+    how many were acceptable, and the force's grade."""
+    rollup = rubric.rollup
+    if rollup is None:
+        raise ValueError(f"rubric {rubric.name} has no rollup")
+    inspector = result.frame.assessor == ASSESSORS.index(Assessor.INSPECTOR)
+    k = len(rubric.scale)
+    acceptable = np.zeros(k, dtype=bool)
+    acceptable[[rubric.grade_level(g) for g in rubric.acceptable_grades]] = True
+    topics = []
+    for theme in rubric.themes:
+        levels = band_levels(result.arrays.theme_scores[theme.key][inspector], rubric)
+        counts = np.bincount(levels[levels >= 0], minlength=k)
+        level = roll_up(counts, rollup, rubric)
+        topics.append(TopicGrade(
+            theme=theme.key, label=theme.label,
+            counts=dict(zip(rubric.grade_keys, map(int, counts), strict=True)),
+            reviewed=int(counts.sum()), acceptable=int(counts[acceptable].sum()),
+            grade=rubric.grade_keys[level] if level >= 0 else None))
+    return TopicGrades(method=rollup.method, at_least=rollup.at_least,
+                       acceptable=[g for g in rubric.grade_keys
+                                   if g in rubric.acceptable_grades],
+                       reviews=int(inspector.sum()), topics=topics)
+
+
+def acceptable_words(rubric: Rubric) -> str:
+    """How the acceptable grades read: 'good or better' when they are the best grades
+    down to one, else the grades listed ('good or adequate')."""
+    from ..text import or_list
+
+    keys = [g for g in rubric.grade_keys if g in rubric.acceptable_grades]
+    if keys == rubric.grade_keys[:len(keys)] and len(keys) > 1:
+        return f"{rubric.grade_labels[keys[-1]].lower()} or better"
+    return or_list([rubric.grade_labels[g].lower() for g in keys])
