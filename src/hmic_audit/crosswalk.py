@@ -82,7 +82,9 @@ class Crosswalk(BaseModel):
 
     @cached_property
     def grades(self) -> list[Grade]:
-        """The target scale, best first."""
+        """The target scale, best first (none while the target is given twice)."""
+        if self.target is not None and self.scale is not None:
+            return []
         if self._target_rubric is not None:
             return list(self._target_rubric.scale)
         return list(self.scale or [])
