@@ -113,12 +113,23 @@ def grade_command(
     elif format is OutputFormat.json:
         from ..render.json import stream_json
 
-        stream_json(result.json_parts())
+        parts = result.json_parts()
+        if the_rubric.rollup is not None:  # topic grades: the rubric's roll-up of reviews
+            from ..analysis.rollup import topic_grades
+            from ..render.topics import with_topics
+
+            parts = with_topics(parts, topic_grades(result, the_rubric))
+        stream_json(parts)
     else:
         from ..render.console import grade_view, override_rows
 
         show(grade_view(result.summary, result.input.file, the_rubric,
                         override_rows(result, the_rubric)))
+        if the_rubric.rollup is not None:
+            from ..analysis.rollup import topic_grades
+            from ..render.topics import topics_view
+
+            show(topics_view(topic_grades(result, the_rubric), the_rubric))
 
 
 def _looked_up(case_ref: str, result: GradeResult, key: bytes | None) -> str:
