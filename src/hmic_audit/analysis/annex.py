@@ -34,12 +34,13 @@ from .annex_table import (
 from .common_scale import different_rubrics, needs_crosswalk, on_common_scale
 from .disclosure import Query, audited, case_query
 from .pool import Gradable, Pool, as_results
+from .rollup import topics_table
 from .tables import Shared
 
 __all__ = ["Annex", "AnnexTable", "Cell", "Column", "TABLE_NAMES", "build_annex"]
 
 TABLE_NAMES = ["case_types", "grades_by_sample", "grades_by_case_type", "grades_by_area",
-               "theme_results", "criterion_compliance", "crosstab", "ofsted",
+               "theme_results", "criterion_compliance", "crosstab", "topic_grades", "ofsted",
                "national_grades", "national_acceptable", "national_agreement"]
 
 
@@ -299,6 +300,11 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
         "theme_results": lambda: theme_results(shared.answers, rubric),
         "criterion_compliance": lambda: criterion_compliance(shared.answers, rubric),
         "crosstab": lambda: crosstab_table(shared.pairs, rubric),
+        # NOTE: topic grades only for one force's input, and never in a publication
+        # (--suppress, --publish): their counts have no disclosure query (see rollup.py)
+        "topic_grades": lambda: topics_table(pool.results[0], rubric)
+        if threshold <= 1 and len(pool.results) == 1 and len(shared.forces[1]) <= 1
+        else None,
         "ofsted": lambda: ofsted_table(profile) if profile is not None else None,
     }
     if crosswalk is not None:

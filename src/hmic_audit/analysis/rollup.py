@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..scoring.grading import GradeResult
+    from .annex_table import AnnexTable
 
 SHARE_TOLERANCE = 1e-9
 """A share is reached when ``reviews at g or better >= share x reviewed`` allowing this
@@ -140,3 +141,49 @@ def acceptable_words(rubric: Rubric) -> str:
     if keys == rubric.grade_keys[:len(keys)] and len(keys) > 1:
         return f"{rubric.grade_labels[keys[-1]].lower()} or better"
     return or_list([rubric.grade_labels[g].lower() for g in keys])
+
+
+def topics_table(result: GradeResult, rubric: Rubric) -> AnnexTable | None:
+    """The annex table "Topic grades from case file reviews": a row per topic with the
+    inspectors' reviews at each grade, reviewed, acceptable ("22 of 48", a percentage
+    with its Wilson interval) and the force's grade; None when the rubric has no rollup.
+
+    Its counts carry no disclosure query: a review's topic grade comes from several
+    answers at once, which the publication's case and answer cubes
+    (:mod:`hmic_audit.analysis.disclosure`) cannot express, so no publication
+    (``--suppress``, ``--publish``) holds this table."""
+    from .annex_table import AnnexTable, Column, percent_cells, share_columns
+
+    if rubric.rollup is None:
+        return None
+    topics = topic_grades(result, rubric)
+    keys = rubric.grade_keys
+    words = acceptable_words(rubric)
+    columns = [Column(key="topic", title="Topic", kind="label"),
+               *(Column(key=g, title=rubric.grade_labels[g], kind="count") for g in keys),
+               Column(key="reviewed", title="Reviewed", kind="count"),
+               Column(key="acceptable", title=words.capitalize(), kind="count"),
+               Column(key="acceptable_of", title=f"{words.capitalize()} of reviewed",
+                      kind="text", spells=("acceptable", "reviewed")),
+               *share_columns("acceptable", "reviewed", words.capitalize()),
+               Column(key="force_grade", title="Force grade", kind="text")]
+    rows: list[list[str | int | float | None]] = [
+        [t.label, *(t.counts[g] for g in keys), t.reviewed, t.acceptable,
+         f"{t.acceptable} of {t.reviewed}", *percent_cells(t.acceptable, t.reviewed),
+         rubric.grade_labels[t.grade] if t.grade is not None else "not graded"]
+        for t in topics.topics]
+    if topics.method == "median":
+        rule = ("the median review grade (with an even number of reviews, the worse of the "
+                "two middle grades)")
+    else:
+        shares = topics.at_least or {}
+        rule = ("the best grade that at least a set share of reviews reached or bettered ("
+                + ", ".join(f"{rubric.grade_labels[g].lower()} {shares[g]:.0%}"
+                            for g in keys if g in shares)
+                + f"), else {rubric.grade_labels[keys[-1]].lower()}")
+    return AnnexTable(
+        name="topic_grades", title="Topic grades from case file reviews", columns=columns,
+        rows=rows, row_sums=[("reviewed", list(keys))],
+        note=f"Each inspector case file review ({topics.reviews} in all) is graded on each "
+        "topic by its topic score through the rubric's bands; a review with no scored "
+        f"answer in a topic does not count for it. Force grade: {rule}.")
