@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .io.yamlfile import key_lines, pydantic_problems, read_text, yaml_mapping
-from .problems import Problem, RubricError
+from .problems import Problem, RubricError, Severity
 from .rubric import Rubric
 from .text import plural
 
@@ -78,7 +78,61 @@ def parse_rubric(text: str, *, file: str = "<rubric>",
     if base_file is not None:
         rubric._base = (base_file.name, hashlib.sha256(base_file.read_bytes()).hexdigest())
     problems = [p.model_copy(update={"file": file}) for p in rubric.check()]
+    problems += requires_version_problems(rubric.requires_version, file,
+                                          key_lines(text).get("requires_version"))
     return rubric, problems
+
+
+def running_version() -> str | None:
+    """The version of hmic-audit running (installed metadata, else the package's
+    ``__version__``); None when neither is known."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hmic-audit")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__ or None
+
+
+def requires_version_problems(spec: str | None, file: str, line: int | None = None,
+                              running: str | None = None) -> list[Problem]:
+    """An error when ``requires_version`` is not a version range (PEP 440, such as
+    ``>=0.1,<0.3``); a warning when the running hmic-audit (or ``running``) is outside
+    it: the rubric is still used. Nothing when the key is absent."""
+    if spec is None:
+        return []
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    def problem(code: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(code=code, severity=severity, file=file, row=line,
+                       column="requires_version", value=spec,
+                       message=f"requires_version {message}")
+
+    try:
+        if not spec.strip():
+            raise InvalidSpecifier(spec)
+        wanted = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return [problem("bad-requires-version",
+                        f"{spec!r} is not a version range; write it as in "
+                        "'>=0.1' or '>=0.1,<0.3' (several conditions joined by commas)")]
+    running = running or running_version()
+    if running is None:
+        return []
+    try:
+        this = Version(running)
+    except InvalidVersion:
+        return []
+    if wanted.contains(this, prereleases=True):
+        return []
+    return [problem("rubric-version-mismatch",
+                    f"says the rubric was written for hmic-audit {spec}, and this is "
+                    f"hmic-audit {running}; it is used all the same: check that it grades "
+                    "as intended, or use a version of hmic-audit it was written for",
+                    Severity.WARNING)]
 
 
 def _load_base(name: object, file: str, base_dir: Path | None
@@ -114,5 +168,6 @@ def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
     if rubric is None or bad:
         raise RubricError(f"rubric {path.name} has {plural(len(bad), 'problem')}", bad)
     rubric._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    rubric._warnings = [p for p in problems if not p.is_error]
     rubric._source = str(path)
     return rubric

@@ -196,7 +196,7 @@ def guarded(fn: F) -> F:
             say("interrupted", style="bold red")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except HmicAuditError as exc:
-            if kwargs.get("format") is OutputFormat.json:
+            if kwargs.get("format") == OutputFormat.json:  # or another command's json
                 from ..render.json import render_json
 
                 emit_json(render_json(error_document(exc)))
@@ -228,17 +228,20 @@ def finish_check(*, ok: bool, summary: str, problems: list[Problem], format: Out
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-def check_file(file: str, check: Callable[[], str], *, error: type[HmicAuditError],
-               unreadable: set[str], format: OutputFormat, show_all: bool = False,
-               quiet: bool = False) -> None:
+def check_file(file: str, check: Callable[[], str | tuple[str, list[Problem]]], *,
+               error: type[HmicAuditError], unreadable: set[str], format: OutputFormat,
+               show_all: bool = False, quiet: bool = False) -> None:
     """Run a checking command on one file (``rubric check``, ``profile check``): ``check``
-    loads and checks it and returns the summary of a clean file, or raises ``error``
-    listing the problems found (exit 1) — unless one of them is ``unreadable`` (the file
-    could not be read at all: bad input, exit 2)."""
+    loads and checks it and returns the summary of a clean file (and any warnings it has,
+    shown without failing the check), or raises ``error`` listing the problems found
+    (exit 1) — unless one of them is ``unreadable`` (the file could not be read at all:
+    bad input, exit 2)."""
     from ..text import plural
 
+    problems: list[Problem]
     try:
-        summary, problems, ok = check(), [], True
+        result, ok = check(), True
+        summary, problems = result if isinstance(result, tuple) else (result, [])
     except error as exc:
         if any(p.code in unreadable for p in exc.problems):
             raise

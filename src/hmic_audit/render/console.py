@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..rubric import Rubric
+from ..rubric import ChangeNote, Rubric
 from ..scoring.explain import AuditExplanation, CaseExplanation
 from ..scoring.grading import GradeResult, GradeSummary
 from ..text import plural
@@ -245,7 +245,29 @@ def rubric_view(rubric: Rubric) -> RenderableType:
              + (f"; {', '.join(unscored)} not scored (drops out)" if unscored else ""))
     tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
              f"{rubric.significant_difference} or more levels apart differ significantly")
+    if rubric.requires_version is not None:
+        tree.add(f"Written for hmic-audit {rubric.requires_version}")
+    if rubric.changelog:
+        log = tree.add(f"Changelog ({len(rubric.changelog)}), newest first")
+        for note in changelog_newest_first(rubric):
+            entry = log.add(Text.assemble((f"{note.version}", "bold"),
+                                          f"  {note.date}" if note.date else ""))
+            for change in note.changes:
+                entry.add(change)
     return tree
+
+
+def changelog_newest_first(rubric: Rubric) -> list[ChangeNote]:
+    """The rubric's changelog, newest version first: ordered by version number when
+    every entry's version is one (PEP 440), else as the file lists them."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        versions = [Version(note.version) for note in rubric.changelog]
+    except InvalidVersion:
+        return list(rubric.changelog)
+    order = sorted(range(len(versions)), key=lambda i: versions[i], reverse=True)
+    return [rubric.changelog[i] for i in order]
 
 
 def fmt_number(v: object) -> str:
