@@ -87,6 +87,15 @@ def band_levels(scores: np.ndarray, rubric: Rubric) -> np.ndarray:
     return np.where(np.isnan(scores), -1, level)
 
 
+def review_levels(result: GradeResult, rubric: Rubric) -> dict[str, np.ndarray]:
+    """Per topic (theme key), every audit's topic grade (position on the scale, 0 the
+    best): -1 for an audit that is not an inspector's review, or has no score for the
+    topic."""
+    inspector = result.frame.assessor == ASSESSORS.index(Assessor.INSPECTOR)
+    return {t.key: np.where(inspector, band_levels(result.arrays.theme_scores[t.key],
+                                                   rubric), -1) for t in rubric.themes}
+
+
 def roll_up(counts: np.ndarray, rollup: Rollup, rubric: Rubric) -> int:
     """The rolled-up grade (a position on the scale) of reviews counted per grade (best
     first); -1 when there are none."""
@@ -117,8 +126,9 @@ def topic_grades(result: GradeResult, rubric: Rubric) -> TopicGrades:
     acceptable = np.zeros(k, dtype=bool)
     acceptable[[rubric.grade_level(g) for g in rubric.acceptable_grades]] = True
     topics = []
+    reviews = review_levels(result, rubric)
     for theme in rubric.themes:
-        levels = band_levels(result.arrays.theme_scores[theme.key][inspector], rubric)
+        levels = reviews[theme.key]
         counts = np.bincount(levels[levels >= 0], minlength=k)
         level = roll_up(counts, rollup, rubric)
         topics.append(TopicGrade(

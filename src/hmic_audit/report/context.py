@@ -23,6 +23,7 @@ from ..text import md_escape
 from . import findings, highlights, method, tables
 from .figures import Figure, FigureBook, Phrase
 from .tables import Table
+from .topics import topic_sentences
 from .words import WORDS_UP_TO, number_words
 
 
@@ -158,6 +159,11 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
     pub = given.publication_date if given else None
     themes = [_theme(book, th.key, th.label, profile, t, rubric, notes, pub)
               for th in rubric.themes]
+    # topic grades from case file reviews (a rubric with a rollup), first in each topic
+    topics = topic_sentences(book, result, rubric)
+    for section in themes:
+        if section.key in topics:
+            section.highlights.insert(0, topics[section.key])
     leadership = _theme(book, "leadership", "Leadership, management and governance",
                         profile, t, rubric, notes, pub)
     every = _recommendations(book, profile, None, pub)

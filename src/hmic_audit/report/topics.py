@@ -1,0 +1,73 @@
+"""The sentence opening each topic's chapter when the rubric rolls case file reviews up
+into topic grades (``rollup``): the force's grade for the topic and how many of the
+inspectors' reviews were good or better.
+
+Never in a published report: a review's topic grade is not a unit the publication's
+disclosure control counts (see :func:`hmic_audit.analysis.rollup.topics_table`), so the
+counts could not be judged; :func:`topic_sentences` gives nothing when publishing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..analysis.rollup import acceptable_words, review_levels, topic_grades
+from ..rubric import Rubric
+from ..scoring.grading import GradeResult
+from ..text import md_escape
+from .figures import FigureBook, Phrase, capital
+from .findings import grade_words
+
+
+def topic_sentences(book: FigureBook, result: GradeResult, rubric: Rubric
+                    ) -> dict[str, Phrase]:
+    """Per theme key, the topic's sentence ('Leadership: inspectors graded it as requiring
+    improvement; 10 of the 48 case file reviews were good or better.'); empty without a
+    rollup, or when publishing."""
+    if rubric.rollup is None or book.threshold:
+        return {}
+    topics = topic_grades(result, rubric)
+    levels = review_levels(result, rubric)
+    good = np.array([g in rubric.acceptable_grades for g in rubric.grade_keys])
+    words = md_escape(acceptable_words(rubric))
+    refs = result.frame.case_ref
+    out: dict[str, Phrase] = {}
+    for t in topics.topics:
+        label = md_escape(t.label)
+        prefix = f"topics.{t.theme}"
+        if t.grade is None:
+            out[t.theme] = Phrase(f"{label}: no case file review gave this topic a score, so "
+                                  "it has no grade from the reviews.")
+            continue
+        level = levels[t.theme]
+        reviewed, acceptable = level >= 0, (level >= 0) & good[np.maximum(level, 0)]
+        grade = book.add(f"{prefix}.grade", t.grade,
+                         grade_words(rubric.scale[rubric.grade_level(t.grade)]),
+                         f"the force's grade for the topic: the inspectors' case file review "
+                         f"grades for it rolled up by the rubric's rule ({topics.method})",
+                         cases=refs[reviewed].tolist())
+        rule = f"inspectors' case file reviews with a score for topic {t.label}"
+        in_words = book.in_words(t.acceptable, t.reviewed)
+        part_rule = f"{rule}, graded {acceptable_words(rubric)}"
+        part_refs = refs[acceptable].tolist()
+        if t.reviewed == 1:
+            only = book.add(f"{prefix}.reviewed", 1, "only", rule,
+                            cases=refs[reviewed].tolist())
+            verb = "was" if t.acceptable else "was not"
+            counts = f"the {only} case file review {verb} {words}"
+        else:
+            whole = book.count(f"{prefix}.reviewed", t.reviewed, rule, words=in_words,
+                               cases=refs[reviewed].tolist())
+            if t.acceptable == t.reviewed:
+                every = book.add(f"{prefix}.acceptable", t.acceptable, "all", part_rule,
+                                 cases=part_refs)
+                counts = f"{every} {whole} case file reviews were {words}"
+            elif t.acceptable == 0:
+                none = book.add(f"{prefix}.acceptable", 0, "none", part_rule)
+                counts = f"{none} of the {whole} case file reviews were {words}"
+            else:
+                part = book.count(f"{prefix}.acceptable", t.acceptable, part_rule,
+                                  words=in_words, cases=part_refs)
+                counts = f"{part} of the {whole} case file reviews were {words}"
+        out[t.theme] = Phrase(capital(f"{label}: inspectors graded it {grade}; {counts}."))
+    return out
