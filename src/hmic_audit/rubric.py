@@ -382,6 +382,10 @@ class Rubric(_Strict):
         """The answers' labels joined for messages: 'yes, partly, no or n/a'."""
         return or_list([a.label.lower() for a in self.answers])
 
+    def answer_words(self) -> str:
+        """The answers as a sentence says them: 'yes, partly, no or not applicable'."""
+        return or_list([a.in_sentence for a in self.answers])
+
     def parse_grade(self, text: str) -> str | None:
         """Grade key for a loosely typed label or alias; None when unknown."""
         return self._grade_lookup.get(label_key(text))

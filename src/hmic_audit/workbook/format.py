@@ -278,9 +278,10 @@ def choice(name: str, rubric: Rubric) -> Choice:
                       _labelled(rubric.spellings("grade"),
                                 lambda k: rubric.grade_labels[str(k)]))
     if name == "answer":
-        use = "yes, partly, no or n/a"
+        use = rubric.answer_list_text()
         return Choice(rubric.parse_answer, "an answer", use, use,
-                      _labelled(rubric.spellings("answer"), str))
+                      _labelled(rubric.spellings("answer"),
+                                lambda k: rubric.answers_by_key[str(k)].label.lower()))
     raise KeyError(name)
 
 

@@ -116,7 +116,7 @@ class GradedAudit(AuditIdentity):
     """An audit with its score, computed grade and the reasons for it."""
 
     answered: int
-    """Scored answers (yes, partly, no) on criteria that apply."""
+    """Scored answers (yes, partly, no in the default rubric) on criteria that apply."""
     gradable: bool
     score: float | None
     """Weighted share of points earned, 0-100 (None when not gradable)."""

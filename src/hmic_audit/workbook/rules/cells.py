@@ -206,7 +206,8 @@ def assessor_other_side(sheet: Sheet) -> None:
 
 
 def answers(sheet: Sheet) -> None:
-    """``unknown-answer``: not yes, partly, no or n/a (or an alias)."""
+    """``unknown-answer``: not one of the rubric's answers (yes, partly, no or n/a for the
+    default rubric), by key, label or alias."""
     if sheet.layout != "long":
         return
     reading = choice("answer", sheet.rubric)
