@@ -1,7 +1,8 @@
 """Score audits against a rubric: pure functions, vectorised with numpy, no I/O.
 
-For an audit, each criterion that applies to its case type and was answered yes, partly
-or no scores ``weight x answer_score``; n/a and blank answers leave the denominator. The
+For an audit, each criterion that applies to its case type and got a scored answer (yes,
+partly or no in the default rubric) scores ``weight x the answer's score``; unscored
+answers (n/a) and blanks leave the denominator. The
 score is the weighted share earned, 0-100. The band grade is the best grade whose lowest
 score the audit reaches; limiting criteria then cap it ("no better than"). An audit with
 fewer scored answers than ``rubric.min_answered`` (or no weight to score) is not
