@@ -65,9 +65,9 @@ def annex_command(
       hmic-audit annex cases.xlsx --tables case_types,criterion_compliance \\
         --out annex.md
       hmic-audit annex cases.xlsx --out annex.xlsx --format json
-      hmic-audit annex north-2014.xlsx south-2024.xlsx --out national.xlsx \
-        --rubric child-protection-2014 --rubric child-protection-2024 \
-        --crosswalk common-3.yaml
+      hmic-audit annex north-2014.xlsx south-2024.xlsx --out national.xlsx \\
+        --rubric child-protection-2014 --rubric child-protection-2024 \\
+        --crosswalk common-3
     """
     from .. import grade, read_audits
     from ..analysis.annex import build_annex

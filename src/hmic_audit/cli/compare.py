@@ -97,9 +97,9 @@ def compare_command(
       hmic-audit compare cases.xlsx --threshold 3 --by case_type \\
         --out compare.xlsx
       hmic-audit compare self-assessment.xlsx inspectors.xlsx --format json
-      hmic-audit compare force-2014.xlsx inspectors-2024.xlsx \
-        --rubric child-protection-2014 --rubric child-protection-2024 \
-        --crosswalk 2014-to-2024.yaml
+      hmic-audit compare force-2014.xlsx inspectors-2024.xlsx \\
+        --rubric child-protection-2014 --rubric child-protection-2024 \\
+        --crosswalk 2014-to-2024
     """
     from .. import Assessor, grade, read_audits
     from ..analysis.compare import compare_sets
