@@ -554,10 +554,11 @@ class Rubric(_Strict):
                                   f"is {rollup.method!r}; use {or_list(list(ROLLUP_METHODS))}",
                                   rollup.method))
         shares = rollup.at_least
-        if rollup.method == "median" and shares is not None:
+        if rollup.method != "share" and shares is not None:
             found.append(_problem("bad-rollup", "rollup.at_least",
                                   "is only read with method share; remove it or use method "
                                   "share", None))
+            return found
         if rollup.method == "share" and shares is None:
             found.append(_problem("bad-rollup", "rollup.at_least",
                                   "is missing: method share needs the least share of reviews "
