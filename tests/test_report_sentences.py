@@ -241,8 +241,11 @@ def test_publishing_hides_small_counts_truthfully():
     assert "fewer than" not in text
     # the two inadequate are hidden, and the 28 good that would give them away beside
     # the 30: a list of nothing but unpublished numbers is not written
-    assert "Inspectors reviewed all 30 cases that had been self-assessed. This " \
+    # "all 30" would publish that none of the force's audits was left out: its total 30,
+    # and with twenty good and eight adequate shown, the two requiring improvement
+    assert "Inspectors reviewed 30 cases that had been self-assessed. This " \
            "publication does not give how they were graded." in text
+    assert "reviewed all" not in text
     assert "an unpublished number good and an unpublished number inadequate" not in text
     assert "33 adequate" in text and "Its assessors rated twenty good, eight adequate" in text
 
@@ -262,7 +265,7 @@ def test_publishing_two_reviewed_cases_never_says_both():
     """Two cases are fewer than six: "both" (or "all of them") would say how many."""
     text = said(report(pairs([(G, A), (A, A)]), publish=6))
     assert "both" not in text and "all of them" not in text
-    assert "Inspectors reviewed all the cases that had been self-assessed." in text
+    assert "Inspectors also audited cases that the force had self-assessed." in text
 
 
 def test_unpublished_two_reviewed_cases_registers_both():

@@ -139,3 +139,20 @@ def test_published_templates_get_only_what_is_published(runner, tmp_path):
     result = invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out, "--publish",
                     "--templates", tmp_path / "templates")
     assert result.exit_code == 2 and "template" in result.stderr
+
+
+def test_publishing_never_says_every_self_assessed_case_was_reviewed_when_that_reveals(
+        runner, tmp_path):
+    """Northshire: the force rated nine good, none inadequate and a hidden number as
+    requiring improvement; the cross-tab shows 14 pairs. 'Inspectors reviewed all the
+    cases that had been self-assessed' would make the force's total 14 and so give away
+    the hidden five (a review found it)."""
+    folder = ROOT / "sample_cases" / "northshire-2022"
+    out = tmp_path / "report.md"
+    result = invoke(runner, "report", folder / "cases.xlsx", "--force", folder / "force.yaml",
+                    "--publish", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "rated nine good" in text and "| Total | c | 6 | c | 14 |" in text
+    assert "reviewed all" not in text
+    assert "Inspectors also audited cases that the force had self-assessed." in text

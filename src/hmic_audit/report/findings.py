@@ -24,7 +24,7 @@ import numpy as np
 from ..analysis import tables
 from ..analysis.annex_table import grade_query, pairs_query
 from ..analysis.compare import Comparison
-from ..analysis.disclosure import Query, answer_query, case_query
+from ..analysis.disclosure import NONE, Query, answer_query, case_query
 from ..analysis.pool import Pool
 from ..analysis.tables import FORCE, FURTHER, INSPECTOR, SELF
 from ..rubric import Grade, Rubric
@@ -273,6 +273,12 @@ def _force_proportions(r: GradeRow, rubric: Rubric) -> Phrase:
     return Phrase(text + ".")
 
 
+_NOT_REVIEWED = Query.where("case", sample=SAMPLES[SELF].value, inspector_grade=NONE,
+                           **{"not force_grade": NONE})
+"""Self-assessed cases the force audited and inspectors did not: "inspectors reviewed all
+the cases" says there are none, a published zero."""
+
+
 def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase | None:
     """The findings' opening: the cases the force audited and how it rated them, then
     the inspectors' review of the same cases; None when no case was self-assessed."""
@@ -308,10 +314,19 @@ def self_assessment(book: FigureBook, t: ReportTables, rubric: Rubric) -> Phrase
             else:
                 all_ = book.count("self_assessed.reviewed", reviewed, "self-assessed cases "
                                   "that inspectors also audited", cases=inspectors.refs())
-                sentences.append("Inspectors reviewed all the cases that had been "
-                                 "self-assessed." if book.hidden(all_) else
-                                 f"Inspectors reviewed all {all_} cases that had been "
-                                 "self-assessed.")
+                # "all" publishes that no self-assessed case was left out: a count the
+                # publication may hide (the rest of the force's hidden total)
+                every = book.published(_NOT_REVIEWED)
+                if not book.hidden(all_):
+                    sentences.append(f"Inspectors reviewed {'all ' if every else ''}{all_} "
+                                     "cases that had been self-assessed.")
+                elif every:
+                    sentences.append("Inspectors reviewed all the cases that had been "
+                                     "self-assessed.")
+                else:
+                    book.forget(all_)
+                    sentences.append("Inspectors also audited cases that the force had "
+                                     "self-assessed.")
         elif reviewed:
             words = book.in_words(reviewed, cases)
             part = part_of(book, reviewed, cases, rest_id="self_assessed.not_reviewed",
