@@ -8,6 +8,8 @@ expected figures are counted in plain Python from those rows and the crosswalk's
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 from collections import Counter
@@ -101,14 +103,27 @@ def test_threshold_and_labels_come_from_the_target(runner, rounds):
     assert doc["grades"][0] == "outstanding"
 
 
-@pytest.mark.parametrize("suffix", [".md", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".md", ".xlsx", ".csv"])
 def test_the_mapping_is_shown_in_every_output(runner, rounds, tmp_path, suffix):
     out = tmp_path / f"compare{suffix}"
     result = _compare(runner, rounds, "common-3", "--out", out)
     assert result.exit_code == 0, result.stderr
     assert "crosswalk cp-common-3" in result.stdout  # the terminal view
     assert "Below adequate" in result.stdout
-    if suffix == ".md":
+    if suffix == ".csv":  # one row per case: each grade on the scale and as given
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        mapping = {**_mapping("common-3", "child-protection-2014"),
+                   **_mapping("common-3", "child-protection-2024")}
+        labels = {g.key: g.label for g in load_crosswalk("common-3").grades}
+        given = {f[0]: (f[3], i[3]) for f, i in zip(rounds[2], rounds[3], strict=True)}
+        assert len(rows) == 24
+        for row in rows:
+            force, inspector = given[row["Case"]]
+            assert (row["Force grade as given"], row["Inspector grade as given"]) == (
+                force, inspector)
+            assert row["Force grade (cp-common-3)"] == labels[mapping[_key(force)]]
+            assert row["Inspector grade (cp-common-3)"] == labels[mapping[_key(inspector)]]
+    elif suffix == ".md":
         text = out.read_text(encoding="utf-8")
         assert "| hmic-cp-2014 | Requires improvement | Below adequate |" in text
         assert "| hmic-cp-2024 | Outstanding | Good or better |" in text

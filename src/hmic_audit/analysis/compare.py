@@ -48,7 +48,7 @@ from .comparison import (
 from .pairs import Pairs, Sides, pairs, sides
 from .pool import Gradable, Pool, as_results, encode, many_objects
 from .stats import cohen_kappa, crosstab, krippendorff_alpha_ordinal, sign_test
-from .tables import FURTHER, INSPECTOR, NO_AREA
+from .tables import FORCE, FURTHER, INSPECTOR, NO_AREA
 
 __all__ = ["CaseDifference", "Comparison", "CriterionAgreement", "CriterionDifference",
            "Direction", "GradeChoice", "GroupBy", "GroupHeadline", "Headline", "PairedCase",
@@ -309,7 +309,28 @@ def compare_sets(inputs: Sequence[Gradable], rubric: Rubric, *,
     same_types = all(r.case_type_keys == rubrics[0].case_type_keys for r in rubrics)
     found = compare(moved, common, two_files=two, trust_samples=trust,
                     check_types=same_types, **options)  # type: ignore[arg-type]
-    return found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk)})
+    use = str(options.get("use", "final"))
+    given = _original_grades(results, use)
+    cases = [p.model_copy(update={
+        "force_original": given.get((p.case_ref.casefold(), FORCE)),
+        "inspector_original": given.get((p.case_ref.casefold(), INSPECTOR))})
+        for p in found.cases]
+    return found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk), "cases": cases})
+
+
+def _original_grades(results: Sequence[GradeResult], use: str
+                     ) -> dict[tuple[str, int], str]:
+    """(case reference folded, assessor) -> the grade compared, as its own rubric labels
+    it (before a crosswalk moved it)."""
+    found: dict[tuple[str, int], str] = {}
+    for result in results:
+        labels = [g.label for g in result.graded_with.scale]
+        for ref, who, level in zip(result.frame.case_ref.tolist(),
+                                   result.frame.assessor.tolist(),
+                                   result.level(use).tolist(), strict=True):
+            if level >= 0:
+                found.setdefault((str(ref).casefold(), who), labels[level])
+    return found
 
 
 def compare_or_none(inputs: Sequence[Gradable], rubric: Rubric, *,

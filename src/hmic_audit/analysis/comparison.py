@@ -127,6 +127,11 @@ class PairedCase(_Pair):
     """One compared case, and whether its judgements differ significantly."""
 
     significant: bool
+    force_original: str | None = None
+    """Through a crosswalk: the force's grade as given under its own rubric (the grade's
+    label), before it was put on the common scale; None without a crosswalk."""
+    inspector_original: str | None = None
+    """The same for the inspectors' grade."""
 
 
 class Unmatched(_Frozen):

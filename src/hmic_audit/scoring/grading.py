@@ -120,6 +120,8 @@ class GradeResult:
         self.override = (frame.grade >= 0) & (self.computed >= 0) & (
             frame.grade != self.computed)
         self.summary = _summarise(self)
+        self.original: GradeResult | None = None
+        """For grades put on another scale (``on_scale``): the result as graded."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -151,6 +153,7 @@ class GradeResult:
         moved.final = move(self.final)
         moved.override = self.override.copy()
         moved.summary = _summarise(moved)
+        moved.original = self
         return moved
 
     def level(self, use: str) -> np.ndarray:
