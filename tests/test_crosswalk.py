@@ -285,3 +285,18 @@ def test_annex_of_different_rubrics_without_a_crosswalk_is_refused(runner, round
                     "-f", "json")
     assert result.exit_code == 2
     assert not (tmp_path / "a.md").exists()
+
+
+def test_rubric_crosswalk_checks_a_file_and_shows_its_mapping(runner, tmp_path):
+    result = invoke(runner, "rubric", "crosswalk", "common-3")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join((result.stdout + result.stderr).split())
+    assert "cp-common-3 v1.0" in text and "no problems" in text
+    assert "hmic-cp-2014: Good -> Good or better, Adequate -> Adequate, Requires " \
+           "improvement -> Below adequate, Inadequate -> Below adequate" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    result = invoke(runner, "rubric", "crosswalk", str(bad), "--format", "json")
+    assert result.exit_code == 1  # the check found problems
+    assert {(p["code"], p["column"]) for p in json.loads(result.stdout)["problems"]} == PLANTED
+    assert invoke(runner, "rubric", "crosswalk", str(tmp_path / "none.yaml")).exit_code == 2

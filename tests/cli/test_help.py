@@ -8,7 +8,8 @@ from ..conftest import ROOT, invoke
 
 COMMANDS = [["grade"], ["validate"], ["compare"], ["report"], ["annex"], ["template"],
             ["rubric", "check"],
-            ["rubric", "show"], ["rubric", "diff"], ["profile", "init"], ["profile", "check"]]
+            ["rubric", "show"], ["rubric", "diff"], ["rubric", "crosswalk"],
+            ["profile", "init"], ["profile", "check"]]
 
 
 def test_top_level_help(runner):

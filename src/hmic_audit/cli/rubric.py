@@ -1,4 +1,4 @@
-"""``hmic-audit rubric check``, ``rubric show`` and ``rubric diff``."""
+"""``hmic-audit rubric check``, ``rubric show``, ``rubric diff`` and ``rubric crosswalk``."""
 
 from __future__ import annotations
 
@@ -144,6 +144,37 @@ def diff_command(old: Annotated[str, typer.Argument(
         show(rubric_diff_view(diff))
 
 
+@guarded
+def crosswalk_command(crosswalk: Annotated[str, typer.Argument(
+        metavar="CROSSWALK", help="Crosswalk YAML file, or the name of a shipped crosswalk.")],
+        format: FormatOpt = OutputFormat.human, show_all: AllOpt = False,
+        quiet: QuietOpt = False) -> None:
+    """Check a crosswalk and show its mapping; list every problem (exit 1 when there are
+    errors, 2 when the file cannot be read).
+
+    A crosswalk puts the grades of one or more rubrics on one scale, for compare and annex
+    inputs graded under different rubrics (--crosswalk).
+
+    Examples:
+
+      hmic-audit rubric crosswalk common-3
+      hmic-audit rubric crosswalk my-crosswalk.yaml --format json
+    """
+    from ..crosswalk import CrosswalkRef, load_crosswalk
+    from ..problems import RubricError
+
+    def check() -> str:
+        loaded = load_crosswalk(crosswalk)
+        lines = CrosswalkRef.of(loaded).lines()
+        return "\n".join([f"{loaded.describe()}: no problems; on the scale "
+                           f"{', '.join(g.label for g in loaded.grades)}", *lines])
+
+    check_file(Path(crosswalk).name, check, error=RubricError,
+               unreadable=UNREADABLE | {"crosswalk-not-found"}, format=format,
+               show_all=show_all, quiet=quiet)
+
+
 register(rubric_app, "check", check_command)
 register(rubric_app, "show", show_command)
 register(rubric_app, "diff", diff_command)
+register(rubric_app, "crosswalk", crosswalk_command)
