@@ -19,7 +19,15 @@ from .options import (
     RubricsOpt,
     SheetOpt,
 )
-from .output import finish_writing, guarded, progress, report_problems, say, without_lock_files
+from .output import (
+    finish_writing,
+    guarded,
+    progress,
+    report_problems,
+    rubric_warnings,
+    say,
+    without_lock_files,
+)
 
 
 @guarded
@@ -91,6 +99,7 @@ def annex_command(
     if not folder:
         check_out(out, "annex", also="a folder")
     rubrics, the_crosswalk = rubrics_for(len(cases), rubric, crosswalk)
+    rubric_warnings(*rubrics, quiet=quiet)
     the_rubric = rubrics[0]
     profile = load_profile(force, the_rubric)[0] if force else None
     threshold = publish_threshold(suppress) if publish else suppress

@@ -28,6 +28,7 @@ from .output import (
     progress,
     pseudonym_key,
     report_problems,
+    rubric_warnings,
     say,
     show,
     without_lock_files,
@@ -119,6 +120,7 @@ def compare_command(
     from ..crosswalk import rubrics_for
 
     rubrics, the_crosswalk = rubrics_for(len(files), rubric, crosswalk)
+    rubric_warnings(*rubrics, quiet=quiet)
     the_rubric = rubrics[0]
     sides: list[Assessor | None] = (
         [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR])

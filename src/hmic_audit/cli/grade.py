@@ -27,6 +27,7 @@ from .output import (
     progress,
     pseudonym_key,
     report_problems,
+    rubric_warnings,
     say,
     show,
 )
@@ -82,6 +83,7 @@ def grade_command(
     check_out(out, "grade")
     key = pseudonym_key(pseudonymise, key_file)
     the_rubric = load_rubric(rubric)
+    rubric_warnings(the_rubric, quiet=quiet)
     with progress(f"Reading {cases.name}", quiet):
         audits, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
                                        month_first=month_first)

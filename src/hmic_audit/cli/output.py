@@ -24,6 +24,7 @@ from .options import OutputFormat
 
 if TYPE_CHECKING:
     from ..problems import HmicAuditError, Problem
+    from ..rubric import Rubric
     from ..workbook.frame import AuditFrame
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,6 +107,17 @@ def report_problems(problems: list[Problem], file: str | None = None, *,
         if counted:
             title = count_phrase(problems) + (f" in {file}" if file else "")
         err_console().print(problems_view(problems, title, show_all=show_all))
+
+
+def rubric_warnings(*rubrics: Rubric, quiet: bool = False) -> None:
+    """Show each rubric's warnings once (an hmic-audit version outside the rubric's
+    ``requires_version``): the rubric is still used, and the user should know."""
+    shown: set[int] = set()
+    for rubric in rubrics:
+        if id(rubric) not in shown and rubric.warnings:
+            shown.add(id(rubric))
+            report_problems(rubric.warnings, Path(rubric.source or "").name or None,
+                            quiet=quiet)
 
 
 def without_lock_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

@@ -34,6 +34,7 @@ from .output import (
     progress,
     pseudonym_key,
     report_problems,
+    rubric_warnings,
     say,
 )
 
@@ -119,6 +120,7 @@ def report_command(
         profile_file = force.name
     else:
         the_rubric = load_rubric(rubric)
+    rubric_warnings(the_rubric, quiet=quiet)
     with progress(f"Reading {cases.name}", quiet):
         frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
                                       month_first=month_first)

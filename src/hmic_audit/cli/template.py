@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .options import FormatOpt, OutputFormat, QuietOpt, RubricOpt
-from .output import finish_writing, guarded
+from .output import finish_writing, guarded, rubric_warnings
 
 
 @guarded
@@ -41,6 +41,7 @@ def template_command(
 
     check_out(out, "template")
     the_rubric = load_rubric(rubric)
+    rubric_warnings(the_rubric, quiet=quiet)
     data = template_xlsx(the_rubric)
     write_outputs({out: data})
     finish_writing(

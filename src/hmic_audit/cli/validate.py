@@ -13,7 +13,7 @@ from .options import (
     RubricOpt,
     SheetOpt,
 )
-from .output import finish_check, guarded, progress
+from .output import finish_check, guarded, progress, rubric_warnings
 
 
 @guarded
@@ -46,6 +46,7 @@ def validate_command(
     from ..workbook.check import check_grid
 
     the_rubric = load_rubric(rubric)
+    rubric_warnings(the_rubric, quiet=quiet)
     with progress(f"Checking {cases.name}", quiet):
         # NOTE: read_audits in two steps. A file that cannot be read at all (no problem
         # names a row in it) is bad input: exit 2, from guarded. What reading or checking
