@@ -463,3 +463,14 @@ def test_grades_only_data_claims_no_answers():
     assert "against the inspectorate's criteria" not in text
     assert "against the inspectorate's criteria" not in said(ctx)
     assert "During the inspection the force audited three cases." in said(ctx)
+
+
+def test_the_widest_gap_is_not_called_or_more():
+    """On a three-level scale two levels apart is good against inadequate: nothing is
+    further apart, so the report does not say 'two or more'."""
+    three = rubric_of("three")
+    assert three.significant_difference == 2 and len(three.scale) == 3
+    text = said(report(pairs([(0, 2), (0, 0), (1, 0)]), rubric="three"))
+    assert "grades were two levels apart" in text and "or more" not in text
+    text = said(report(pairs([(0, 2), (0, 0), (1, 0)]), rubric="five"))
+    assert "three or more levels apart" in text  # five levels: four apart is possible

@@ -30,8 +30,8 @@ EXPECTED = [
     "(9), and two were rated as requiring improvement",                              # C3
     "They judged eight good, sixteen adequate, one as requiring improvement and five "
     "inadequate",                                                                    # C4
-    "In two of the cases the force's and the inspectors' grades were three or more "
-    "levels apart",                                                                  # C5
+    "In two of the cases the force's and the inspectors' grades were three levels "
+    "apart",                                                                         # C5
     "a further 84 cases",                                                            # C6
     "They judged 29 good, 33 adequate, 4 as requiring improvement and 18 "
     "inadequate",                                                                    # C7

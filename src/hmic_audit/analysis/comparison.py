@@ -179,6 +179,13 @@ class Comparison(_Frozen):
     """The crosswalk that put inputs graded under different rubrics on one scale (then
     ``rubric`` is the common scale, named after it), with its mapping; None without."""
 
+    @property
+    def or_more(self) -> str:
+        """' or more' after the threshold in words ('two or more levels apart'), or ''
+        when the threshold is already the width of the scale (two levels apart on a
+        three-level scale cannot be more)."""
+        return "" if self.threshold >= len(self.grades) - 1 else " or more"
+
     def frames(self) -> dict[str, pd.DataFrame]:
         """The comparison's tables as pandas DataFrames, for analysts: ``crosstab``
         (force grades as rows, inspector grades as columns), ``cases``, ``significant``

@@ -77,7 +77,8 @@ def agreement_table(c: Comparison) -> TableSpec:
         ["Sign test p-value (two-sided, exact)",
          "n/a" if d.sign_test_p is None else float(f"{d.sign_test_p:.6g}"), "",
          "no case differs" if d.sign_test_p is None else ""],
-        [f"Significant differences ({c.threshold}+ levels)", len(c.significant), "", ""],
+        [f"Significant differences ({c.threshold}{'+' if c.or_more else ''} levels)",
+         len(c.significant), "", ""],
     ]
     return TableSpec("Agreement", "Agreement and direction", ["Measure", "Value",
                      "Share or 95% interval", "Note"], rows, note=d.sentence)
@@ -92,7 +93,7 @@ def differences_table(c: Comparison, rubric: Rubric, at_most: int | None = None
          "; ".join(f"{x.id}: {x.force or 'blank'} / {x.inspector or 'blank'}"
                    for x in d.criteria)]
         for d in c.significant[:at_most]]
-    return TableSpec("Significant", f"Cases whose judgements differ by {c.threshold} or more "
+    return TableSpec("Significant", f"Cases whose judgements differ by {c.threshold}{c.or_more} "
                      "grade levels", ["Case", "Case type", "Area", "Force", "Inspectors",
                                       "Levels", "Criteria answered differently (force / "
                                       "inspectors)"], rows, grade_columns=(3, 4),
@@ -212,7 +213,7 @@ def render_comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
     files = ", ".join(md_escape(i.file) for i in c.inputs)
     parts = ["# Self-assessment compared with inspection\n",
              f"Input: {files}. Rubric {md_escape(c.rubric.name)} v{md_escape(c.rubric.version)}; "
-             f"{c.use} grades compared; judgements {c.threshold} or more levels apart count "
+             f"{c.use} grades compared; judgements {c.threshold}{c.or_more} levels apart count "
              "as significantly different.\n",
              f"{md_escape(c.direction.sentence)}\n"]
     for t in comparison_tables(c, rubric):

@@ -244,7 +244,9 @@ def rubric_view(rubric: Rubric) -> RenderableType:
                                            for a in rubric.scored_answers)
              + (f"; {', '.join(unscored)} not scored (drops out)" if unscored else ""))
     tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
-             f"{rubric.significant_difference} or more levels apart differ significantly")
+             f"{rubric.significant_difference}"
+             f"{'' if rubric.significant_difference >= len(rubric.scale) - 1 else ' or more'} "
+             "levels apart differ significantly")
     if rubric.requires_version is not None:
         tree.add(f"Written for hmic-audit {rubric.requires_version}")
     if rubric.changelog:
@@ -317,7 +319,7 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
     head = Text.assemble(
         "Compared ", (", ".join(i.file for i in c.inputs), "bold"),
         f" with rubric {c.rubric.name} v{c.rubric.version}: {plural(c.pairs, 'pair')}, "
-        f"{c.use} grades, significant at {c.threshold}+ levels")
+        f"{c.use} grades, significant at {c.threshold}{'+' if c.or_more else ''} levels")
     parts: list[RenderableType] = [head]
     for spec in comparison_tables(c, rubric, with_cases=False, at_most=SHOW_AT_MOST):
         view = spec_table(spec, rubric)

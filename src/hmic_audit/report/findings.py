@@ -495,20 +495,20 @@ def _far_apart(book: FigureBook, c: Comparison) -> str:
     if not sig:
         if c.pairs == 1:
             return f"{grades.capitalize()} were fewer than {levels} levels apart."
-        rule = f"cases whose two grades are {c.threshold} or more levels apart"
+        rule = f"cases whose two grades are {c.threshold}{c.or_more} levels apart"
         none = book.count("compare.significant", 0, rule, query=far,
                           zero="neither" if c.pairs == 2 else "none")
         if not book.hidden(none):
             where = f"{none} case" if c.pairs == 2 else f"{none} of the cases"
-            return f"In {where} were {grades} {levels} or more levels apart."
-        return f"In {none} of the cases {grades} were {levels} or more levels apart."
-    apart = f"{grades} were {levels} or more levels apart"
+            return f"In {where} were {grades} {levels}{c.or_more} levels apart."
+        return f"In {none} of the cases {grades} were {levels}{c.or_more} levels apart."
+    apart = f"{grades} were {levels}{c.or_more} levels apart"
     if len(sig) == c.pairs:
         where = "the case" if c.pairs == 1 else "both cases" if c.pairs == 2 else \
             "every case"
         return f"In {where} {apart}."
     n = book.count("compare.significant", len(sig), f"cases whose two grades are "
-                   f"{c.threshold} or more levels apart", cases=sig, query=far)
+                   f"{c.threshold}{c.or_more} levels apart", cases=sig, query=far)
     return f"In {n} of the cases {apart}."
 
 
