@@ -26,6 +26,12 @@ from .text import closest, label_key, plural
 from .workbook.models import Sample
 
 
+PARTNERSHIPS_FROM = "2019-10"
+"""The first inspection month whose report speaks of safeguarding partnerships rather than
+local safeguarding children boards: the Children and Social Work Act 2017 replaced the
+boards, and every area had moved to partnership arrangements by 29 September 2019."""
+
+
 class ForceProfileError(HmicAuditError):
     """A force profile is missing, unreadable or inconsistent with the rubric."""
 
@@ -93,8 +99,9 @@ class LocalAuthority(_Strict):
     name: str
     """The local authority's name (Bolton)."""
     ofsted_judgement: Literal["outstanding", "good", "adequate", "requires improvement",
-                              "inadequate"]
-    """Ofsted's latest judgement of its children's services."""
+                              "requires improvement to be good", "inadequate"]
+    """Ofsted's latest judgement of its children's services, as Ofsted worded it
+    ("requires improvement to be good" in its inspections from 2018)."""
     judgement_month: str
     """Month of the judgement, YYYY-MM, quoted ("2014-01")."""
 
@@ -199,7 +206,13 @@ class ForceProfile(_Strict):
     """The local authorities in the force area (at least one) and their latest Ofsted
     judgements."""
     safeguarding_boards: int = Field(ge=0)
-    """Local safeguarding children boards in the force area."""
+    """Local safeguarding bodies in the force area: local safeguarding children boards
+    (to 2019) or the safeguarding partnerships that replaced them."""
+    safeguarding_arrangements: Literal["boards", "partnerships"] | None = None
+    """Which those bodies are: boards (LSCBs, under the Children Act 2004) or
+    partnerships (the Children and Social Work Act 2017 replaced the boards; every area
+    had moved by the end of September 2019). Default: by the inspection month, boards
+    before 2019-10 and partnerships from then."""
     context: str = ""
     """Markdown about the force area, after the workforce figures."""
     structure: str = ""
@@ -225,6 +238,14 @@ class ForceProfile(_Strict):
     _month = field_validator("inspection_month", mode="before")(_month)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
     """The line of each key path in the file read (for messages)."""
+
+    @property
+    def partnerships(self) -> bool:
+        """Whether the area's safeguarding bodies are partnerships, not boards (see
+        ``safeguarding_arrangements``)."""
+        if self.safeguarding_arrangements is not None:
+            return self.safeguarding_arrangements == "partnerships"
+        return self.inspection_month >= PARTNERSHIPS_FROM
 
     def check(self, rubric: Rubric) -> list[Problem]:
         """References to the rubric that do not resolve, each with its key path."""

@@ -69,7 +69,9 @@ def test_init_writes_every_key_commented(runner, tmp_path):
         assert re.search(rf"# (- # )?{re.escape(name)} \({mark}", text), path
     # the rubric's own keys are offered where the profile refers to them
     assert "initial_contact, assessment_help" in text and "s47_enquiry" in text
-    assert "One of: outstanding, good, adequate, requires improvement, inadequate" in text
+    flat = re.sub(r"\s*\n\s*#\s*", " ", text)  # comments read across their line breaks
+    assert ("One of: outstanding, good, adequate, requires improvement, requires improvement "
+            "to be good, inadequate") in flat
 
 
 def test_fresh_skeleton_lists_what_to_fill_in_and_a_filled_one_is_clean(runner, tmp_path):
@@ -158,7 +160,8 @@ def test_check_lists_problems_in_plain_words_with_line_and_did_you_mean(runner, 
     assert found == {
         ("local_authorities[2].ofsted_judgement", _line(bad, "Goood"),
          "local_authorities[2].ofsted_judgement is 'Goood'; did you mean 'good'? Use "
-         "outstanding, good, adequate, requires improvement or inadequate"),
+         "outstanding, good, adequate, requires improvement, requires improvement to be good or "
+         "inadequate"),
         ("workforce.total", _line(bad, "total: lots"),
          "workforce.total must be a whole number (it is 'lots')"),
         ("workforce.pcsos", _line(bad, "workforce:"),  # missing: where its parent is

@@ -462,3 +462,31 @@ def test_template_errors_name_the_file_and_line(runner, tmp_path, files, where, 
     assert words in problem["message"]
     assert f"{where} line {line}" in result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("month, arrangements, partnerships", [
+    ("2022-05", None, True), ("2019-09", None, False), ("2019-10", None, True),
+    ("2022-05", "boards", False), ("2014-07", "partnerships", True)])
+def test_safeguarding_boards_or_partnerships_by_the_inspections_date(
+        runner, tmp_path, month, arrangements, partnerships):
+    """Local safeguarding children boards were replaced by safeguarding partnerships in
+    2019: a report of a later inspection must not describe boards (found by a review of
+    the 2021-23 sample)."""
+    text = FORCE.read_text(encoding="utf-8").replace('inspection_month: "2014-07"',
+                                                     f'inspection_month: "{month}"')
+    assert f'"{month}"' in text
+    if arrangements:
+        text = text.replace("safeguarding_boards:", f"safeguarding_arrangements: "
+                            f"{arrangements}\nsafeguarding_boards:")
+    profile = tmp_path / "force.yaml"
+    profile.write_text(text, encoding="utf-8")
+    out = tmp_path / "report.md"
+    result = invoke(runner, "report", SAMPLE, "--force", profile, "--rubric",
+                    SAMPLE_DIR / "rubric.yaml", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    report = " ".join(out.read_text(encoding="utf-8").split())
+    assert ("ten local safeguarding partnerships, one for every local authority" in report) \
+        is partnerships
+    assert ("ten local safeguarding children boards" in report) is not partnerships
+    assert ("one of the three safeguarding partners" in report) is partnerships
+    assert ("local safeguarding children board, so that" in report) is not partnerships

@@ -231,6 +231,7 @@ def _context(book: FigureBook, p: ForceProfile) -> dict[str, object]:
                            "local authorities listed in the force profile"),
         "boards": num("context.safeguarding_boards", p.safeguarding_boards,
                       "force profile"),
+        "partnerships": p.partnerships,
         "ofsted": Table(["Local authority", "Ofsted judgement", "Date"],
                         [[la.name, la.ofsted_judgement.capitalize(),
                           month_label(la.judgement_month)] for la in p.local_authorities]),
