@@ -25,7 +25,6 @@ from .rubric import Rubric
 from .text import closest, label_key, plural
 from .workbook.models import Sample
 
-
 PARTNERSHIPS_FROM = "2019-10"
 """The first inspection month whose report speaks of safeguarding partnerships rather than
 local safeguarding children boards: the Children and Social Work Act 2017 replaced the
