@@ -380,3 +380,13 @@ def test_rubric_check_names_each_bad_rollup(tmp_path, runner, body, expected):
     out = invoke(runner, "rubric", "check", _bad(tmp_path, body), "--format", "json")
     assert out.exit_code == 1
     assert {(p["code"], p["column"]) for p in stdout_json(out)["problems"]} == expected
+
+
+def test_rubric_show_states_the_roll_up_rule(runner):
+    from .conftest import invoke
+
+    shown = " ".join(invoke(runner, "rubric", "show", "child-protection-2024").stdout.split())
+    assert "Topic grades: each theme is a topic; the force's grade for a topic is the " \
+           "median review grade" in shown
+    plain = " ".join(invoke(runner, "rubric", "show").stdout.split())
+    assert "Topic grades" not in plain

@@ -185,6 +185,17 @@ class Rollup(_Strict):
     """For ``share``: per grade but the worst, the least share of reviews graded that or
     better, not increasing from the best grade to the worst."""
 
+    def describe(self, rubric: Rubric) -> str:
+        """The rule in words, for outputs: 'the median review grade (...)'."""
+        if self.method == "median":
+            return ("the median review grade (with an even number of reviews, the worse of "
+                    "the two middle grades)")
+        shares = self.at_least or {}
+        steps = ", ".join(f"{rubric.grade_labels[g].lower()} {shares[g]:.0%}"
+                          for g in rubric.grade_keys if g in shares)
+        return (f"the best grade that at least a set share of reviews reached or bettered "
+                f"({steps}), else {rubric.grade_labels[rubric.grade_keys[-1]].lower()}")
+
 
 class Rubric(_Strict):
     """A complete, versioned grading rubric."""

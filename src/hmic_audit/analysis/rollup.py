@@ -182,15 +182,7 @@ def topics_table(result: GradeResult, rubric: Rubric) -> AnnexTable | None:
          f"{t.acceptable} of {t.reviewed}", *percent_cells(t.acceptable, t.reviewed),
          rubric.grade_labels[t.grade] if t.grade is not None else "not graded"]
         for t in topics.topics]
-    if topics.method == "median":
-        rule = ("the median review grade (with an even number of reviews, the worse of the "
-                "two middle grades)")
-    else:
-        shares = topics.at_least or {}
-        rule = ("the best grade that at least a set share of reviews reached or bettered ("
-                + ", ".join(f"{rubric.grade_labels[g].lower()} {shares[g]:.0%}"
-                            for g in keys if g in shares)
-                + f"), else {rubric.grade_labels[keys[-1]].lower()}")
+    rule = rubric.rollup.describe(rubric) if rubric.rollup else ""
     return AnnexTable(
         name="topic_grades", title="Topic grades from case file reviews", columns=columns,
         rows=rows, row_sums=[("reviewed", list(keys))],

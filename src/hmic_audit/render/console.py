@@ -243,6 +243,9 @@ def rubric_view(rubric: Rubric) -> RenderableType:
     tree.add("Answers score: " + ", ".join(f"{a.label} {a.score:g}"
                                            for a in rubric.scored_answers)
              + (f"; {', '.join(unscored)} not scored (drops out)" if unscored else ""))
+    if rubric.rollup is not None:
+        tree.add(f"Topic grades: each theme is a topic; the force's grade for a topic is "
+                 f"{rubric.rollup.describe(rubric)} of the inspectors' case file reviews")
     tree.add(f"Gradable with at least {rubric.min_answered} scored answers; judgements "
              f"{rubric.significant_difference}"
              f"{'' if rubric.significant_difference >= len(rubric.scale) - 1 else ' or more'} "

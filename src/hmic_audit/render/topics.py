@@ -36,14 +36,8 @@ def topics_view(topics: TopicGrades, rubric: Rubric) -> RenderableType:
 
 
 def _rule(topics: TopicGrades, rubric: Rubric) -> str:
-    if topics.method == "median":
-        return ("Force grade: the median review grade (with an even number of reviews, the "
-                "worse of the two middle grades).")
-    shares = topics.at_least or {}
-    steps = ", ".join(f"{rubric.grade_labels[g].lower()} {shares[g]:.0%}"
-                      for g in rubric.grade_keys if g in shares)
-    return (f"Force grade: the best grade that at least this share of reviews reached or "
-            f"bettered ({steps}); else {rubric.grade_labels[rubric.grade_keys[-1]].lower()}.")
+    rule = rubric.rollup.describe(rubric) if rubric.rollup else ""
+    return f"Force grade: {rule}."
 
 
 AUDITS_KEY = ',\n  "audits": ['
