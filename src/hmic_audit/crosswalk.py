@@ -32,17 +32,16 @@ raises ``RubricError`` with every problem.
 
 from __future__ import annotations
 
-import hashlib
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from .io.yamlfile import key_lines, pydantic_problems, read_text, yaml_mapping
+from .io.yamlfile import key_lines, pydantic_problems, yaml_mapping
 from .problems import HmicAuditError, Problem, RubricError
 from .rubric import Grade, Rubric
-from .rubric_file import load_rubric, resolve_rubric_path, shipped_rubrics_dir
+from .rubric_file import load_checked, load_rubric, resolve_rubric_path, shipped_rubrics_dir
 from .text import plural
 
 
@@ -322,14 +321,8 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
             code="crosswalk-not-found", file=str(path),
             message="no such file; give the path of a crosswalk YAML file or the name of "
             f"a shipped crosswalk ({', '.join(shipped_crosswalks())})")])
-    text, problems = read_text(path)
-    if text is None:
-        raise RubricError(f"cannot read crosswalk {path.name}", problems)
-    crosswalk, problems = parse_crosswalk(text, file=path.name, base_dir=path.parent)
-    bad = [p for p in problems if p.is_error]
-    if crosswalk is None or bad:
-        raise RubricError(f"crosswalk {path.name} has {plural(len(bad), 'problem')}", bad)
-    crosswalk._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    crosswalk, _, digest = load_checked(path, "crosswalk", parse_crosswalk)
+    crosswalk._sha256 = digest
     return crosswalk
 
 

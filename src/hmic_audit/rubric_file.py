@@ -13,9 +13,10 @@ A base cannot itself extend another.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -157,17 +158,30 @@ def _load_base(name: object, file: str, base_dir: Path | None
     return base, problems, path
 
 
+T = TypeVar("T")
+
+
+def load_checked(path: Path, what: str,
+                 parse: Callable[..., tuple[T | None, list[Problem]]]
+                 ) -> tuple[T, list[Problem], str]:
+    """Read and parse a rubric-like YAML file (``parse(text, file=, base_dir=)``); the
+    result, its warnings and the file's SHA-256, or ``RubricError`` listing every
+    error."""
+    text, problems = read_text(path)
+    if text is None:
+        raise RubricError(f"cannot read {what} {path.name}", problems)
+    loaded, problems = parse(text, file=path.name, base_dir=path.parent)
+    bad = [p for p in problems if p.is_error]
+    if loaded is None or bad:
+        raise RubricError(f"{what} {path.name} has {plural(len(bad), 'problem')}", bad)
+    return loaded, [p for p in problems if not p.is_error], \
+        hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
     """Load, validate and check a rubric; raise ``RubricError`` listing every problem."""
     path = resolve_rubric_path(name_or_path)
-    text, problems = read_text(path)
-    if text is None:
-        raise RubricError(f"cannot read rubric {path.name}", problems)
-    rubric, problems = parse_rubric(text, file=path.name, base_dir=path.parent)
-    bad = [p for p in problems if p.is_error]
-    if rubric is None or bad:
-        raise RubricError(f"rubric {path.name} has {plural(len(bad), 'problem')}", bad)
-    rubric._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    rubric._warnings = [p for p in problems if not p.is_error]
+    rubric, warnings, digest = load_checked(path, "rubric", parse_rubric)
+    rubric._sha256, rubric._warnings = digest, warnings
     rubric._source = str(path)
     return rubric
