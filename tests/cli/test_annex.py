@@ -257,3 +257,25 @@ def test_a_publication_that_cannot_be_protected_stops_naming_the_table(runner, t
     said = " ".join(result.stderr.replace("│", " ").split())
     assert "table case_types, row" in said and "no other count is" in said
     assert "Traceback" not in result.stderr
+
+
+def test_two_forces_in_files_of_the_same_name_are_not_merged(runner, tmp_path):
+    """gmp/cases.xlsx and northshire/cases.xlsx: a force without a force column is named
+    after its file, so both would be force 'cases' (found by a review: the three shipped
+    samples merged into one force, their cross-tab pairing SA-001 of one with another's)."""
+    from ..conftest import ROOT
+
+    files = []
+    for folder in ("gmp-2014", "northshire-2022"):
+        copy = tmp_path / folder / "cases.xlsx"
+        copy.parent.mkdir()
+        copy.write_bytes((ROOT / "sample_cases" / folder / "cases.xlsx").read_bytes())
+        files.append(copy)
+    out = tmp_path / "national.md"
+    result = invoke(runner, "annex", *files, "--rubric", "child-protection-2014", "--rubric",
+                    "child-protection-2021", "--crosswalk", "common-3", "--out", out,
+                    "--format", "json")
+    assert result.exit_code == 2
+    problem, = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "force-in-two-files" and "two inputs" in problem["message"]
+    assert not out.exists()

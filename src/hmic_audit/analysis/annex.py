@@ -238,12 +238,20 @@ def _forces_kept_apart(shared: Shared) -> None:
     forces, names = shared.forces
     source = shared.pool.source
     for n, name in enumerate(names):
-        files = sorted({frames[i].file for i in set(source[forces == n].tolist())})
-        if len(files) > 1 and not problems:
-            problems.append(Problem(
-                code="force-in-two-files", value=name, file=files[1],
-                message=f"names force {name!r}, as {files[0]} does; give each force's "
-                "audits in one workbook (or correct the force column)"))
+        inputs = sorted(set(source[forces == n].tolist()))
+        if len(inputs) < 2 or problems:
+            continue
+        first, second = frames[inputs[0]].file, frames[inputs[1]].file
+        if first == second:  # folder/cases.xlsx twice: a force is named after its file
+            message = (f"is the name of two inputs, so both are read as force {name!r} "
+                       "(a workbook without a force column is named after its file); "
+                       "give the files the forces' names (gmp.xlsx, northshire.xlsx) or "
+                       "add a force column")
+        else:
+            message = (f"names force {name!r}, as {first} does; give each force's audits "
+                       "in one workbook (or correct the force column)")
+        problems.append(Problem(code="force-in-two-files", value=name, file=second,
+                                message=message))
     if problems:
         raise HmicAuditError("the same audits or force given twice", problems)
 
