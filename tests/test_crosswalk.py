@@ -300,3 +300,30 @@ def test_rubric_crosswalk_checks_a_file_and_shows_its_mapping(runner, tmp_path):
     assert result.exit_code == 1  # the check found problems
     assert {(p["code"], p["column"]) for p in json.loads(result.stdout)["problems"]} == PLANTED
     assert invoke(runner, "rubric", "crosswalk", str(tmp_path / "none.yaml")).exit_code == 2
+
+
+def test_a_case_has_one_type_where_both_rubrics_know_it(runner, tmp_path):
+    """Through a crosswalk the two audits of a case are still checked for type when both
+    rubrics have both types (found by a review); a type only one programme names (2014's
+    general concern, 2024's criminal exploitation) may stand against the other's."""
+    head = ["Case ref", "Sample", "Case type", "Grade"]
+    force = write_xlsx(tmp_path / "f.xlsx", head, [
+        ["C-1", "Self-assessed", "s47_enquiry", "Good"],
+        ["C-2", "Self-assessed", "general_concern", "Adequate"]])
+    same = write_xlsx(tmp_path / "i.xlsx", head, [
+        ["C-1", "Self-assessed", "s47_enquiry", "Outstanding"],
+        ["C-2", "Self-assessed", "criminal_exploitation", "Good"]])
+    result = invoke(runner, "compare", force, same, "--rubric", "child-protection-2014",
+                    "--rubric", "child-protection-2024", "--crosswalk", "common-3", "-f",
+                    "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["pairs"] == 2
+    other = write_xlsx(tmp_path / "j.xlsx", head, [
+        ["C-1", "Self-assessed", "domestic_abuse", "Outstanding"],
+        ["C-2", "Self-assessed", "criminal_exploitation", "Good"]])
+    result = invoke(runner, "compare", force, other, "--rubric", "child-protection-2014",
+                    "--rubric", "child-protection-2024", "--crosswalk", "common-3", "-f",
+                    "json")
+    assert result.exit_code == 2
+    problem, = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "case-type-mismatch" and "'C-1'" in problem["message"]

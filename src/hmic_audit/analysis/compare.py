@@ -82,16 +82,17 @@ def headline(force: np.ndarray, inspector: np.ndarray, k: int, threshold: int) -
 def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice = "final",
             threshold: int | None = None, by: GroupBy | None = None,
             two_files: bool = False, trust_samples: bool = True,
-            check_types: bool = True) -> Comparison:
+            shared_types: np.ndarray | None = None) -> Comparison:
     """Compare force and inspector judgements of the graded inputs (one holding both
     sides, or the force's then the inspectors').
 
     ``trust_samples`` says whether an inspector-only case marked inspector-selected was
     so marked by the user (then it is not expected to pair); when False, as for two files
     whose inspector file has no sample column, every one-sided case is listed unmatched.
-    ``check_types`` False lets the two audits of a case differ in type (inputs under
-    rubrics with different case types, put on one scale by a crosswalk: a pair takes
-    the force's).
+    ``shared_types`` (per case type of ``rubric``: is it a type of every input's rubric?)
+    is for inputs under rubrics with different case types, put on one scale by a
+    crosswalk: the two audits of a case must agree on a type both rubrics have, and may
+    differ when one side's type is the other rubric's unknown (a pair takes the force's).
     """
     threshold = rubric.significant_difference if threshold is None else threshold
     if threshold < 1:
@@ -103,7 +104,9 @@ def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice 
     found = sides(pool.case, pool.assessor)
     both = found.both()
     f, i = found.force[both], found.inspector[both]
-    mismatched = (pool.case_type[f] != pool.case_type[i]) & check_types
+    mismatched = pool.case_type[f] != pool.case_type[i]
+    if shared_types is not None:
+        mismatched &= shared_types[pool.case_type[f]] & shared_types[pool.case_type[i]]
     if mismatched.any():
         n = int(mismatched.sum())
         raise HmicAuditError(
@@ -306,9 +309,10 @@ def compare_sets(inputs: Sequence[Gradable], rubric: Rubric, *,
         return compare(results, rubric, two_files=two, trust_samples=trust,
                        **options)  # type: ignore[arg-type]
     moved, common = on_common_scale(results, crosswalk)
-    same_types = all(r.case_type_keys == rubrics[0].case_type_keys for r in rubrics)
+    shared = np.array([all(k in r.case_type_keys for r in rubrics)
+                       for k in common.case_type_keys], dtype=bool)
     found = compare(moved, common, two_files=two, trust_samples=trust,
-                    check_types=same_types, **options)  # type: ignore[arg-type]
+                    shared_types=shared, **options)  # type: ignore[arg-type]
     use = str(options.get("use", "final"))
     given = _original_grades(results, use)
     cases = [p.model_copy(update={
