@@ -177,8 +177,13 @@ def test_compare_counts_not_met_as_the_lowest_answer(runner, cases):
         assert agreement["pairs"] == len(both)
         assert agreement["force_no"] == sum(_spelling(f) in lowest for f, _ in both)
         assert agreement["inspector_no"] == sum(_spelling(i) in lowest for _, i in both)
-    human = invoke(runner, "compare", cases, "--rubric", RUBRIC).stdout
+    human = invoke(runner, "compare", cases, "--rubric", RUBRIC, "--threshold", "1").stdout
     assert "Force 'not" in human and "'no'" not in human
+    # the criteria answered differently, in the rubric's words (not its keys)
+    flat = " ".join(human.split())
+    assert re.search(r"\w+: (Met|Partially met|Not met|Not applicable|blank) / "
+                     r"(Met|Partially met|Not met|Not applicable|blank)", flat)
+    assert "not_met" not in human and "partially_met" not in human
 
 
 def test_annex_tables_use_the_answer_labels(runner, cases, tmp_path):

@@ -109,6 +109,8 @@ def test_the_mapping_is_shown_in_every_output(runner, rounds, tmp_path, suffix):
     result = _compare(runner, rounds, "common-3", "--out", out)
     assert result.exit_code == 0, result.stderr
     assert "crosswalk cp-common-3" in result.stdout  # the terminal view
+    assert "on the scale of crosswalk cp-common-3 v1.0" in " ".join(result.stdout.split())
+    assert "rubric cp-common-3" not in result.stdout  # a crosswalk is not a rubric
     assert "Below adequate" in result.stdout
     if suffix == ".csv":  # one row per case: each grade on the scale and as given
         rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))

@@ -180,6 +180,14 @@ class Comparison(_Frozen):
     ``rubric`` is the common scale, named after it), with its mapping; None without."""
 
     @property
+    def basis(self) -> str:
+        """What the grades were compared under: 'rubric hmic-cp-2014 v1.0', or through a
+        crosswalk 'the scale of crosswalk cp-common-3 v1.0'."""
+        if self.crosswalk is not None:
+            return f"the scale of crosswalk {self.crosswalk.name} v{self.crosswalk.version}"
+        return f"rubric {self.rubric.name} v{self.rubric.version}"
+
+    @property
     def or_more(self) -> str:
         """' or more' after the threshold in words ('two or more levels apart'), or ''
         when the threshold is already the width of the scale (two levels apart on a

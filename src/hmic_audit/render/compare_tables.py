@@ -86,12 +86,16 @@ def agreement_table(c: Comparison) -> TableSpec:
 
 def differences_table(c: Comparison, rubric: Rubric, at_most: int | None = None
                       ) -> TableSpec:
-    """The cases whose judgements differ significantly (the first ``at_most``)."""
+    """The cases whose judgements differ significantly (the first ``at_most``), with the
+    criteria answered differently in the rubric's words."""
+    def said(key: str | None) -> str:
+        answer = rubric.answers_by_key.get(key or "")
+        return answer.label if answer else "blank"
+
     rows: list[list[object]] = [
         [d.case_ref, rubric.case_type_labels[d.case_type], d.area or "",
          rubric.grade_labels[d.force_grade], rubric.grade_labels[d.inspector_grade], d.levels,
-         "; ".join(f"{x.id}: {x.force or 'blank'} / {x.inspector or 'blank'}"
-                   for x in d.criteria)]
+         "; ".join(f"{x.id}: {said(x.force)} / {said(x.inspector)}" for x in d.criteria)]
         for d in c.significant[:at_most]]
     return TableSpec("Significant", f"Cases whose judgements differ by {c.threshold}{c.or_more} "
                      "grade levels", ["Case", "Case type", "Area", "Force", "Inspectors",
@@ -212,7 +216,7 @@ def render_comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
     c = comparison
     files = ", ".join(md_escape(i.file) for i in c.inputs)
     parts = ["# Self-assessment compared with inspection\n",
-             f"Input: {files}. Rubric {md_escape(c.rubric.name)} v{md_escape(c.rubric.version)}; "
+             f"Input: {files}. Graded on {md_escape(c.basis)}; "
              f"{c.use} grades compared; judgements {c.threshold}{c.or_more} levels apart count "
              "as significantly different.\n",
              f"{md_escape(c.direction.sentence)}\n"]

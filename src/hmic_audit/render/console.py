@@ -321,7 +321,7 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
     c = comparison
     head = Text.assemble(
         "Compared ", (", ".join(i.file for i in c.inputs), "bold"),
-        f" with rubric {c.rubric.name} v{c.rubric.version}: {plural(c.pairs, 'pair')}, "
+        f" on {c.basis}: {plural(c.pairs, 'pair')}, "
         f"{c.use} grades, significant at {c.threshold}{'+' if c.or_more else ''} levels")
     parts: list[RenderableType] = [head]
     for spec in comparison_tables(c, rubric, with_cases=False, at_most=SHOW_AT_MOST):
