@@ -200,6 +200,8 @@ PLANTED = {
     ("unknown-grade", "maps.child-protection-2014.excellent"),
     ("bad-setting", "significant_difference"),
     ("unknown-grade", "acceptable[0]"),
+    # good lands below adequate: found among the grades that do map, with the rest wrong
+    ("crosswalk-order", "maps.child-protection-2014.good"),
 }
 
 
@@ -241,6 +243,22 @@ def test_the_target_is_given_once():
     neither = ("name: o\nversion: '1'\ntitle: O\nmaps:\n  child-protection-2014: "
                "{good: good}\n")
     assert "bad-crosswalk-target" in [p.code for p in parse_crosswalk(neither)[1]]
+
+
+def test_grades_may_be_written_as_people_write_them():
+    """Labels and aliases on either side, as rubrics accept (found by a review: 'Good'
+    was refused for 'good'); a slip gets what it probably meant."""
+    labels = ("{Good: top, Adequate: Top, 'requires improvement': bottom, "
+              "INADEQUATE: BOTTOM}")
+    crosswalk, problems = parse_crosswalk(_walk(labels))
+    assert problems == [] and crosswalk is not None
+    assert crosswalk.mapping(load_rubric("child-protection-2014")) == {
+        "good": "top", "adequate": "top", "requires_improvement": "bottom",
+        "inadequate": "bottom"}
+    slip = "{goood: top, adequate: top, requires_improvement: botom, inadequate: bottom}"
+    messages = [p.message for p in parse_crosswalk(_walk(slip))[1]]
+    assert any("did you mean 'good'" in m for m in messages)
+    assert any("did you mean 'bottom'" in m for m in messages)
 
 
 def test_a_misspelt_key_is_named():
@@ -292,10 +310,14 @@ def test_annex_of_different_rubrics_without_a_crosswalk_is_refused(runner, round
 def test_rubric_crosswalk_checks_a_file_and_shows_its_mapping(runner, tmp_path):
     result = invoke(runner, "rubric", "crosswalk", "common-3")
     assert result.exit_code == 0, result.stderr
-    text = " ".join((result.stdout + result.stderr).split())
-    assert "cp-common-3 v1.0" in text and "no problems" in text
+    assert "cp-common-3 v1.0" in result.stderr and "no problems" in result.stderr
+    mapping = " ".join(result.stdout.split())  # the mapping on stdout, to keep or pipe
     assert "hmic-cp-2014: Good -> Good or better, Adequate -> Adequate, Requires " \
-           "improvement -> Below adequate, Inadequate -> Below adequate" in text
+           "improvement -> Below adequate, Inadequate -> Below adequate" in mapping
+    doc = json.loads(invoke(runner, "rubric", "crosswalk", "common-3", "-f", "json").stdout)
+    assert doc["ok"] is True and doc["crosswalk"]["name"] == "cp-common-3"
+    assert {"rubric": "hmic-cp-2024", "grade": "Outstanding", "becomes": "Good or better"} \
+        in doc["crosswalk"]["mapping"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD, encoding="utf-8")
     result = invoke(runner, "rubric", "crosswalk", str(bad), "--format", "json")

@@ -42,7 +42,7 @@ from .io.yamlfile import key_lines, pydantic_problems, yaml_mapping
 from .problems import HmicAuditError, Problem, RubricError
 from .rubric import Grade, Rubric
 from .rubric_file import load_checked, load_rubric, resolve_rubric_path, shipped_rubrics_dir
-from .text import plural
+from .text import closest, label_key, plural
 
 
 class Crosswalk(BaseModel):
@@ -73,6 +73,8 @@ class Crosswalk(BaseModel):
     half of the scale."""
 
     _sources: dict[str, Rubric] = PrivateAttr(default_factory=dict)
+    _keyed: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
+    """Per source, its mapping by grade keys (the file may use labels or aliases)."""
     _target_rubric: Rubric | None = PrivateAttr(default=None)
     _sha256: str | None = PrivateAttr(default=None)
     _file: str = PrivateAttr(default="<crosswalk>")
@@ -127,7 +129,7 @@ class Crosswalk(BaseModel):
             return {k: k for k in target.grade_keys}
         for written, source in self._sources.items():
             if _same_scale(rubric, source):
-                return dict(self.maps[written])
+                return dict(self._keyed[written])
         known = [f"{s.name} ({', '.join(s.grade_keys)})" for s in self._sources.values()]
         if target is not None:
             known.append(f"{target.name} (the target)")
@@ -146,7 +148,7 @@ class Crosswalk(BaseModel):
         """The mapping for people: (source rubric, source grade label, target grade label),
         every source in file order (the target rubric's identity last)."""
         labels = {g.key: g.label for g in self.grades}
-        out = [(source.name, grade.label, labels[self.maps[written][grade.key]])
+        out = [(source.name, grade.label, labels[self._keyed[written][grade.key]])
                for written, source in self._sources.items() for grade in source.scale]
         if self._target_rubric is not None:
             out += [(self._target_rubric.name, g.label, g.label)
@@ -165,8 +167,8 @@ class Crosswalk(BaseModel):
         keys = self.grade_keys
         if (self.target is None) == (self.scale is None):
             found.append(_problem("bad-crosswalk-target", "target",
-                                  "give the target scale once: either target (a rubric) or "
-                                  "scale (a list of grades), not both and not neither"))
+                                  "or scale, once: the target is either a rubric (target) or "
+                                  "a list of grades (scale), not both and not neither"))
         seen: dict[str, str] = {}
         for i, g in enumerate(self.scale or []):
             if g.key in seen:
@@ -189,33 +191,51 @@ class Crosswalk(BaseModel):
         return found
 
     def _check_map(self, written: str, source: Rubric, keys: list[str]) -> list[Problem]:
+        """Resolve one source's mapping (grades by key, label or alias on both sides) into
+        ``_keyed``, with every problem: unknown grades (with what was probably meant),
+        unmapped ones, and order not kept among those that resolve."""
         found = []
-        mapping = self.maps[written]
         where = f"maps.{written}"
-        missing = [k for k in source.grade_keys if k not in mapping]
+        targets = {label_key(name): g.key for g in self.grades
+                   for name in (g.key, g.label, *g.aliases)}
+        resolved: dict[str, str] = {}
+        for grade, to in self.maps[written].items():
+            key, target = source.parse_grade(str(grade)), targets.get(label_key(str(to)))
+            if key is None:
+                meant = closest(label_key(str(grade)), source.spellings("grade"))
+                found.append(_problem("unknown-grade", f"{where}.{grade}",
+                                      f"{grade!r} is not a grade of rubric {source.name} "
+                                      f"({', '.join(source.grade_keys)})"
+                                      + (f"; did you mean {meant!r}?" if meant else ""), grade))
+            if keys and target is None:
+                meant = closest(label_key(str(to)), targets)
+                found.append(_problem("unknown-grade", f"{where}.{grade}",
+                                      f"maps to {to!r}, which is not a grade of the target "
+                                      f"scale ({', '.join(keys)})"
+                                      + (f"; did you mean {meant!r}?" if meant else ""), to))
+            if key is not None and target is not None:
+                if key in resolved and resolved[key] != target:
+                    found.append(_problem("duplicate-key", f"{where}.{grade}",
+                                          f"maps {key!r} a second time, to {target!r} (it "
+                                          f"already maps to {resolved[key]!r})", grade))
+                resolved.setdefault(key, target)
+        self._keyed[written] = resolved
+        missing = [k for k in source.grade_keys if k not in resolved
+                   and not any(source.parse_grade(str(g)) == k for g in self.maps[written])]
         if missing:
             found.append(_problem("unmapped-grade", where,
                                   f"does not map {', '.join(missing)} (every grade of rubric "
                                   f"{source.name} needs a target)", ", ".join(missing)))
-        for grade, to in mapping.items():
-            if grade not in source.grade_keys:
-                found.append(_problem("unknown-grade", f"{where}.{grade}",
-                                      f"{grade!r} is not a grade of rubric {source.name} "
-                                      f"({', '.join(source.grade_keys)})", grade))
-            if keys and to not in keys:
-                found.append(_problem("unknown-grade", f"{where}.{grade}",
-                                      f"maps to {to!r}, which is not a grade of the target "
-                                      f"scale ({', '.join(keys)})", to))
-        if self.reorders or missing or any(to not in keys for to in mapping.values()):
+        if self.reorders:
             return found
-        ordered = [(g, keys.index(mapping[g])) for g in source.grade_keys]
+        ordered = [(g, keys.index(resolved[g])) for g in source.grade_keys if g in resolved]
         for (better, high), (worse, low) in zip(ordered, ordered[1:], strict=False):
             if high > low:
                 found.append(_problem(
                     "crosswalk-order", f"{where}.{better}",
-                    f"puts {better!r} (better than {worse!r} in rubric {source.name}) below "
-                    f"{worse!r}'s target: {mapping[better]!r} after {mapping[worse]!r} on the "
-                    "target scale; fix the mapping, or declare reorders: true", better))
+                    f"puts {better!r} below {worse!r}, a worse grade of rubric "
+                    f"{source.name}: {resolved[better]!r} comes after {resolved[worse]!r} on "
+                    "the target scale; fix the mapping, or declare reorders: true", better))
         return found
 
 

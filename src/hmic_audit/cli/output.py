@@ -242,12 +242,13 @@ def finish_check(*, ok: bool, summary: str, problems: list[Problem], format: Out
 
 def check_file(file: str, check: Callable[[], str | tuple[str, list[Problem]]], *,
                error: type[HmicAuditError], unreadable: set[str], format: OutputFormat,
-               show_all: bool = False, quiet: bool = False) -> None:
+               show_all: bool = False, quiet: bool = False,
+               facts: dict[str, Any] | None = None) -> None:
     """Run a checking command on one file (``rubric check``, ``profile check``): ``check``
     loads and checks it and returns the summary of a clean file (and any warnings it has,
     shown without failing the check), or raises ``error`` listing the problems found
     (exit 1) — unless one of them is ``unreadable`` (the file could not be read at all:
-    bad input, exit 2)."""
+    bad input, exit 2). ``facts``, which ``check`` may fill, join the JSON document."""
     from ..text import plural
 
     problems: list[Problem]
@@ -260,7 +261,7 @@ def check_file(file: str, check: Callable[[], str | tuple[str, list[Problem]]], 
         problems, ok = exc.problems, False
         summary = f"{file}: {plural(len(problems), 'problem')}"
     finish_check(ok=ok, summary=summary, problems=problems, format=format,
-                 document={"file": file}, show_all=show_all, quiet=quiet)
+                 document={"file": file, **(facts or {})}, show_all=show_all, quiet=quiet)
 
 
 def finish_writing(*, format: OutputFormat, written: list[tuple[Path, str, bytes]],

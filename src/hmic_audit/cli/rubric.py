@@ -163,15 +163,20 @@ def crosswalk_command(crosswalk: Annotated[str, typer.Argument(
     from ..crosswalk import CrosswalkRef, load_crosswalk
     from ..problems import RubricError
 
+    facts: dict[str, object] = {}
+
     def check() -> str:
         loaded = load_crosswalk(crosswalk)
-        lines = CrosswalkRef.of(loaded).lines()
-        return "\n".join([f"{loaded.describe()}: no problems; on the scale "
-                           f"{', '.join(g.label for g in loaded.grades)}", *lines])
+        ref = CrosswalkRef.of(loaded)
+        facts["crosswalk"] = ref.model_dump(mode="json")
+        if format is OutputFormat.human:
+            show("\n".join(ref.lines()))
+        return (f"{loaded.describe()}: no problems; on the scale "
+                f"{', '.join(g.label for g in loaded.grades)}")
 
     check_file(Path(crosswalk).name, check, error=RubricError,
                unreadable=UNREADABLE | {"crosswalk-not-found"}, format=format,
-               show_all=show_all, quiet=quiet)
+               show_all=show_all, quiet=quiet, facts=facts)
 
 
 register(rubric_app, "check", check_command)
