@@ -92,6 +92,9 @@ def test_compare_through_a_crosswalk_counts_pairs_on_the_target_scale(runner, ro
     for grade, target in _mapping(name, "child-protection-2014").items():
         assert walked[("hmic-cp-2014", LABELS_2014[grade])] == labels[target].label
     assert doc["rubric"]["name"] == load_crosswalk(name).name
+    # only the rubrics of the inputs (common-3 also maps the 2021 scale)
+    assert {m["rubric"] for m in doc["crosswalk"]["mapping"]} == {"hmic-cp-2014",
+                                                                  "hmic-cp-2024"}
 
 
 def test_threshold_and_labels_come_from_the_target(runner, rounds):

@@ -32,6 +32,7 @@ raises ``RubricError`` with every problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -144,16 +145,19 @@ class Crosswalk(BaseModel):
         return np.array([self.grade_keys.index(to[k]) for k in rubric.grade_keys],
                         dtype=np.int64)
 
-    def rows(self) -> list[tuple[str, str, str]]:
+    def rows(self, used: Sequence[Rubric] | None = None) -> list[tuple[str, str, str]]:
         """The mapping for people: (source rubric, source grade label, target grade label),
-        every source in file order (the target rubric's identity last)."""
+        every source in file order (the target rubric's identity last); only the rubrics
+        ``used`` (by name), when given."""
         labels = {g.key: g.label for g in self.grades}
-        out = [(source.name, grade.label, labels[self._keyed[written][grade.key]])
-               for written, source in self._sources.items() for grade in source.scale]
+        sources = [(self._keyed[w], r) for w, r in self._sources.items()]
         if self._target_rubric is not None:
-            out += [(self._target_rubric.name, g.label, g.label)
-                    for g in self._target_rubric.scale]
-        return out
+            sources.append(({k: k for k in self._target_rubric.grade_keys},
+                            self._target_rubric))
+        names = None if used is None else {r.name for r in used}
+        return [(source.name, grade.label, labels[keyed[grade.key]])
+                for keyed, source in sources if names is None or source.name in names
+                for grade in source.scale]
 
     def describe(self) -> str:
         """One line naming the crosswalk: 'cp-common-3 v1.0 (title)'."""
@@ -265,11 +269,12 @@ class CrosswalkRef(BaseModel):
     mapping: list[MappedGrade]
 
     @classmethod
-    def of(cls, crosswalk: Crosswalk) -> CrosswalkRef:
+    def of(cls, crosswalk: Crosswalk, used: Sequence[Rubric] | None = None) -> CrosswalkRef:
+        """The crosswalk's reference, its mapping for the rubrics ``used`` (else all)."""
         return cls(name=crosswalk.name, version=crosswalk.version, title=crosswalk.title,
                    sha256=crosswalk.sha256, scale=[g.label for g in crosswalk.grades],
                    mapping=[MappedGrade(rubric=r, grade=g, becomes=b)
-                            for r, g, b in crosswalk.rows()])
+                            for r, g, b in crosswalk.rows(used)])
 
     def lines(self) -> list[str]:
         """The mapping for people, a line per source rubric:

@@ -193,15 +193,15 @@ def crosstab_table(pairs: t.Pairs, rubric: Rubric) -> AnnexTable | None:
         rows=rows, total_row=True, row_sums=[("total", rubric.grade_keys)])
 
 
-def crosswalk_table(crosswalk: Crosswalk) -> AnnexTable:
-    """How a crosswalk put the inputs' grades on one scale."""
+def crosswalk_table(crosswalk: Crosswalk, used: Sequence[Rubric]) -> AnnexTable:
+    """How a crosswalk put the inputs' grades (under the rubrics ``used``) on one scale."""
     return AnnexTable(
         name="crosswalk", title=f"Grades put on one scale by crosswalk {crosswalk.name} "
         f"v{crosswalk.version}",
         columns=[Column(key="rubric", title="Rubric", kind="label"),
                  Column(key="grade", title="Grade given", kind="text"),
                  Column(key="counted_as", title="Counted as", kind="text")],
-        rows=[[r, g, b] for r, g, b in crosswalk.rows()],
+        rows=[[r, g, b] for r, g, b in crosswalk.rows(used)],
         note=f"{crosswalk.title}. The inputs were graded under different rubrics; every "
         "grade in these tables is counted on the scale "
         f"{', '.join(g.label for g in crosswalk.grades)}, and answers to criteria are not "
@@ -317,7 +317,7 @@ def build_annex(inputs: Sequence[Gradable], rubric: Rubric, *,
     }
     if crosswalk is not None:
         del builders["theme_results"], builders["criterion_compliance"]
-    built = Annex([crosswalk_table(crosswalk)] if crosswalk is not None else [])
+    built = Annex([crosswalk_table(crosswalk, rubrics)] if crosswalk is not None else [])
     for name, build in builders.items():
         if name in wanted and (table := build()) is not None:
             built.append(table)

@@ -319,7 +319,8 @@ def compare_sets(inputs: Sequence[Gradable], rubric: Rubric, *,
         "force_original": given.get((p.case_ref.casefold(), FORCE)),
         "inspector_original": given.get((p.case_ref.casefold(), INSPECTOR))})
         for p in found.cases]
-    return found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk), "cases": cases})
+    return found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk, rubrics),
+                                    "cases": cases})
 
 
 def _original_grades(results: Sequence[GradeResult], use: str
