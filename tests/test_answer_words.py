@@ -298,3 +298,14 @@ def test_the_older_form_still_reads_as_the_same_answers():
     both = text.replace("answer_scores:", "answers: []\nanswer_scores:")
     rubric, problems = parse_rubric(both, file="three.yaml")
     assert rubric is None and "not both" in problems[0].message
+
+
+def test_a_criterion_that_does_not_apply_is_answered_in_the_rubrics_words(runner, tmp_path):
+    rows = [["X-1", "Self-assessed", "Domestic abuse", "Inspector", "", "Met", "Met", "Met",
+             "Met", "Met"]]  # return_talk applies to missing children only
+    path = write_xlsx(tmp_path / "na.xlsx",
+                      ["Case ref", "Sample", "Case type", "Assessor", "Area", *CRITERIA], rows)
+    result = invoke(runner, "validate", path, "--rubric", RUBRIC, "--format", "json")
+    problem, = [p for p in json.loads(result.stdout)["problems"]
+                if p["code"] == "criterion-not-applicable"]
+    assert problem["message"].endswith("leave it blank or answer not applicable")

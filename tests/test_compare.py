@@ -207,3 +207,11 @@ def test_comparison_frames_for_analysts(rubric, sample_set):
     assert len(frames["significant"]) == sum(len(d.criteria) for d in c.significant)
     assert frames["groups"]["pairs"].sum() == c.pairs
     assert len(frames["criteria"]) == len(c.criteria) and frames["unmatched"].empty
+
+
+def test_direction_sentence_says_none_not_zero():
+    from hmic_audit.analysis.compare import _direction_sentence
+
+    assert _direction_sentence(3, 0, 1) == ("Inspectors judged 3 of 4 cases less favourably "
+                                            "than the force; in 1 the force was harsher; in "
+                                            "none did they give the same grade.")

@@ -288,6 +288,8 @@ def test_annex_counts_forces_under_different_rubrics_on_the_common_scale(
     tables = {t["name"]: t for t in doc["tables"]}
     assert next(iter(tables)) == "crosswalk"  # the mapping comes first
     assert "theme_results" not in tables and "criterion_compliance" not in tables
+    assert tables["national_acceptable"]["title"] == \
+        "Share of cases judged good or better, or adequate, by force"
     national = tables["national_grades"]
     keys = [c["key"] for c in national["columns"]]
     expected = {}

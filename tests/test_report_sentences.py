@@ -474,3 +474,13 @@ def test_the_widest_gap_is_not_called_or_more():
     assert "grades were two levels apart" in text and "or more" not in text
     text = said(report(pairs([(0, 2), (0, 0), (1, 0)]), rubric="five"))
     assert "three or more levels apart" in text  # five levels: four apart is possible
+
+
+def test_a_list_of_rare_grades_follows_a_semicolon():
+    """'..., and one was rated outstanding and one was rated adequate' had two 'and's
+    (found by a review)."""
+    five = [(0, 0)] + [(1, 1)] * 8 + [(2, 2)] + [(4, 4)] * 3 + [(3, 3)]
+    text = said(report(pairs(five), rubric="five"))
+    assert "; one was rated outstanding, one was rated adequate and one was rated as " \
+           "requiring improvement." in text
+    assert text.count(", and one was rated") == 0

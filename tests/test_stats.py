@@ -167,3 +167,13 @@ def test_kappa_never_fails_on_small_random_tables():
         for weighting in ("unweighted", "linear", "quadratic"):
             e = cohen_kappa(crosstab(a, b, 4), weighting)
             assert e.value is None or (e.ci_low is None) == (e.se is None)
+
+
+def test_kappa_interval_stays_within_its_range():
+    """A Wald interval of a high kappa from few pairs reaches past 1 ('0.500, -0.111 to
+    1.111' was shown, found by a review): it is cut at kappa's own bounds."""
+    table = np.array([[5, 1], [0, 2]])
+    e = cohen_kappa(table)
+    assert e.value is not None and e.se is not None
+    assert e.value + 1.959963984540054 * e.se > 1  # the unclamped end is past 1
+    assert e.ci_high == 1.0 and -1.0 <= e.ci_low < e.value

@@ -231,6 +231,11 @@ class Rubric(_Strict):
     default: the better half of the scale, rounded down (two of four, one of three)."""
     glossary: dict[str, str] = {}
     """Terms and their meanings, for reports."""
+    background: str = ""
+    """Markdown for the report's Background chapter: how the inspection programme this
+    rubric belongs to came about and what it sets out to do (empty: the chapter says
+    only how the inspection works). A programme's history belongs to its rubric, so a
+    report of a later programme never tells an earlier one's."""
     rollup: Rollup | None = None
     """How case file reviews' topic grades roll up into the force's grade per topic
     (theme); none: topics are not graded."""

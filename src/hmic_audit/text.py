@@ -99,8 +99,12 @@ def clean_reference(value: str) -> str:
 
 
 def or_list(words: Sequence[str]) -> str:
-    """Words joined as alternatives: 'yes, partly or no'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    """Words joined as alternatives: 'yes, partly or no'; with a comma before the last
+    when a word has its own 'or' ('good or better, or adequate')."""
+    if len(words) == 1:
+        return words[0]
+    last = ", or " if any(" or " in w for w in words) else " or "
+    return ", ".join(words[:-1]) + last + words[-1]
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -64,7 +64,8 @@ def _direction_sentence(higher: int, same: int, lower: int) -> str:
     parts = [f"Inspectors judged {higher} of {n} cases less favourably than the force"]
     parts.append(f"in {lower} the force was harsher" if lower else "in none was the force "
                  "harsher")
-    parts.append(f"in {same} they gave the same grade")
+    parts.append(f"in {same} they gave the same grade" if same else
+                 "in none did they give the same grade")
     return "; ".join(parts) + "."
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..rubric import Rubric
+from ..text import or_list
 from . import tables as t
 from .annex_table import (
     AnnexTable,
@@ -41,7 +42,7 @@ def national_tables(shared: Shared) -> list[AnnexTable]:
 
 def _acceptable(grades: t.GradeTable, rubric: Rubric) -> AnnexTable:
     ok = [rubric.grade_keys.index(g) for g in rubric.acceptable_grades]
-    label = " or ".join(rubric.grade_labels[g].lower() for g in rubric.acceptable_grades)
+    label = or_list([rubric.grade_labels[g].lower() for g in rubric.acceptable_grades])
     hits = grades.counts[:, ok].sum(axis=1).tolist()
     graded = grades.counts.sum(axis=1).tolist()
     rows: list[list[Cell]] = []

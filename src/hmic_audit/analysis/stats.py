@@ -86,7 +86,8 @@ def cohen_kappa(table: np.ndarray, weighting: Weighting = "unweighted") -> Estim
         variance = 0.0
     se = math.sqrt(variance)
     agree = math.isclose(p_o, 1.0, abs_tol=1e-12)
-    return Estimate(kappa, se, kappa - Z_95 * se, kappa + Z_95 * se,
+    # kappa lies in [-1, 1]: a Wald interval reaching past either end is cut there
+    return Estimate(kappa, se, max(-1.0, kappa - Z_95 * se), min(1.0, kappa + Z_95 * se),
                     note="every pair agrees exactly; the interval has no width"
                     if agree and se == 0 else None)
 

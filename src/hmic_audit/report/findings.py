@@ -268,8 +268,8 @@ def _force_proportions(r: GradeRow, rubric: Rubric) -> Phrase:
     if not shares:  # every grade rare: most audits could not be graded
         return Phrase(capital(join_words(counts)) + ".")
     text = f"Its assessors rated practice {join_words(shares)}"
-    if counts:
-        text += f", and {join_words(counts)}"
+    if counts:  # one more clause with ', and'; a list of them after a semicolon
+        text += (", and " if len(counts) == 1 else "; ") + join_words(counts)
     return Phrase(text + ".")
 
 

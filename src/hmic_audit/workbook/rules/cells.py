@@ -227,6 +227,8 @@ def answers_apply(sheet: Sheet) -> None:
     rubric = sheet.rubric
     case_type = sheet.codes("case_type", rubric.case_type_keys)
     known = case_type >= 0
+    not_scored = [a.label.lower() for a in rubric.answers if not a.scored]
+    unscored = f" or answer {not_scored[0]}" if not_scored else ""
     for m in sheet.criteria():
         column = sheet.data(m.position)
         scored = column.lookup([(key := rubric.parse_answer(v)) is not None
@@ -238,7 +240,7 @@ def answers_apply(sheet: Sheet) -> None:
         sheet.flag("criterion-not-applicable", wrong, m.slot,
                    lambda i, cid=m.criterion: f"criterion {cid!r} does not apply to "
                    f"{rubric.case_type_labels[rubric.case_type_keys[case_type[i]]].lower()} "
-                   "cases; leave it blank or answer n/a")
+                   f"cases; leave it blank{unscored}")
 
 
 def audit_empty(sheet: Sheet) -> None:
