@@ -412,3 +412,78 @@ def test_show_lists_the_changelog_newest_first(runner, tmp_path):
     # 1.10 is newer than 1.2 (version numbers, not text)
     assert out.index("Tenth.") < out.index("Second.") < out.index("First.")
     assert "2024-04-01" in out
+
+
+# Spellings: what is read, not the alias lists -------------------------------------------
+
+SHIPPED = ("child-protection-2014", "child-protection-2021", "child-protection-2024")
+_ITEMS = {"scale": "scale", "answers": "answers", "case_types": "case_types"}
+
+
+def _read(data: dict[str, Any], section: str, key: str) -> set[str]:
+    """Every spelling the item ``key`` of a rubric's YAML data is read from: key, label
+    and aliases, each as a workbook cell is matched (case, separators and end punctuation
+    ignored)."""
+    from hmic_audit.text import label_key
+
+    item = next(i for i in data[section] if i["key"] == key)
+    return {label_key(str(s)) for s in (item["key"], item["label"], *item.get("aliases", []))}
+
+
+def _shipped(name: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "rubrics" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("old_name,new_name", [(a, b) for i, a in enumerate(SHIPPED)
+                                               for b in SHIPPED[i + 1:]])
+def test_spelling_changes_between_shipped_rubrics_are_real(old_name, new_name):
+    from hmic_audit.text import label_key
+
+    old_data, new_data = _shipped(old_name), _shipped(new_name)
+    diff = diff_rubrics(load_rubric(old_name), load_rubric(new_name))
+    reported = {(c.section, c.key) for c in diff.changes if c.kind.endswith("aliases-changed")}
+    for section in _ITEMS:
+        keys = {i["key"] for i in old_data[section]} & {i["key"] for i in new_data[section]}
+        for key in keys:
+            before, after = _read(old_data, section, key), _read(new_data, section, key)
+            label = label_key(next(i["label"] for i in new_data[section] if i["key"] == key))
+            # the new label is said by a relabelling; any other gain or loss is reported
+            moved = (after - before - {label}) | (before - after)
+            assert ((section, key) in reported) == bool(moved), (section, key, moved)
+    for change in diff.changes:
+        if change.kind.endswith("aliases-changed"):
+            assert {label_key(s) for s in change.old} == _read(old_data, change.section,
+                                                                 change.key)
+            assert {label_key(s) for s in change.new} == _read(new_data, change.section,
+                                                                 change.key)
+
+
+def test_spellings_still_read_are_not_reported_lost_or_gained():
+    said = [c.message for c in diff_rubrics(load_rubric("child-protection-2014"),
+                                            load_rubric("child-protection-2024")).changes]
+    # 'requires improvement' is the grade's label in both: still read
+    assert not [m for m in said if "no longer read from 'requires improvement'" in m]
+    said = [c.message for c in diff_rubrics(load_rubric("child-protection-2021"),
+                                            load_rubric("child-protection-2024")).changes]
+    # 'domestic abuse' was the 2021 label (and key): not new in 2024
+    assert not [m for m in said if "also read from 'domestic abuse'" in m]
+
+
+def test_a_removed_item_whose_spelling_another_item_reads_says_so():
+    old, new = load_rubric("child-protection-2014"), load_rubric("child-protection-2024")
+    said = {(c.kind, c.key): c.message for c in diff_rubrics(old, new).changes}
+    old_data, new_data = _shipped("child-protection-2014"), _shipped("child-protection-2024")
+    labels = {a["key"]: a["label"] for a in new_data["answers"]}
+    for gone in old_data["answers"]:
+        # which answer of 2024 reads the old key, found from the YAML data
+        now = [k for k in labels if gone["key"].lower().replace("/", " ")
+               in {s.replace("/", " ") for s in _read(new_data, "answers", k)}]
+        message = said["answer-removed", gone["key"]]
+        assert len(now) == 1, gone
+        assert message == (f"Answer '{gone['label']}' ({gone['key']}) removed; "
+                           f"'{gone['key']}' is now read as '{labels[now[0]]}'.")
+    assert said["answer-removed", "yes"] == (
+        "Answer 'Yes' (yes) removed; 'yes' is now read as 'Evident'.")
+    # a case type removed whose spellings nothing reads: the plain sentence
+    custody = said["case-type-removed", "child_in_custody"]
+    assert custody == "Case type 'Child in custody' (child_in_custody) removed."

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from .rubric import LimitingCriterion, Rubric
+from .text import label_key
 
 SECTIONS: dict[str, str] = {
     "rubric": "Rubric",
@@ -133,6 +134,19 @@ def _matched(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]
     both = [(olds[key(n)], n) for n in new if key(n) in olds]
     removed = [o for o in old if key(o) not in news]
     return added, both, removed
+
+
+def _spellings(names: Sequence[str]) -> dict[str, str]:
+    """The spellings ``names`` are read as (each by ``label_key``, as a rubric's
+    ``parse_*`` reads them), with the first of the names written so."""
+    found: dict[str, str] = {}
+    for name in names:
+        found.setdefault(label_key(name), name)
+    return found
+
+
+_LOOKUP = {"scale": "grade", "answers": "answer", "case_types": "case_type"}
+"""The rubric's ``spellings`` table for each section whose items are read by spelling."""
 
 
 def _reordered(old: Sequence[str], new: Sequence[str]) -> bool:
@@ -250,10 +264,12 @@ class _Differ:
                      f"{len(n.scale)}{at}.")
         for a, b in both:
             self._relabelled("scale", "grade", a.key, a.label, b.label)
-            self._aliases("scale", "grade", b.key, b.label, a.aliases, b.aliases)
+            self._spellings_changed("scale", "grade", (a.key, a.label, *a.aliases),
+                                    (b.key, b.label, *b.aliases))
         for g in removed:
             self.add("scale", "grade-removed", g.key, g.label, None,
-                     f"Grade {_q(g.label)} ({g.key}) removed.")
+                     f"Grade {_q(g.label)} ({g.key}) removed"
+                     f"{self._still_read('scale', g.key, g.label)}.")
         if _reordered(o.grade_keys, n.grade_keys):
             self.add("scale", "scale-reordered", None, o.grade_keys, n.grade_keys,
                      f"The grades are in a new order, best first: {_words(n.grade_keys)} "
@@ -273,10 +289,12 @@ class _Differ:
                          f"Answer {_q(b.label)} ({b.key}) now "
                          + ("is not scored" if b.score is None else f"scores {b.score:g}")
                          + f" (was {_num(a.score)}).")
-            self._aliases("answers", "answer", b.key, b.label, a.aliases, b.aliases)
+            self._spellings_changed("answers", "answer", (a.key, a.label, *a.aliases),
+                                    (b.key, b.label, *b.aliases))
         for a in removed:
             self.add("answers", "answer-removed", a.key, a.label, None,
-                     f"Answer {_q(a.label)} ({a.key}) removed.")
+                     f"Answer {_q(a.label)} ({a.key}) removed"
+                     f"{self._still_read('answers', a.key, a.label)}.")
         if _reordered(o.answer_keys, n.answer_keys):
             self.add("answers", "answers-reordered", None, o.answer_keys, n.answer_keys,
                      f"The answers are in a new order: {_words(n.answer_keys)} "
@@ -290,10 +308,13 @@ class _Differ:
                      f"Case type {_q(c.label)} ({c.key}) added.")
         for a, b in both:
             self._relabelled("case_types", "case-type", a.key, a.label, b.label)
-            self._aliases("case_types", "case-type", b.key, b.label, a.aliases, b.aliases)
+            self._spellings_changed("case_types", "case-type",
+                                    (a.key, a.label, *a.aliases),
+                                    (b.key, b.label, *b.aliases))
         for c in removed:
             self.add("case_types", "case-type-removed", c.key, c.label, None,
-                     f"Case type {_q(c.label)} ({c.key}) removed.")
+                     f"Case type {_q(c.label)} ({c.key}) removed"
+                     f"{self._still_read('case_types', c.key, c.label)}.")
         if _reordered(o.case_type_keys, n.case_type_keys):
             self.add("case_types", "case-types-reordered", None, o.case_type_keys,
                      n.case_type_keys, "The case types are in a new order.")
@@ -320,19 +341,56 @@ class _Differ:
             self.add(section, f"{what}-relabelled", key, old, new,
                      f"{name} {key} relabelled from {_q(old)} to {_q(new)}.")
 
-    def _aliases(self, section: str, what: str, key: str, label: str,
-                 old: list[str], new: list[str]) -> None:
-        gained = [a for a in new if a not in old]
-        lost = [a for a in old if a not in new]
+    def _read_as(self, section: str, spelling: str) -> str | None:
+        """The label of the item of the new rubric a spelling is read as, if any."""
+        key = self.new.spellings(_LOOKUP[section]).get(label_key(spelling))
+        if key is None:
+            return None
+        labels = {"scale": {g.key: g.label for g in self.new.scale},
+                  "answers": {a.key: a.label for a in self.new.answers},
+                  "case_types": {c.key: c.label for c in self.new.case_types}}[section]
+        return labels[key]
+
+    def _still_read(self, section: str, key: str, label: str) -> str:
+        """For an item removed: '; 'yes' is now read as 'Evident'' when its key or label
+        is read as another item of the new rubric; else ''."""
+        targets: dict[str, list[str]] = {}
+        for norm, text in _spellings((key, label)).items():
+            now = self._read_as(section, norm)
+            if now is not None:
+                targets.setdefault(now, []).append(_q(text))
+        if not targets:
+            return ""
+        parts = [f"{' and '.join(texts)} {'is' if len(texts) == 1 else 'are'} now read "
+                 f"as {_q(now)}" if i == 0 else f"{' and '.join(texts)} as {_q(now)}"
+                 for i, (now, texts) in enumerate(targets.items())]
+        return "; " + ", ".join(parts)
+
+    def _spellings_changed(self, section: str, what: str, old: Sequence[str],
+                           new: Sequence[str]) -> None:
+        """The spellings an item is read from (key, label and aliases, as ``parse_*``
+        reads them) that it gained or lost; its new label is said by a relabelling, so
+        not listed as gained. ``old`` and ``new`` start with the key and the label."""
+        before, after = _spellings(old), _spellings(new)
+        key, label = new[0], new[1]
+        gained = [text for norm, text in after.items()
+                  if norm not in before and norm != label_key(label)]
+        lost = []
+        for norm, text in before.items():
+            if norm in after:
+                continue
+            now = self._read_as(section, text)
+            lost.append(_q(text) + (f" (now read as {_q(now)})" if now else ""))
         if not gained and not lost:
             return
         parts = []
         if gained:
             parts.append(f"now also read from {', '.join(map(_q, gained))}")
         if lost:
-            parts.append(f"no longer read from {', '.join(map(_q, lost))}")
+            parts.append(f"no longer read from {', '.join(lost)}")
         name = what.replace("-", " ").capitalize()
-        self.add(section, f"{what}-aliases-changed", key, old, new,
+        self.add(section, f"{what}-aliases-changed", key, list(before.values()),
+                 list(after.values()),
                  f"{name} {_q(label)} ({key}) is {' and '.join(parts)}.")
 
     # Criteria ------------------------------------------------------------------------
