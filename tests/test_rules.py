@@ -287,8 +287,25 @@ def located(problems: list[Problem]) -> list[tuple[Any, ...]]:
 CASE_TYPES = ("s47_enquiry, domestic_abuse, general_concern, sex_offender, police_protection, "
               "sexual_exploitation, online_abuse, child_in_custody, missing_child")
 
+def stamped(path: Path, version: str) -> Path:
+    """The workbook with the hidden sheet an audit form (``template``) records its rubric
+    in, naming version ``version`` of the default rubric."""
+    wb = openpyxl.load_workbook(path)
+    stamp = wb.create_sheet("_hmic_audit")
+    for row in (("rubric", "hmic-cp-2014"), ("version", version), ("layout", "long")):
+        stamp.append(row)
+    stamp.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
 UNIT_CASES: dict[str, list[Case]] = {
     # Header units --------------------------------------------------------------------
+    "form_rubric_mismatch": [
+        Case(lambda p: stamped(write_openpyxl(p / "cases.xlsx", long()), "0.9"),
+             [(None, "form-rubric-mismatch", W, None, "hmic-cp-2014 v0.9")],
+             words="made for rubric hmic-cp-2014 v0.9"),
+    ],
     "unknown_columns": [
         Case(lambda p: write_openpyxl(p / "cases.xlsx", long({
             "M4": "Officer in case", "N4": "ah_risk_asessed",

@@ -45,11 +45,15 @@ from .container import (
     WorkbookScan,
 )
 from .delimited import MAX_TEXT_BYTES, read_csv, too_large
+from .form_stamp import read_stamp
 from .preflight import SCANS, check_xlsx
 from .table import Grid, TextColumn
 
 CASES_SHEET = "Cases"
 """The sheet read from a workbook unless ``--sheet`` names another (else the first)."""
+PROBLEMS_SHEET = "Problems"
+"""The sheet an annotated copy (``validate --annotate``) starts with: passed over when
+the sheet to read is chosen, so the copy reads as the workbook it was made from."""
 WORKBOOKS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
 """Workbook extensions and the format each is read as."""
 TEXTS = (".csv", ".txt")
@@ -195,7 +199,8 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
         uncached={_cell(ref) for ref in facts.uncached},
         formulas={_cell(ref) for ref in facts.formulas},
         links={_cell(ref): target for ref, target in facts.links.items()},
-        merged=list(facts.merged), date1904=scan.date1904, sheets=names)
+        merged=list(facts.merged), date1904=scan.date1904, sheets=names,
+        form=read_stamp(reader, names))
 
 
 def _choose(names: list[str], sheet: str | None, display: str) -> str:
@@ -216,6 +221,8 @@ def _choose(names: list[str], sheet: str | None, display: str) -> str:
     if not names:
         raise WorkbookError(f"{display} has no sheets", [
             Problem(code="missing-sheet", file=display, message="has no worksheets")])
+    if names[0] == PROBLEMS_SHEET and len(names) > 1:  # an annotated copy's own list
+        names = names[1:]
     return (sheets_named(names, CASES_SHEET) or names)[0]
 
 

@@ -188,6 +188,9 @@ class Grid:
     sheets: list[str] = field(default_factory=list)
     """Every sheet of the workbook, in its order (the one read among them); [] for CSV
     and JSON. Lets a message about the sheet read name the others."""
+    form: dict[str, str] | None = None
+    """What an audit form's hidden stamp sheet records (``io.form_stamp``: rubric name,
+    version, SHA-256, layout), when the workbook has one; None otherwise."""
 
     @property
     def height(self) -> int:

@@ -28,7 +28,8 @@ ignored, with the field or criterion it probably meant); a value under a column 
 header; a case reference with lookalike characters (folded); a case whose audits give
 different areas, ages or genders; a self-assessed case that lacks its force or its
 inspector audit; control characters removed from a note; a cell taking its value from
-another workbook; a CSV read as Windows-1252; macros (ignored).
+another workbook; a CSV read as Windows-1252; macros (ignored); an audit form made for
+another rubric, version or rubric file than the one checking it.
 
 Notices (what the reader did on the user's behalf): the header found under a title, a
 delimiter other than a comma, punctuation dropped from a value, a formula's saved result

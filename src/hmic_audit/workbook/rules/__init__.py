@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..sheet import Sheet
-from . import cases, cells, columns
+from . import cases, cells, columns, form
 from .cases import Drafts
 
 HEADER_RULES: list[Callable[[Sheet], None]] = [
+    form.form_rubric_mismatch,
     columns.delimiter_detected,
     columns.header_below_title,
     columns.unknown_columns,
