@@ -17,7 +17,9 @@ def test_template_has_validations_comments_and_instructions(runner, tmp_path, ru
     result = invoke(runner, "template", "--out", out)
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Cases", "Instructions", "Lists"]
+    # Lists (the drop-down values) and _hmic_audit (the rubric it was made for) are hidden
+    assert wb.sheetnames == ["Cases", "Instructions", "Lists", "_hmic_audit"]
+    assert [wb[s].sheet_state for s in wb.sheetnames[2:]] == ["hidden", "hidden"]
     ws = wb["Cases"]
     headers = [c.value for c in ws[1]]
     assert headers[-len(rubric.criteria):] == rubric.criterion_ids
