@@ -36,7 +36,8 @@ def plain_rubric(extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def plain_reviews(path: Path, data: dict[str, Any]) -> list[dict[str, str | None]]:
-    """Per inspector row, per topic: the grade key its topic score earns (None: no
+    """Per inspector row with at least ``min_answered`` scored answers (a review the
+    rubric can grade), per topic: the grade key its topic score earns (None: no
     score)."""
     answers = {}
     for a in data["answers"]:
@@ -56,6 +57,12 @@ def plain_reviews(path: Path, data: dict[str, Any]) -> list[dict[str, str | None
         if _norm(row[col["Assessor"]]) != "inspector":
             continue
         case_type = types[_norm(row[col["Case type"]])]
+        scored = [c for c in data["criteria"] if c["id"] in col
+                  and case_type in c.get("applies_to", [case_type])
+                  and row[col[c["id"]]] not in (None, "")
+                  and answers.get(_norm(row[col[c["id"]]])) is not None]
+        if len(scored) < data.get("min_answered", 3):
+            continue  # not gradable: not a case file review
         topic: dict[str, str | None] = {}
         for theme in data["themes"]:
             earned = possible = 0.0
@@ -338,6 +345,45 @@ def test_force_self_assessments_do_not_count(tmp_path):
     topics = tool_topics(path, RUBRIC_FILE)
     assert topics == plain_topics(path, plain_rubric())
     assert all(t["reviewed"] == 1 and t["grade"] == "inadequate" for t in topics.values())
+
+
+def test_an_audit_too_thin_to_grade_is_not_a_case_file_review(tmp_path, runner):
+    data = plain_rubric()
+    fewest = data["min_answered"]
+    lead = [c["id"] for c in data["criteria"] if c["theme"] == "leadership_oversight"
+            and "applies_to" not in c]
+    assert len(lead) >= fewest - 1
+    # three full reviews, all evident; one more answering only fewest - 1 leadership
+    # criteria, all not evident: "Not gradable", so it counts for no topic
+    thin = dict.fromkeys(lead[:fewest - 1], "Not evident")
+    path = _workbook(tmp_path, [("s47_enquiry", _all("Evident", *EVERY))] * 3
+                     + [("s47_enquiry", thin)])
+    topics = tool_topics(path, RUBRIC_FILE)
+    assert topics == plain_topics(path, data)
+    leadership = topics["leadership_oversight"]
+    assert leadership["reviewed"] == 3 and leadership["counts"]["inadequate"] == 0
+    assert leadership["grade"] == "outstanding"
+    rubric = load_rubric(RUBRIC_FILE)
+    result = grade(read_audits(path, rubric)[0], rubric)
+    rolled = topic_grades(result, rubric)
+    assert (rolled.reviews, rolled.not_gradable) == (3, 1)
+    shown = invoke(runner, "grade", path, "--rubric", "child-protection-2024")
+    assert shown.exit_code == 0
+    said = " ".join(shown.stdout.split())
+    assert (f"Only inspector audits the rubric can grade (at least {fewest} scored answers) "
+            "count as case file reviews (1 not gradable, left out).") in said
+    out = tmp_path / "annex.json"
+    assert invoke(runner, "annex", path, "--rubric", "child-protection-2024",
+                  "--out", out).exit_code == 0
+    import json
+
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    tables = doc["tables"] if isinstance(doc, dict) else doc
+    note = next(t for t in tables if t["name"] == "topic_grades")["note"]
+    assert "(3 in all)" in note
+    assert (f"Only inspector audits the rubric can grade (at least {fewest} scored "
+            "answers) count as case file reviews. 1 inspector audit with fewer is left "
+            "out.") in note
 
 
 # Bad rollup sections -------------------------------------------------------------------

@@ -2,9 +2,12 @@
 of the rubric) roll up into the force's grade for that topic, as the rubric's ``rollup``
 says.
 
-Each inspector audit is one case file review. Its grade for a topic is its theme score
-put through the rubric's ``bands`` (limiting criteria cap a whole audit, not a topic); a
-review with no scored answer in the topic has no score there and does not count for it.
+Each inspector audit the rubric can grade (``result.arrays.gradable``: at least
+``min_answered`` scored answers) is one case file review; an inspector audit with fewer
+is "not gradable" as a whole and is not a review for any topic either. A review's grade
+for a topic is its theme score put through the rubric's ``bands`` (limiting criteria cap
+a whole audit, not a topic); a review with no scored answer in the topic has no score
+there and does not count for it.
 The force's topic grade is then, by ``rollup.method``:
 
 * ``median``: the median review grade; with an even number of reviews, the worse of the
@@ -67,7 +70,10 @@ class TopicGrades(BaseModel):
     acceptable: list[str]
     """The grades counted in ``TopicGrade.acceptable``, best first."""
     reviews: int
-    """Inspector audits (case file reviews) in the result."""
+    """Case file reviews in the result: inspector audits the rubric can grade."""
+    not_gradable: int = 0
+    """Inspector audits left out because the rubric cannot grade them (fewer than
+    ``min_answered`` scored answers)."""
     topics: list[TopicGrade]
 
     def to_pandas(self) -> pd.DataFrame:
@@ -87,12 +93,21 @@ def band_levels(scores: np.ndarray, rubric: Rubric) -> np.ndarray:
     return np.where(np.isnan(scores), -1, level)
 
 
+def _inspector(result: GradeResult) -> np.ndarray:
+    return np.asarray(result.frame.assessor == ASSESSORS.index(Assessor.INSPECTOR))
+
+
+def is_review(result: GradeResult) -> np.ndarray:
+    """Per audit: is it a case file review (an inspector's audit the rubric can grade)?"""
+    return _inspector(result) & result.arrays.gradable
+
+
 def review_levels(result: GradeResult, rubric: Rubric) -> dict[str, np.ndarray]:
     """Per topic (theme key), every audit's topic grade (position on the scale, 0 the
-    best): -1 for an audit that is not an inspector's review, or has no score for the
-    topic."""
-    inspector = result.frame.assessor == ASSESSORS.index(Assessor.INSPECTOR)
-    return {t.key: np.where(inspector, band_levels(result.arrays.theme_scores[t.key],
+    best): -1 for an audit that is not a case file review (not an inspector's, or not
+    gradable), or has no score for the topic."""
+    review = is_review(result)
+    return {t.key: np.where(review, band_levels(result.arrays.theme_scores[t.key],
                                                    rubric), -1) for t in rubric.themes}
 
 
@@ -121,7 +136,8 @@ def topic_grades(result: GradeResult, rubric: Rubric) -> TopicGrades:
     rollup = rubric.rollup
     if rollup is None:
         raise ValueError(f"rubric {rubric.name} has no rollup")
-    inspector = result.frame.assessor == ASSESSORS.index(Assessor.INSPECTOR)
+    inspector = _inspector(result)
+    review = inspector & result.arrays.gradable
     k = len(rubric.scale)
     acceptable = np.zeros(k, dtype=bool)
     acceptable[[rubric.grade_level(g) for g in rubric.acceptable_grades]] = True
@@ -139,7 +155,8 @@ def topic_grades(result: GradeResult, rubric: Rubric) -> TopicGrades:
     return TopicGrades(method=rollup.method, at_least=rollup.at_least,
                        acceptable=[g for g in rubric.grade_keys
                                    if g in rubric.acceptable_grades],
-                       reviews=int(inspector.sum()), topics=topics)
+                       reviews=int(review.sum()),
+                       not_gradable=int((inspector & ~review).sum()), topics=topics)
 
 
 def acceptable_words(rubric: Rubric) -> str:
@@ -162,6 +179,7 @@ def topics_table(result: GradeResult, rubric: Rubric) -> AnnexTable | None:
     answers at once, which the publication's case and answer cubes
     (:mod:`hmic_audit.analysis.disclosure`) cannot express, so no publication
     (``--suppress``, ``--publish``) holds this table."""
+    from ..text import plural
     from .annex_table import AnnexTable, Column, percent_cells, share_columns
 
     if rubric.rollup is None:
@@ -183,9 +201,15 @@ def topics_table(result: GradeResult, rubric: Rubric) -> AnnexTable | None:
          rubric.grade_labels[t.grade] if t.grade is not None else "not graded"]
         for t in topics.topics]
     rule = rubric.rollup.describe(rubric) if rubric.rollup else ""
+    left_out = ""
+    if topics.not_gradable:
+        left_out = (f" {plural(topics.not_gradable, 'inspector audit')} with fewer "
+                    f"{'is' if topics.not_gradable == 1 else 'are'} left out.")
     return AnnexTable(
         name="topic_grades", title="Topic grades from case file reviews", columns=columns,
         rows=rows, row_sums=[("reviewed", list(keys))],
         note=f"Each inspector case file review ({topics.reviews} in all) is graded on each "
         "topic by its topic score through the rubric's bands; a review with no scored "
-        f"answer in a topic does not count for it. Force grade: {rule}.")
+        "answer in a topic does not count for it. Only inspector audits the rubric can "
+        f"grade (at least {rubric.min_answered} scored answers) count as case file "
+        f"reviews.{left_out} Force grade: {rule}.")

@@ -37,7 +37,10 @@ def topics_view(topics: TopicGrades, rubric: Rubric) -> RenderableType:
 
 def _rule(topics: TopicGrades, rubric: Rubric) -> str:
     rule = rubric.rollup.describe(rubric) if rubric.rollup else ""
-    return f"Force grade: {rule}."
+    left_out = f" ({topics.not_gradable:,} not gradable, left out)" \
+        if topics.not_gradable else ""
+    return (f"Force grade: {rule}. Only inspector audits the rubric can grade (at least "
+            f"{rubric.min_answered} scored answers) count as case file reviews{left_out}.")
 
 
 AUDITS_KEY = ',\n  "audits": ['
