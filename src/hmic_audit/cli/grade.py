@@ -21,6 +21,7 @@ from .options import (
     SheetOpt,
 )
 from .output import (
+    check_annotate,
     emit_json,
     guarded,
     maybe_pseudonymise,
@@ -30,6 +31,7 @@ from .output import (
     rubric_warnings,
     say,
     show,
+    write_annotated,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +53,12 @@ def grade_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
+    annotate: Annotated[Path | None, typer.Option(
+        "--annotate", metavar="COPY.xlsx", show_default=False,
+        help="Also write a copy of the workbook (an .xlsx) with the score, computed and "
+        "final grade, override and reasons added beside each audit's row, and every "
+        "problem cell coloured and commented (for a workbook with errors, only that); the "
+        "input is never changed.")] = None,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
     show_all: AllOpt = False,
@@ -73,24 +81,40 @@ def grade_command(
       hmic-audit grade cases.xlsx --out graded.xlsx
       hmic-audit grade cases.xlsx --explain SA-001
       hmic-audit grade cases.csv --rubric my-rubric.yaml --format json
+      hmic-audit grade cases.xlsx --annotate graded.xlsx
     """
     from .. import grade, load_rubric, read_audits
     from ..io.write import write_outputs
+    from ..problems import OutputError, Problem, WorkbookError
     from ..render.formats import check_out
     from ..render.json import render_json
     from ..text import plural
 
     check_out(out, "grade")
+    check_annotate(annotate)
     key = pseudonym_key(pseudonymise, key_file)
+    if key is not None and annotate is not None:
+        raise OutputError("--annotate with --pseudonymise", [Problem(
+            code="bad-arguments", message="--annotate writes a copy of your own workbook, "
+            "case references and all, so it cannot be pseudonymised; leave out one of them")])
     the_rubric = load_rubric(rubric)
     rubric_warnings(the_rubric, quiet=quiet)
     with progress(f"Reading {cases.name}", quiet):
-        audits, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
-                                       month_first=month_first)
+        try:
+            audits, warnings = read_audits(cases, the_rubric, encoding=encoding,
+                                           sheet=sheet, month_first=month_first)
+        except WorkbookError as exc:  # the problems marked in the copy, then stop
+            if annotate is not None and any(p.row is not None for p in exc.problems):
+                write_annotated(annotate, cases, exc.problems, rubric=the_rubric,
+                                encoding=encoding, sheet=sheet, quiet=quiet)
+            raise
     report_problems(warnings, cases.name, show_all=show_all, quiet=quiet)
     audits = maybe_pseudonymise(audits, key)
     with progress("Grading", quiet):
         result = grade(audits, the_rubric)
+    if annotate is not None:
+        write_annotated(annotate, cases, warnings, rubric=the_rubric, result=result,
+                        encoding=encoding, sheet=sheet, quiet=quiet)
     if out is not None:
         from ..render.graded import render_graded
 

@@ -33,6 +33,11 @@ CrosswalkOpt = Annotated[Path | None, typer.Option(
     "--crosswalk", metavar="FILE", show_default=False,
     help="Crosswalk YAML file putting grades of different rubrics on one scale (needed "
     "when the files were graded under different rubrics).")]
+AnnotateOpt = Annotated[Path | None, typer.Option(
+    "--annotate", metavar="COPY.xlsx", show_default=False,
+    help="Also write a copy of the workbook (an .xlsx) with every problem cell coloured "
+    "and commented and a first sheet listing the problems with links to their cells; the "
+    "input is never changed.")]
 ProfileRubricOpt = Annotated[str | None, typer.Option(
     "--rubric", "-r", metavar="RUBRIC", show_default=False,
     help="Rubric YAML file or shipped name (default: the one the force profile names, "

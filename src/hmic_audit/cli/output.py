@@ -25,6 +25,7 @@ from .options import OutputFormat
 if TYPE_CHECKING:
     from ..problems import HmicAuditError, Problem
     from ..rubric import Rubric
+    from ..scoring.grading import GradeResult
     from ..workbook.frame import AuditFrame
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -118,6 +119,32 @@ def rubric_warnings(*rubrics: Rubric, quiet: bool = False) -> None:
             shown.add(id(rubric))
             report_problems(rubric.warnings, Path(rubric.source or "").name or None,
                             quiet=quiet)
+
+
+def check_annotate(annotate: Path | None) -> None:
+    """Refuse an ``--annotate`` path that is not an .xlsx, before any work."""
+    from ..problems import OutputError, Problem
+
+    if annotate is not None and annotate.suffix.lower() != ".xlsx":
+        raise OutputError(f"{annotate.name}: not an .xlsx", [Problem(
+            code="bad-output-format", file=annotate.name,
+            message="--annotate writes an Excel workbook: give a path ending in .xlsx")])
+
+
+def write_annotated(annotate: Path, cases: Path, problems: list[Problem], *,
+                    rubric: Rubric, result: GradeResult | None = None,
+                    encoding: str | None = None, sheet: str | None = None,
+                    quiet: bool = False) -> None:
+    """Write the annotated copy of ``cases`` (``--annotate``): never over the input."""
+    from ..io.write import write_outputs
+    from ..render.annotated import annotate_file
+
+    with progress(f"Writing {annotate.name}", quiet):
+        data = annotate_file(cases, problems, rubric=rubric, result=result,
+                             encoding=encoding, sheet=sheet)
+        write_outputs({annotate: data}, inputs=[cases])
+    if not quiet:
+        say(f"wrote {annotate}")
 
 
 def without_lock_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

@@ -1,9 +1,10 @@
-"""``hmic-audit validate``: check a workbook without producing anything."""
+"""``hmic-audit validate``: check a workbook (and, asked, mark its problems in a copy)."""
 
 from __future__ import annotations
 
 from .options import (
     AllOpt,
+    AnnotateOpt,
     CasesArg,
     EncodingOpt,
     FormatOpt,
@@ -13,7 +14,14 @@ from .options import (
     RubricOpt,
     SheetOpt,
 )
-from .output import finish_check, guarded, progress, rubric_warnings
+from .output import (
+    check_annotate,
+    finish_check,
+    guarded,
+    progress,
+    rubric_warnings,
+    write_annotated,
+)
 
 
 @guarded
@@ -24,6 +32,7 @@ def validate_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
+    annotate: AnnotateOpt = None,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -38,6 +47,7 @@ def validate_command(
       hmic-audit validate sample_cases/gmp-2014/cases.xlsx
       hmic-audit validate cases.csv --encoding cp1252 --format json
       hmic-audit validate cases.xlsx --all
+      hmic-audit validate cases.xlsx --annotate checked.xlsx
     """
     from .. import load_rubric
     from ..io.sheets import read_grid
@@ -45,6 +55,7 @@ def validate_command(
     from ..text import plural
     from ..workbook.check import check_grid
 
+    check_annotate(annotate)
     the_rubric = load_rubric(rubric)
     rubric_warnings(the_rubric, quiet=quiet)
     with progress(f"Checking {cases.name}", quiet):
@@ -61,6 +72,9 @@ def validate_command(
                 raise
             problems, ok = exc.problems, False
             summary = f"{cases.name}: {plural(sum(p.is_error for p in problems), 'error')}"
+    if annotate is not None:
+        write_annotated(annotate, cases, problems, rubric=the_rubric, encoding=encoding,
+                        sheet=sheet, quiet=quiet)
     finish_check(ok=ok, summary=summary, problems=problems, format=format,
                  document={"file": cases.name, "rubric": the_rubric.name},
                  show_all=show_all, quiet=quiet)

@@ -276,10 +276,17 @@ def locate(grid: Grid, rubric: Rubric, only: Assessor | None = None) -> Sheet:
     return sheet
 
 
+ADDED_BY_GRADE = "hmic-audit "
+"""Headers of the columns ``grade --annotate`` adds (``render.annotated``): skipped, so an
+annotated copy reads as the workbook it was made from."""
+
+
 def _map_columns(sheet: Sheet) -> None:
     criteria = {header_key(cid): cid for cid in sheet.rubric.criterion_ids}
     numbers = sheet.grid.column_numbers
     for position, header in enumerate(sheet.headers[:sheet.width]):
+        if header.startswith(ADDED_BY_GRADE):
+            continue  # a column grade --annotate added beside the data: not the user's
         key = header_key(header)
         name = field_of(header)
         criterion = criteria.get(key) if name is None else None
