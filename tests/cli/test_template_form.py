@@ -95,7 +95,7 @@ def test_without_areas_the_area_column_is_free_text(runner, tmp_path):
 
 
 @pytest.mark.parametrize("content, row, words", [
-    (b"Bury\nWigan\nbury\n", 3, "repeats the area on line 1"),
+    (b"Bury\nWigan\nbury\n", 3, "repeats the area on row 1"),
     (b"Bury\nWigan\nSt Helens \xe9\n", 3, "is not UTF-8"),
     (b"Bury\nArea\tCode\n", 2, "tab or control character"),
     (b"\n\n  \n", None, "holds no area"),

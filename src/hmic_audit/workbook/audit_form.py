@@ -97,8 +97,8 @@ def read_areas(path: str | Path) -> list[str]:
             bad("bad-area", f"is {len(text):,} characters long, which is no area name "
                 f"(at most {MAX_AREA_CHARS}); give one area per line", text[:40] + "…")
         elif label_key(text) in seen:
-            bad("duplicate-area", f"repeats the area on line {seen[label_key(text)]}; "
-                "keep one", text)
+            bad("duplicate-area", f"repeats the area on row {seen[label_key(text)]} "
+                f"({text!r}); keep one", text)
         else:
             seen[label_key(text)] = number
             areas.append(text)
