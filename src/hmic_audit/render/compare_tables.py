@@ -199,6 +199,13 @@ def comparison_file(out: Path, c: Comparison, rubric: Rubric, cut: list[str]) ->
     suffix = out.suffix.lower()
     if suffix == ".md":
         return render_comparison_markdown(c, rubric).encode("utf-8")
+    if suffix == ".parquet":  # one row per compared case, typed (see render.parquet)
+        from .parquet import frame_parquet, provenance
+
+        facts = provenance(rubric, c.inputs)
+        if c.crosswalk is not None:
+            facts["crosswalk"] = c.crosswalk.model_dump(mode="json")
+        return frame_parquet(c.frames()["cases"], facts)
     if suffix == ".csv":
         from .csv import render_csv
 

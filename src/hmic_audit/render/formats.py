@@ -8,8 +8,8 @@ from pathlib import Path
 from ..problems import OutputError, Problem
 
 OUT_FORMATS: dict[str, tuple[str, ...]] = {
-    "grade": (".xlsx", ".csv", ".json"),
-    "compare": (".xlsx", ".csv", ".md"),
+    "grade": (".xlsx", ".csv", ".json", ".parquet"),
+    "compare": (".xlsx", ".csv", ".md", ".parquet"),
     "annex": (".xlsx", ".md", ".json"),
     "report": (".html", ".md", ".docx"),
     "template": (".xlsx",),

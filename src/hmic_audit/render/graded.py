@@ -8,11 +8,16 @@ from .table import column_titles, graded_columns, graded_rows
 
 
 def render_graded(suffix: str, result: GradeResult, rubric: Rubric, cut: list[str]) -> bytes:
-    """``.json``: the whole result; ``.csv`` and ``.xlsx``: one row per audit. Cells cut to
-    fit a spreadsheet are reported in ``cut``."""
+    """``.json``: the whole result; ``.csv``, ``.xlsx`` and ``.parquet`` (typed, see
+    :mod:`.parquet`): one row per audit. Cells cut to fit a spreadsheet are reported in
+    ``cut``."""
     suffix = suffix.lower()
     if suffix == ".json":
         return "".join(result.json_parts()).encode("utf-8")
+    if suffix == ".parquet":
+        from .parquet import frame_parquet, provenance
+
+        return frame_parquet(result.to_pandas(), provenance(rubric, [result.input]))
     columns = graded_columns(rubric)
     rows = graded_rows(result, rubric)
     if suffix == ".csv":

@@ -1,0 +1,51 @@
+"""grade/compare --out FILE.parquet: typed columns for BI tools, the rubric in the file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from ..conftest import SAMPLE, invoke
+
+KEYS = ["good", "adequate", "requires_improvement", "inadequate"]
+
+
+def test_graded_audits_as_parquet(runner, tmp_path):
+    out = tmp_path / "graded.parquet"
+    result = invoke(runner, "grade", SAMPLE, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.stderr
+    table = pq.read_table(out)
+    kind = table.schema.field("final_grade").type
+    assert kind.ordered and str(kind.value_type) == "string"  # an ordered category
+    facts = json.loads(table.schema.metadata[b"hmic_audit"])
+    assert facts["rubric"]["name"] == "hmic-cp-2014" and facts["rubric"]["version"] == "1.0"
+    assert facts["inputs"] == [{"file": SAMPLE.name,
+                                "sha256": hashlib.sha256(SAMPLE.read_bytes()).hexdigest()}]
+    frame = pd.read_parquet(out)
+    assert list(frame["final_grade"].cat.categories) == KEYS
+    assert frame["final_grade"].cat.ordered
+    assert frame["score"].dtype == "float64" and frame["override"].dtype == "bool"
+    graded = json.loads(invoke(runner, "grade", SAMPLE, "--format", "json").stdout)["audits"]
+    assert len(frame) == len(graded)
+    assert {(r.case_ref, r.assessor, r.final_grade) for r in frame.itertuples()} == \
+        {(a["case_ref"], a["assessor"], a["final_grade"]) for a in graded}
+    again = tmp_path / "again.parquet"
+    invoke(runner, "grade", SAMPLE, "--out", again, "--quiet")
+    assert again.read_bytes() == out.read_bytes()  # same input, same bytes
+
+
+def test_compared_cases_as_parquet(runner, tmp_path):
+    out = tmp_path / "cases.parquet"
+    assert invoke(runner, "compare", SAMPLE, "--out", out, "--quiet").exit_code == 0
+    frame = pd.read_parquet(out)
+    doc = json.loads(invoke(runner, "compare", SAMPLE, "--format", "json").stdout)
+    assert len(frame) == doc["pairs"] == 30
+    assert frame["force_grade"].cat.ordered and list(frame["force_grade"].cat.categories) \
+        == KEYS
+    crosstab = pd.crosstab(frame["force_grade"], frame["inspector_grade"], dropna=False)
+    assert crosstab.reindex(index=KEYS, columns=KEYS, fill_value=0).values.tolist() == \
+        doc["crosstab"]
+    assert frame["significant"].dtype == "bool" and frame["levels"].dtype == "int64"
