@@ -18,6 +18,11 @@ from hmic_audit.analysis.rollup import topic_grades
 
 from .conftest import ROOT, invoke, stdout_json, write_xlsx
 
+
+def number_word(n: int) -> str:
+    return ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten"][n] if n <= 10 else str(n)
+
 RUBRIC_FILE = ROOT / "rubrics" / "child-protection-2024.yaml"
 SAMPLE_2024 = ROOT / "sample_cases" / "wyvern-valley-2024" / "cases.xlsx"
 SHARES = {"outstanding": 0.9, "good": 0.6, "adequate": 0.4, "requires_improvement": 0.2}
@@ -233,14 +238,21 @@ def test_report_says_each_topic_grade_with_its_reviews(runner, tmp_path):
     text = out.read_text(encoding="utf-8")
     for theme in data["themes"]:
         want = expected[theme["key"]]
-        sentence = (f"{theme['label']}: inspectors graded it {phrases[want['grade']]}; "
-                    f"{want['acceptable']} of the {want['reviewed']} case file reviews were "
-                    "good or better.")
+        sentence = (f"{theme['label']}: the inspectors' case file reviews grade it "
+                    f"{phrases[want['grade']]} (the median review grade); "
+                    f"{want['acceptable']} of the {want['reviewed']} were good or better.")
         assert sentence in text
+    # Annex A says how a topic's grade is worked out, and that inspectors did not give it
+    annex = " ".join(text[text.index("### How each topic was graded"):].split())
+    assert "it is not a grade the inspectors gave the topic" in annex
+    assert (f"at least {number_word(data['min_answered'])} scored answers") in annex
+    assert ("The topic's grade is then the median review grade (with an even number of "
+            "reviews, the worse of the two middle grades).") in annex
     published = tmp_path / "published.md"
     assert invoke(runner, "report", SAMPLE_2024, "--rubric", "child-protection-2024",
                   "--out", published, "--publish").exit_code == 0
-    assert "inspectors graded it" not in published.read_text(encoding="utf-8")
+    assert "case file reviews grade it" not in published.read_text(encoding="utf-8")
+    assert "How each topic was graded" not in published.read_text(encoding="utf-8")
 
 
 # Edge cases --------------------------------------------------------------------------
@@ -284,8 +296,8 @@ def test_a_topic_no_review_scored_has_no_grade(tmp_path, runner):
                   "--out", out).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert "Investigation: no case file review gave this topic a score" in text
-    assert "Leadership: inspectors graded it outstanding; all three case file reviews " \
-        "were good or better." in text
+    assert "Leadership: the inspectors' case file reviews grade it outstanding (the " \
+        "median review grade); every one of the three was good or better." in text
 
 
 def test_even_number_of_reviews_takes_the_worse_middle_grade(tmp_path):
@@ -384,6 +396,62 @@ def test_an_audit_too_thin_to_grade_is_not_a_case_file_review(tmp_path, runner):
     assert (f"Only inspector audits the rubric can grade (at least {fewest} scored "
             "answers) count as case file reviews. 1 inspector audit with fewer is left "
             "out.") in note
+
+
+def _report(tmp_path: Path, runner, reviews: list[tuple[str, dict[str, str]]],
+            rubric: str | Path = "child-protection-2024") -> str:
+    path = _workbook(tmp_path, reviews)
+    out = tmp_path / "report.md"
+    result = invoke(runner, "report", path, "--rubric", rubric, "--out", out)
+    assert result.exit_code == 0, result.output
+    return " ".join(out.read_text(encoding="utf-8").split())
+
+
+def test_topic_sentences_read_well_for_every_count(tmp_path, runner):
+    full = _all("Evident", *EVERY)
+    # one review: leadership not evident, the rest evident
+    one = _report(tmp_path, runner, [("s47_enquiry", {**full, **_all(
+        "Not evident", "leadership_oversight")})])
+    assert ("Leadership: the inspectors' only case file review with a score for it grades "
+            "it inadequate (the median review grade); that review was not good or better."
+            ) in one
+    assert ("Partnership working: the inspectors' only case file review with a score for "
+            "it grades it outstanding (the median review grade); that review was good or "
+            "better.") in one
+    # three reviews: leadership none good or better, partnership all, initial response
+    # one of three; investigation scored by none (missing children only)
+    mixed = [("missing_child", {**full, **_all("Not evident", "leadership_oversight"),
+                                **(_all("Not evident", "initial_response") if n else {})})
+             for n in range(3)]
+    text = _report(tmp_path, runner, mixed)
+    assert ("Leadership: the inspectors' case file reviews grade it inadequate (the median "
+            "review grade); none of the three were good or better.") in text
+    assert ("Partnership working: the inspectors' case file reviews grade it outstanding "
+            "(the median review grade); every one of the three was good or better.") in text
+    assert ("Initial response: the inspectors' case file reviews grade it inadequate (the "
+            "median review grade); one of the three was good or better.") in text
+    assert ("Investigation: no case file review gave this topic a score, so it has no "
+            "grade from the reviews.") in text
+    assert "inspectors graded it" not in text
+
+
+def test_topic_sentences_with_two_reviews(tmp_path, runner):
+    full = _all("Evident", *EVERY)
+    text = _report(tmp_path, runner, [("s47_enquiry", {**full, **_all(
+        "Not evident", "leadership_oversight")})] * 2)
+    assert ("Leadership: the inspectors' case file reviews grade it inadequate (the median "
+            "review grade); neither of the two was good or better.") in text
+
+
+def test_topic_sentences_and_annex_name_a_share_rule(tmp_path, runner):
+    text = _report(tmp_path, runner, [("s47_enquiry", _all("Evident", *EVERY))] * 2,
+                   rubric=share_rubric(tmp_path))
+    assert ("Leadership: the inspectors' case file reviews grade it outstanding (the best "
+            "grade that at least a set share of reviews reached or bettered); every one of "
+            "the two was good or better.") in text
+    assert ("The topic's grade is then the best grade that at least a set share of "
+            "reviews reached or bettered (outstanding 90%, good 60%, adequate 40%, "
+            "requires improvement 20%), else inadequate.") in text
 
 
 # Bad rollup sections -------------------------------------------------------------------

@@ -80,7 +80,10 @@ def test_report_with_profile(runner, tmp_path, name):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Wyvern Valley Police" in text
-    assert "Partnership working: inspectors graded it" in text
+    # the topic grade is the tool's roll-up of the reviews, not a grade inspectors gave
+    assert "Partnership working: the inspectors' case file reviews grade it" in text
+    assert "inspectors graded it" not in text
+    assert "How each topic was graded" in text
 
 
 def test_template_profile_and_rubric(runner, tmp_path):

@@ -118,6 +118,11 @@ class ReportContext:
     statistics: dict[str, object] = field(default_factory=dict)
     """Annex A's plain account of the comparison's statistics (empty without one); see
     :mod:`hmic_audit.report.method`."""
+    rollup: dict[str, object] = field(default_factory=dict)
+    """For Annex A's account of the topic grades: ``rule``, the rubric's roll-up rule in
+    words (``Rollup.describe``), and ``fewest``, the scored answers a review needs (a
+    figure); empty when the report gives no topic grades (no ``rollup``, or
+    publishing)."""
 
 
 def build_report(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
@@ -210,7 +215,12 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
                                        "comparison": comparison},
         notes=notes, figures=book,
         data={"answers": t.answered, "self_assessed": t.self_assessed},
-        statistics=method.statistics(book, comparison) if comparison else {})
+        statistics=method.statistics(book, comparison) if comparison else {},
+        rollup={"rule": rubric.rollup.describe(rubric),
+                "fewest": book.count("rubric.min_answered", rubric.min_answered,
+                                     "the fewest scored answers an audit needs for the "
+                                     "rubric to grade it", source="rubric")}
+        if rubric.rollup and topics else {})
 
 
 def _context(book: FigureBook, p: ForceProfile) -> dict[str, object]:

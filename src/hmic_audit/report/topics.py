@@ -1,6 +1,7 @@
 """The sentence opening each topic's chapter when the rubric rolls case file reviews up
-into topic grades (``rollup``): the force's grade for the topic and how many of the
-inspectors' reviews were good or better.
+into topic grades (``rollup``): the grade the inspectors' reviews give the topic by the
+rubric's rule (this tool's roll-up, not a grade the inspectors gave; Annex A explains the
+rule) and how many of the reviews were good or better.
 
 Never in a published report: a review's topic grade is not a unit the publication's
 disclosure control counts (see :func:`hmic_audit.analysis.rollup.topics_table`), so the
@@ -21,11 +22,13 @@ from .findings import grade_words
 
 def topic_sentences(book: FigureBook, result: GradeResult, rubric: Rubric
                     ) -> dict[str, Phrase]:
-    """Per theme key, the topic's sentence ('Leadership: inspectors graded it as requiring
-    improvement; 10 of the 48 case file reviews were good or better.'); empty without a
-    rollup, or when publishing."""
+    """Per theme key, the topic's sentence ('Leadership: the inspectors' case file
+    reviews grade it as requiring improvement (the median review grade); 10 of the 48
+    were good or better.'); empty without a rollup, or when publishing."""
     if rubric.rollup is None or book.threshold:
         return {}
+    # the rule's name, as Rollup.describe says it before its details in brackets
+    how = md_escape(rubric.rollup.describe(rubric).split(" (", 1)[0])
     topics = topic_grades(result, rubric)
     levels = review_levels(result, rubric)
     good = np.array([g in rubric.acceptable_grades for g in rubric.grade_keys])
@@ -54,20 +57,25 @@ def topic_sentences(book: FigureBook, result: GradeResult, rubric: Rubric
             only = book.add(f"{prefix}.reviewed", 1, "only", rule,
                             cases=refs[reviewed].tolist())
             verb = "was" if t.acceptable else "was not"
-            counts = f"the {only} case file review {verb} {words}"
+            said = (f"the inspectors' {only} case file review with a score for it grades "
+                    f"it {grade} ({how}); that review {verb} {words}")
         else:
             whole = book.count(f"{prefix}.reviewed", t.reviewed, rule, words=in_words,
                                cases=refs[reviewed].tolist())
             if t.acceptable == t.reviewed:
-                every = book.add(f"{prefix}.acceptable", t.acceptable, "all", part_rule,
-                                 cases=part_refs)
-                counts = f"{every} {whole} case file reviews were {words}"
+                every = book.add(f"{prefix}.acceptable", t.acceptable, "every one",
+                                 part_rule, cases=part_refs)
+                counts = f"{every} of the {whole} was {words}"
             elif t.acceptable == 0:
-                none = book.add(f"{prefix}.acceptable", 0, "none", part_rule)
-                counts = f"{none} of the {whole} case file reviews were {words}"
+                none = book.add(f"{prefix}.acceptable", 0,
+                                "neither" if t.reviewed == 2 else "none", part_rule)
+                counts = f"{none} of the {whole} {'was' if t.reviewed == 2 else 'were'} " \
+                    f"{words}"
             else:
                 part = book.count(f"{prefix}.acceptable", t.acceptable, part_rule,
                                   words=in_words, cases=part_refs)
-                counts = f"{part} of the {whole} case file reviews were {words}"
-        out[t.theme] = Phrase(capital(f"{label}: inspectors graded it {grade}; {counts}."))
+                verb = "was" if t.acceptable == 1 else "were"
+                counts = f"{part} of the {whole} {verb} {words}"
+            said = f"the inspectors' case file reviews grade it {grade} ({how}); {counts}"
+        out[t.theme] = Phrase(capital(f"{label}: {said}."))
     return out
