@@ -24,14 +24,19 @@ def _read(out, suffix):
         return {n: [[c["title"] for c in t["columns"]]] + [["" if v is None else str(v)
                                                             for v in r] for r in t["rows"]]
                 for n, t in _json_tables(out).items()}
-    if suffix == "xlsx":
+    if suffix == "xlsx":  # each sheet by the table name the Contents sheet gives it
         wb = openpyxl.load_workbook(out)
+        named = {r[0].value: r[2].value for r in wb["Contents"].iter_rows(min_row=5)
+                 if r[0].hyperlink is not None}
         found = {}
         for ws in wb.worksheets[1:]:
-            rows = [["" if v is None else (str(int(v)) if isinstance(v, float) and
-                                           v.is_integer() else str(v)) for v in r]
-                    for r in ws.iter_rows(min_row=3, values_only=True)]
-            found[ws.title] = [r for r in rows if any(r)]
+            rows = []
+            for r in ws.iter_rows(min_row=3, values_only=True):
+                if not any(v is not None for v in r):
+                    break  # the notes follow
+                rows.append(["" if v is None else (str(int(v)) if isinstance(v, float) and
+                                                   v.is_integer() else str(v)) for v in r])
+            found[named[ws.title]] = rows
         return found
     if suffix == "csv":
         return {p.stem: list(csv.reader(io.StringIO(p.read_bytes().decode("utf-8-sig"))))
@@ -74,11 +79,11 @@ def test_xlsx_has_contents_styles_and_native_charts(runner, tmp_path):
     assert invoke(runner, "annex", SAMPLE, "--force", FORCE, "--out", out).exit_code == 0
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Contents"
-    assert "ofsted" in wb.sheetnames
-    ws = wb["grades_by_case_type"]
+    assert "Ofsted" in wb.sheetnames
+    ws = wb["Grades by case type"]
     assert ws["A3"].font.bold and ws.freeze_panes == "B4"
     assert len(ws._charts) == 1
-    assert len(wb["criterion_compliance"]._charts) == 0
+    assert len(wb["Criterion compliance"]._charts) == 0
     again = tmp_path / "again.xlsx"
     invoke(runner, "annex", SAMPLE, "--force", FORCE, "--out", again)
     assert again.read_bytes() == out.read_bytes()

@@ -190,7 +190,10 @@ def topics_table(result: GradeResult, rubric: Rubric) -> AnnexTable | None:
     columns = [Column(key="topic", title="Topic", kind="label"),
                *(Column(key=g, title=rubric.grade_labels[g], kind="count") for g in keys),
                Column(key="reviewed", title="Reviewed", kind="count"),
-               Column(key="acceptable", title=words.capitalize(), kind="count"),
+               # one acceptable grade would repeat its grade column's title
+               Column(key="acceptable", title=words.capitalize() + (
+                   " (acceptable)" if len(rubric.acceptable_grades) == 1 else ""),
+                   kind="count"),
                Column(key="acceptable_of", title=f"{words.capitalize()} of reviewed",
                       kind="text", spells=("acceptable", "reviewed")),
                *share_columns("acceptable", "reviewed", words.capitalize()),

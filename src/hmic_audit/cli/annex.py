@@ -83,7 +83,7 @@ def annex_command(
     from ..io.write import write_outputs
     from ..problems import Problem, Severity, WorkbookError
     from ..profile import load_profile
-    from ..render.annex_out import annex_outputs
+    from ..render.annex_out import annex_about, annex_outputs
     from ..render.formats import check_out
     from ..text import plural
     from ..workbook.privacy import publish_threshold
@@ -101,7 +101,7 @@ def annex_command(
     rubrics, the_crosswalk = rubrics_for(len(cases), rubric, crosswalk)
     rubric_warnings(*rubrics, quiet=quiet)
     the_rubric = rubrics[0]
-    profile = load_profile(force, the_rubric)[0] if force else None
+    profile, profile_sha = load_profile(force, the_rubric) if force else (None, None)
     threshold = publish_threshold(suppress) if publish else suppress
     results = []
     for path, its_rubric in zip(cases, rubrics, strict=True):
@@ -124,8 +124,10 @@ def annex_command(
         say(f"warning: {message}", style="yellow")
         seen.append(Problem(code="table-left-out", severity=Severity.WARNING,
                             message=message, value=name))
-    title = "Annex tables: " + ", ".join(r.input.file for r in results)
-    outputs = annex_outputs(built, out, the_rubric, title)
+    about = annex_about(results, the_rubric, profile=profile, profile_sha256=profile_sha,
+                        profile_file=force.name if force else None,
+                        crosswalk=the_crosswalk)
+    outputs = annex_outputs(built, out, the_rubric, about)
     if folder:
         out.mkdir(parents=True, exist_ok=True)
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])

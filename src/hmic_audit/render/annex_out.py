@@ -1,105 +1,68 @@
-"""Annex tables to files: xlsx (contents sheet, a sheet per table, native bar charts for
-grade distributions), a folder of CSV files, Markdown or JSON. All return bytes;
-``annex_outputs`` picks the format from the ``--out`` path."""
+"""Annex tables to files: xlsx (a Contents sheet, a readable sheet per table, native bar
+charts for grade distributions: :mod:`hmic_audit.render.annex_xlsx`), a folder of CSV
+files, Markdown or JSON. All return bytes; ``annex_outputs`` picks the format from the
+``--out`` path, ``annex_about`` gives the title and provenance."""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Sequence
 from pathlib import Path
-
-import xlsxwriter
+from typing import TYPE_CHECKING
 
 from ..analysis.annex_table import AnnexTable
 from ..rubric import Rubric
+from .annex_xlsx import AnnexAbout, annex_workbook
 from .csv import render_csv
 from .json import render_json
 from .markdown import md_escape, md_table
-from .safe_text import fit_cell
-from .xlsx import FIXED_CREATED
+
+if TYPE_CHECKING:
+    from ..crosswalk import Crosswalk
+    from ..profile import ForceProfile
+    from ..scoring.grading import GradeResult
 
 
-def annex_xlsx(tables: list[AnnexTable], rubric: Rubric, title: str) -> bytes:
-    """A workbook: contents sheet, a styled sheet per table, native bar charts."""
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_urls": False, "strings_to_numbers": False})
-    wb.set_properties({"created": FIXED_CREATED, "author": "hmic-audit", "title": title})
-    head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF",
-                          "text_wrap": True, "valign": "top", "border": 1})
-    bold = wb.add_format({"bold": True})
-    big = wb.add_format({"bold": True, "font_size": 14})
-    italic = wb.add_format({"italic": True, "text_wrap": True})
-    link = wb.add_format({"font_color": "#1F3864", "underline": 1})
-    formats = {"count": wb.add_format({"num_format": "#,##0"}),
-               "percent": wb.add_format({"num_format": "0.0"}),
-               "ci": wb.add_format({"num_format": "0.0"}),
-               "number": wb.add_format({"num_format": "0.000"})}
-    contents = wb.add_worksheet("Contents")
-    contents.write_string(0, 0, title, big)
-    contents.write_string(2, 0, "Table", bold)
-    contents.write_string(2, 1, "Title", bold)
-    contents.set_column(0, 0, 24)
-    contents.set_column(1, 1, 70)
-    colours = {g.label: f"#{g.colour}" for g in rubric.scale if g.colour}
-    for n, table in enumerate(tables):
-        ws = wb.add_worksheet(table.name[:31])
-        contents.write_url(3 + n, 0, f"internal:'{table.name[:31]}'!A1", link,
-                           string=table.name)
-        contents.write_string(3 + n, 1, table.title)
-        ws.write_string(0, 0, table.title, big)
-        for c, column in enumerate(table.columns):
-            ws.write_string(2, c, column.title, head)
-        for r, row in enumerate(table.rows, start=3):
-            for c, value in enumerate(row):
-                fmt = formats.get(table.columns[c].kind)
-                if isinstance(value, bool) or value is None:
-                    continue
-                if isinstance(value, int | float):
-                    ws.write_number(r, c, value, fmt)
-                else:
-                    ws.write_string(r, c, fit_cell(str(value))[0],
-                                    bold if r == 2 + len(table.rows) and table.total_row
-                                    and c == 0 else None)
-        end = 3 + len(table.rows)
-        if table.note:
-            ws.write_string(end + 1, 0, table.note, italic)
-        ws.freeze_panes(3, 1)
-        for c, column in enumerate(table.columns):
-            longest = max([len(column.title)] + [len(str(row[c])) for row in table.rows[:200]])
-            ws.set_column(c, c, min(max(longest + 2, 9), 60))
-        if table.chart and not _hides_counts(table):
-            _bar_chart(wb, ws, table, colours)
-    wb.close()
-    return buffer.getvalue()
+def annex_about(results: Sequence[GradeResult], rubric: Rubric, *,
+                profile: ForceProfile | None = None, profile_file: str | None = None,
+                profile_sha256: str | None = None,
+                crosswalk: Crosswalk | None = None) -> AnnexAbout:
+    """What an annex says about itself: its title, from the force (the profile's name,
+    else the force column or the file's name) or the number of forces compared
+    ("Annex tables: national comparison of 3 forces"); the rubric (or rubrics and the
+    crosswalk) by name and version; each input with its SHA-256 (no date)."""
+    from ..analysis.pool import Pool
+    from ..analysis.tables import Shared
+
+    forces = Shared(Pool(results), rubric).forces[1]
+    if len(forces) > 1:
+        title = f"Annex tables: national comparison of {len(forces)} forces"
+    else:
+        title = f"Annex tables: {profile.force if profile is not None else forces[0]}"
+    rubrics = list({(r.graded_with.name, r.graded_with.version): r.graded_with
+                    for r in results}.values())
+    said = [f"{r.name} version {r.version}" for r in rubrics]
+    line = f"Rubric {said[0]}" if len(said) == 1 else f"Rubrics {' and '.join(said)}"
+    sources = [(f"Rubric {r.name} version {r.version}", r.sha256 or "") for r in rubrics]
+    if crosswalk is not None:
+        line += (f"; grades counted on the scale of crosswalk {crosswalk.name} "
+                   f"v{crosswalk.version}")
+        sources.append((f"Crosswalk {crosswalk.name} version {crosswalk.version}",
+                        crosswalk.sha256 or ""))
+    sources += [(f"Cases: {r.input.file}", r.input.sha256) for r in results]
+    if profile is not None:
+        sources.append((f"Force profile: {profile_file or profile.force}",
+                        profile_sha256 or ""))
+    return AnnexAbout(title=title, rubric=line, sources=tuple(sources))
 
 
-def _hides_counts(table: AnnexTable) -> bool:
-    """Whether a table shows a count as a symbol (hidden): its chart would draw it as 0,
-    a false and telling bar, so a protected table with hidden counts gets no chart."""
-    counts = [i for i, c in enumerate(table.columns) if c.kind == "count"]
-    return any(isinstance(row[i], str) for row in table.rows for i in counts)
-
-
-def _bar_chart(wb: xlsxwriter.Workbook, ws: object, table: AnnexTable,
-               colours: dict[str, str]) -> None:
-    """A native stacked bar chart of the grade columns (the total row left out)."""
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    body = len(table.rows) - (1 if table.total_row else 0)
-    name = table.name[:31]
-    for c, column in enumerate(table.columns):
-        if column.kind != "count" or column.key in ("total", "ungraded"):
-            continue
-        series = {"name": [name, 2, c], "categories": [name, 3, 0, 2 + body, 0],
-                  "values": [name, 3, c, 2 + body, c], "gap": 60,
-                  "border": {"color": "#555555"}}
-        if column.title in colours:
-            series["fill"] = {"color": colours[column.title]}
-        chart.add_series(series)
-    chart.set_title({"name": table.title, "name_font": {"size": 11}})
-    chart.set_legend({"position": "bottom"})
-    chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 640, "height": 90 + 28 * body})
-    ws.insert_chart(3 + len(table.rows) + 3, 1, chart)  # type: ignore[attr-defined]
+def annex_xlsx(tables: list[AnnexTable], rubric: Rubric, about: AnnexAbout | str) -> bytes:
+    """A workbook: contents sheet, a readable sheet per table, native bar charts (see
+    :mod:`hmic_audit.render.annex_xlsx`)."""
+    if isinstance(about, str):
+        about = AnnexAbout(title=about, rubric=f"Rubric {rubric.name} version "
+                           f"{rubric.version}")
+    return annex_workbook(tables, rubric, about,
+                          left_out=list(getattr(tables, "refused", [])))
 
 
 def _cells(table: AnnexTable) -> list[list[object]]:
@@ -138,15 +101,17 @@ def annex_json(tables: list[AnnexTable], title: str) -> str:
         t.model_dump(mode="json", exclude={"queries", "derived"}) for t in tables]})
 
 
-def annex_outputs(tables: list[AnnexTable], out: Path, rubric: Rubric, title: str
-                  ) -> dict[Path, bytes]:
+def annex_outputs(tables: list[AnnexTable], out: Path, rubric: Rubric,
+                  about: AnnexAbout | str) -> dict[Path, bytes]:
     """Every file ``annex --out`` writes: one CSV per table into a folder (a path without
-    an extension, or an existing folder), else one .xlsx, .md or .json file."""
+    an extension, or an existing folder), else one .xlsx, .md or .json file (the
+    Markdown and JSON under ``about``'s title)."""
+    title = about if isinstance(about, str) else about.title
     suffix = out.suffix.lower()
     if suffix == "" or out.is_dir():
         return annex_csv_files(tables, out)
     if suffix == ".xlsx":
-        return {out: annex_xlsx(tables, rubric, title)}
+        return {out: annex_xlsx(tables, rubric, about)}
     if suffix == ".md":
         return {out: annex_markdown(tables, title).encode("utf-8")}
     return {out: annex_json(tables, title).encode("utf-8")}

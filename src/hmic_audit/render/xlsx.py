@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 import xlsxwriter
@@ -16,6 +17,43 @@ from ..rubric import Rubric
 from .safe_text import CELL_LIMIT, fit_cell
 
 FIXED_CREATED = dt.datetime(2000, 1, 1)
+
+SHEET_NAME_LIMIT = 31
+"""Excel's longest sheet name."""
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def sheet_name(text: str) -> str:
+    """``text`` as a sheet name Excel accepts: none of ``[]:*?/\\``, no apostrophe at
+    either end, at most 31 characters, not blank (``Sheet``)."""
+    name = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", text).split()).strip("'").strip()
+    name = name[:SHEET_NAME_LIMIT].rstrip().strip("'")
+    return name or "Sheet"
+
+
+def unique_sheet_names(wanted: list[str], taken: tuple[str, ...] = ()) -> list[str]:
+    """A sheet name for each of ``wanted`` (made acceptable by :func:`sheet_name`), no
+    two equal ignoring case, none equal to one ``taken``: a repeated name gets " (2)",
+    " (3)"... within the 31 characters (never cut into a duplicate)."""
+    used = {t.casefold() for t in taken} | {"history"}  # Excel reserves History
+    names = []
+    for text in wanted:
+        base = name = sheet_name(text)
+        n = 1
+        while name.casefold() in used:
+            n += 1
+            suffix = f" ({n})"
+            name = base[:SHEET_NAME_LIMIT - len(suffix)].rstrip() + suffix
+        used.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def sheet_link(name: str, cell: str = "A1") -> str:
+    """An internal hyperlink to a cell of a sheet (apostrophes in the name doubled)."""
+    quoted = name.replace("'", "''")
+    return f"internal:'{quoted}'!{cell}"
 
 
 @dataclass(frozen=True)
@@ -51,8 +89,9 @@ def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
         for g in rubric.scale:
             if g.colour:
                 fills[g.label] = wb.add_format({"bg_color": f"#{g.colour}"})
-    for sheet in sheets:
-        ws = wb.add_worksheet(sheet.name[:31])
+    names = unique_sheet_names([sheet.name for sheet in sheets])
+    for sheet, name in zip(sheets, names, strict=True):
+        ws = wb.add_worksheet(name)
         for c, title in enumerate(sheet.headers):
             ws.write_string(0, c, title, header)
         # NOTE: this loop writes every cell of large tables (100k rows x 21 columns), so
