@@ -9,6 +9,7 @@ from collections import Counter
 
 import openpyxl
 import pytest
+import yaml
 
 from .conftest import ROOT, invoke, stdout_json
 
@@ -99,3 +100,19 @@ def test_template_profile_and_rubric(runner, tmp_path):
     doc = stdout_json(invoke(runner, "rubric", "show", "child-protection-2024",
                              "--format", "json"))
     assert doc["rollup"] == {"method": "median", "at_least": None}
+
+
+def test_rubric_2024_says_its_version_range_and_changelog(runner):
+    path = ROOT / "rubrics" / "child-protection-2024.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["requires_version"] == ">=0.1"
+    assert [e["version"] for e in data["changelog"]] == [data["version"]]
+    text = path.read_text(encoding="utf-8")
+    for key in ("requires_version", "changelog"):  # commented like the other rubrics
+        before = text[:text.index(f"\n{key}:")].splitlines()
+        assert any(line.startswith(f"# {key}:") for line in before[-4:]), key
+    shown = invoke(runner, "rubric", "show", "child-protection-2024")
+    assert shown.exit_code == 0
+    assert "Written for hmic-audit >=0.1" in shown.stdout
+    assert " ".join(data["changelog"][0]["changes"][0].split()[:4]) in " ".join(
+        shown.stdout.split())
