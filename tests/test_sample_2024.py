@@ -116,3 +116,13 @@ def test_rubric_2024_says_its_version_range_and_changelog(runner):
     assert "Written for hmic-audit >=0.1" in shown.stdout
     assert " ".join(data["changelog"][0]["changes"][0].split()[:4]) in " ".join(
         shown.stdout.split())
+
+
+def test_rubric_2024_glossary_defines_grades_for_reviews_and_topics():
+    data = yaml.safe_load((ROOT / "rubrics" / "child-protection-2024.yaml").read_text(
+        encoding="utf-8"))
+    # case file reviews and topics are graded in the same words: each grade's definition
+    # must fit both
+    for g in data["scale"]:
+        meaning = data["glossary"][g["label"].lower()]
+        assert meaning.startswith("a case file review or a topic graded "), g["key"]
