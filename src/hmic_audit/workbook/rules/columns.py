@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...problems import Problem, Severity, cell_position, column_letter
+from ...text import header_key
 from ..format import FIELDS_BY_NAME
 from ..sheet import Sheet
 
@@ -20,6 +21,7 @@ def unknown_columns(sheet: Sheet) -> None:
     check before any row is read): a header close to a decisive field the sheet lacks,
     since reading on would report every consequence of the missing column instead."""
     rubric = sheet.rubric
+    other_rubric(sheet)
     for u in sheet.unknown:
         meant = FIELDS_BY_NAME[u.hint_field] if u.hint_field else None
         if meant and meant.name in sheet.columns:
@@ -39,6 +41,41 @@ def unknown_columns(sheet: Sheet) -> None:
                    f"{rubric.name}")
         sheet.at_header("unknown-column", f"column {u.header!r} is ignored{tip}", u.position,
                         u.header, u.header, severity=Severity.WARNING)
+
+
+OTHER_RUBRIC_FEWEST = 3
+"""Unknown headers it takes before the shipped rubrics are searched for them."""
+
+
+def other_rubric(sheet: Sheet) -> None:
+    """``other-rubric`` (warning, one at most, before the unknown columns it explains):
+    when three or more headers are unknown and most of them are criterion ids of one
+    other shipped rubric, the workbook was most likely filled in for that rubric; say
+    which, and how to give it. The shipped rubrics are read only in that case, so a
+    workbook that fits its rubric pays nothing for the hint."""
+    unknown = {header_key(u.header) for u in sheet.unknown if u.header}
+    if len(unknown) < OTHER_RUBRIC_FEWEST:
+        return
+    from ...rubric_file import RubricError, load_rubric, shipped_rubrics_dir
+
+    best: tuple[int, str] | None = None
+    for path in sorted(shipped_rubrics_dir().glob("*.yaml")):
+        try:
+            other = load_rubric(path.stem)
+        except RubricError:
+            continue
+        if other.sha256 is not None and other.sha256 == sheet.rubric.sha256:
+            continue
+        hits = len(unknown & {header_key(c) for c in other.criterion_ids})
+        if 2 * hits > len(unknown) and (best is None or hits > best[0]):
+            best = (hits, path.stem)
+    if best is None:
+        return
+    hits, name = best
+    sheet.at_header("other-rubric", f"these columns are criteria of the shipped rubric "
+                    f"{name}: give --rubric {name} ({hits} of the {len(unknown)} columns "
+                    f"rubric {sheet.rubric.name} does not know are its criteria)", None, None,
+                    name, severity=Severity.WARNING)
 
 
 def _misnamed(sheet: Sheet) -> bool:
