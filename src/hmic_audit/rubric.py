@@ -197,6 +197,23 @@ class Rollup(_Strict):
                 f"({steps}), else {rubric.grade_labels[rubric.grade_keys[-1]].lower()}")
 
 
+class Sampling(_Strict):
+    """How many cases of each type a force's sample draws (``hmic-audit sample``):
+    Annex A of the reference report took five child protection enquiries, five domestic
+    abuse cases, five general concerns and three of each of five other types. Checked in
+    :meth:`Rubric.check`."""
+
+    quotas: dict[str, int]
+    """Case type key -> cases to draw; a case type not named is not drawn (quota 0)."""
+    reserves: int = 0
+    """Further cases drawn per case type, in the order to use them, to stand in for a
+    drawn case found unsuitable (closed wrongly, miscoded, already inspected)."""
+
+    def quota(self, case_type: str) -> int:
+        """The quota of a case type (0 when the rubric names none)."""
+        return self.quotas.get(case_type, 0)
+
+
 class Rubric(_Strict):
     """A complete, versioned grading rubric."""
 
@@ -239,6 +256,9 @@ class Rubric(_Strict):
     rollup: Rollup | None = None
     """How case file reviews' topic grades roll up into the force's grade per topic
     (theme); none: topics are not graded."""
+    sampling: Sampling | None = None
+    """The case sample's quotas per case type and reserves (``hmic-audit sample``);
+    none: the rubric sets no quotas, and ``sample`` asks for them."""
 
     @model_validator(mode="before")
     @classmethod
@@ -469,6 +489,7 @@ class Rubric(_Strict):
         found += self._check_criteria()
         found += self._check_bands()
         found += self._check_rollup()
+        found += self._check_sampling()
         for i, rule in enumerate(self.limiting):
             found += rule.check(self, i)
         for i, key in enumerate(self.acceptable or []):
@@ -603,6 +624,29 @@ class Rubric(_Strict):
                                   "shares must not increase from the best grade to the "
                                   "worst: " + ", ".join(f"{k} {v:g}" for k, v in given),
                                   [v for _, v in given]))
+        return found
+
+    def _check_sampling(self) -> list[Problem]:
+        found: list[Problem] = []
+        sampling = self.sampling
+        if sampling is None:
+            return found
+        for key, quota in sampling.quotas.items():
+            where = f"sampling.quotas.{key}"
+            if key not in self.case_type_keys:
+                found.append(_problem("unknown-case-type", where,
+                                      f"names {key!r}, which is not a case type of the "
+                                      f"rubric ({', '.join(self.case_type_keys)})", key))
+            if quota < 0:
+                found.append(_problem("negative-quota", where,
+                                      "must be a number of cases, 0 or more", quota))
+        if sampling.reserves < 0:
+            found.append(_problem("negative-quota", "sampling.reserves",
+                                  "must be a number of cases, 0 or more", sampling.reserves))
+        if not any(q > 0 for q in sampling.quotas.values()):
+            found.append(_problem("empty-sample", "sampling.quotas",
+                                  "gives no case type a quota above 0, so no case would be "
+                                  "drawn", None))
         return found
 
 
