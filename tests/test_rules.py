@@ -301,6 +301,16 @@ def stamped(path: Path, version: str) -> Path:
 
 UNIT_CASES: dict[str, list[Case]] = {
     # Header units --------------------------------------------------------------------
+    "live_risk": [  # the reason is never repeated in the problem: "flagged" stands for it
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({
+            "M4": "Live risk", "M5": "No",
+            "M6": "Bruising seen; partner still at the address"})),
+            [("M6", "live-risk", W, "Live risk", "flagged")],
+            words="tell the safeguarding lead now"),
+        Case(lambda p: write_openpyxl(p / "cases.xlsx", long({
+            "M4": "Child still at risk", "M5": "none", "M8": "yes"})),
+            [("M8", "live-risk", W, "Child still at risk", "flagged")]),
+    ],
     "form_rubric_mismatch": [
         Case(lambda p: stamped(write_openpyxl(p / "cases.xlsx", long()), "0.9"),
              [(None, "form-rubric-mismatch", W, None, "hmic-cp-2014 v0.9")],

@@ -9,6 +9,7 @@ import typer
 from .annex import annex_command
 from .command import Group, register
 from .compare import compare_command
+from .escalations import escalations_command
 from .grade import grade_command
 from .profile import profile_app
 from .report import report_command
@@ -32,6 +33,7 @@ register(app, "compare", compare_command)
 register(app, "report", report_command)
 register(app, "annex", annex_command)
 register(app, "template", template_command)
+register(app, "escalations", escalations_command)
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(profile_app, name="profile")
 

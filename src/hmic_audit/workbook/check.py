@@ -52,6 +52,7 @@ from .dates import parse_date
 from .format import Assessor, parse_age, text_value
 from .frame import EXTRA_FIELDS, AuditFrame
 from .rules import CASE_RULES, HEADER_RULES, ROW_RULES, Drafts
+from .rules.cells import LIVE_RISK
 from .sheet import Sheet, locate
 
 STOPPING = ("unknown-layout", "missing-column", "misnamed-column", "no-audits")
@@ -98,7 +99,7 @@ def check_grid(grid: Grid, rubric: Rubric, *, only: Assessor | None = None,
     found += sorted(sheet.problems, key=lambda p: p.row or 0)  # rule order within a row
     if any(p.is_error for p in found):
         _raise(grid, found)
-    return _frame(sheet, drafts), found
+    return _frame(sheet, drafts), _risk_first(found)
 
 
 def _place(problem: Problem) -> tuple[int, str, str]:
@@ -109,7 +110,13 @@ def _place(problem: Problem) -> tuple[int, str, str]:
 
 def _raise(grid: Grid, found: list[Problem]) -> None:
     errors = sum(p.is_error for p in found)
-    raise WorkbookError(f"{grid.file} has {plural(errors, 'problem')}", found)
+    raise WorkbookError(f"{grid.file} has {plural(errors, 'problem')}", _risk_first(found))
+
+
+def _risk_first(found: list[Problem]) -> list[Problem]:
+    """A child found still at risk (``live-risk``) before every other problem, whatever
+    stops the check (see ``rules.cells.live_risk``)."""
+    return sorted(found, key=lambda p: p.code != LIVE_RISK)
 
 
 def _layout(sheet: Sheet) -> str | None:

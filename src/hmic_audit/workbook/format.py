@@ -159,6 +159,12 @@ FIELDS: tuple[Field, ...] = (
     Field("notes", "Notes", "Free text about the case; reaches a report only as an "
           "example.", ("note", "comments", "comment", "narrative", "remarks", "rationale"),
           "free-text", width=40),
+    Field("live_risk", "Live risk", "A child the auditor found still at risk: a short "
+          "reason (blank, or no, otherwise). Every command shows these first; hmic-audit "
+          "escalations lists them for the safeguarding lead.",
+          ("live risk reason", "child at risk now", "child still at risk", "risk now",
+           "still at risk", "escalate", "escalation", "escalation reason"), "free-text",
+          width=24),
     Field("self_grade", "Self grade", "The force's grade of the case; with inspector_grade, "
           "marks the wide layout (one row per case, grades only).",
           ("force grade", "self assessed grade", "self assessment grade", "force judgement",

@@ -16,6 +16,7 @@ from . import cases, cells, columns, form
 from .cases import Drafts
 
 HEADER_RULES: list[Callable[[Sheet], None]] = [
+    cells.live_risk,  # first, and before anything can stop the check: a child at risk
     form.form_rubric_mismatch,
     columns.delimiter_detected,
     columns.header_below_title,

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ...io.table import TextColumn
 from ...problems import Severity
-from ...text import strip_controls, visible_controls
+from ...text import label_key, strip_controls, visible_controls
 from ..dates import OLDEST_AUDIT_DATE, DateReading, read_date
 from ..format import choice, parse_age
 from ..sheet import Sheet
@@ -310,4 +311,30 @@ def free_text_controls(sheet: Sheet) -> None:
     sheet.flag("control-characters", held, "notes",
                "holds control characters (such as NUL or a text-direction override); they "
                "are removed from the note", value=lambda i: visible_controls(column.text(i)),
+               severity=Severity.WARNING)
+
+
+NOT_AT_RISK = frozenset({"no", "n", "none", "nil", "false", "0", "n/a", "na", "-", "not"})
+"""Live-risk cells that say no (compared by ``label_key``): a column typed "no" down the
+rows for the audits without a concern flags nothing."""
+LIVE_RISK = "live-risk"
+
+
+def flagged_live_risk(column: TextColumn) -> np.ndarray:
+    """Per row: does the live-risk cell flag a child still at risk?"""
+    return column.lookup([label_key(v) not in NOT_AT_RISK for v in column.values],
+                         False, bool)
+
+
+def live_risk(sheet: Sheet) -> None:
+    """``live-risk`` (warning, listed before every other problem): an audit whose auditor
+    found a child still at risk. The reason is not repeated in the problem (it goes to
+    ``hmic-audit escalations`` only), so no output a command writes carries it."""
+    column = sheet.column("live_risk")
+    if column is None:
+        return
+    sheet.flag(LIVE_RISK, flagged_live_risk(column), "live_risk",
+               "an auditor found a child still at risk: tell the safeguarding lead now, "
+               "without waiting for the audit to finish (hmic-audit escalations lists "
+               "every flagged audit with its reason)", value="flagged",
                severity=Severity.WARNING)
