@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from hmic_audit.render.template_xlsx import ROWS
+from hmic_audit.workbook.format import FIELDS
 
 from ..conftest import ROOT, invoke
 
