@@ -49,3 +49,35 @@ def test_compared_cases_as_parquet(runner, tmp_path):
     assert crosstab.reindex(index=KEYS, columns=KEYS, fill_value=0).values.tolist() == \
         doc["crosstab"]
     assert frame["significant"].dtype == "bool" and frame["levels"].dtype == "int64"
+
+
+def test_annex_tables_as_parquet_files(runner, tmp_path):
+    folder = tmp_path / "tables"
+    result = invoke(runner, "annex", SAMPLE, "--publish", "--out", folder, "--table-files",
+                    "parquet", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    published = tmp_path / "annex.json"
+    invoke(runner, "annex", SAMPLE, "--publish", "--out", published, "--quiet")
+    tables = {t["name"]: t for t in json.loads(published.read_text())["tables"]}
+    assert {p.stem for p in folder.iterdir()} == set(tables)
+    hidden = 0
+    for name, table in tables.items():
+        frame = pd.read_parquet(folder / f"{name}.parquet")
+        facts = json.loads(pq.read_schema(folder / f"{name}.parquet").metadata[b"hmic_audit"])
+        assert facts["title"] == table["title"] and facts["rubric"]["name"] == "hmic-cp-2014"
+        for j, column in enumerate(table["columns"]):
+            values = [row[j] for row in table["rows"]]
+            if column["kind"] == "count":
+                assert str(frame[column["key"]].dtype) == "Int64"
+            for i, value in enumerate(values):
+                got = frame[column["key"]].iloc[i]
+                if isinstance(value, str) and column["kind"] not in ("label", "text"):
+                    hidden += 1  # a hidden number: null, its symbol beside it
+                    assert pd.isna(got) and frame[f"{column['key']}_symbol"].iloc[i] == value
+                elif value is None:
+                    assert pd.isna(got)
+                elif isinstance(value, float):
+                    assert abs(got - value) < 1e-9
+                else:
+                    assert got == value
+    assert hidden  # the publication hides some counts, and the files say which

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,13 @@ from .output import (
 )
 
 
+class TableFiles(StrEnum):
+    """The files of a folder output."""
+
+    csv = "csv"
+    parquet = "parquet"
+
+
 @guarded
 def annex_command(
     cases: Annotated[list[Path], typer.Argument(
@@ -51,6 +59,11 @@ def annex_command(
     publish: PublishOpt = False,
     rubric: RubricsOpt = None,
     crosswalk: CrosswalkOpt = None,
+    table_files: Annotated[TableFiles, typer.Option(
+        "--table-files", metavar="csv|parquet", case_sensitive=False,
+        help="With --out FOLDER: one CSV per table, or one Parquet file per table (typed "
+        "columns for BI tools; a hidden count is null, its symbol beside it).")
+    ] = TableFiles.csv,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
@@ -127,7 +140,16 @@ def annex_command(
     about = annex_about(results, the_rubric, profile=profile, profile_sha256=profile_sha,
                         profile_file=force.name if force else None,
                         crosswalk=the_crosswalk)
-    outputs = annex_outputs(built, out, the_rubric, about)
+    facts = None
+    if table_files == TableFiles.parquet:
+        from ..render.parquet import provenance
+
+        facts = provenance(the_rubric, [r.input for r in results])
+        if the_crosswalk is not None:
+            facts["crosswalk"] = {"name": the_crosswalk.name,
+                                  "version": the_crosswalk.version}
+    outputs = annex_outputs(built, out, the_rubric, about, table_files=table_files.value,
+                            facts=facts)
     if folder:
         out.mkdir(parents=True, exist_ok=True)
     write_outputs(outputs, inputs=[*cases, *([force] if force else [])])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.annex_table import AnnexTable
 from ..rubric import Rubric
@@ -102,12 +102,21 @@ def annex_json(tables: list[AnnexTable], title: str) -> str:
 
 
 def annex_outputs(tables: list[AnnexTable], out: Path, rubric: Rubric,
-                  about: AnnexAbout | str) -> dict[Path, bytes]:
-    """Every file ``annex --out`` writes: one CSV per table into a folder (a path without
-    an extension, or an existing folder), else one .xlsx, .md or .json file (the
-    Markdown and JSON under ``about``'s title)."""
+                  about: AnnexAbout | str, *, table_files: str = "csv",
+                  facts: dict[str, Any] | None = None) -> dict[Path, bytes]:
+    """Every file ``annex --out`` writes: one file per table into a folder (a path
+    without an extension, or an existing folder) - CSV, or with ``table_files``
+    ``parquet`` typed Parquet carrying ``facts`` (the rubric and inputs) and the table's
+    title and note in its metadata - else one .xlsx, .md or .json file (the Markdown and
+    JSON under ``about``'s title)."""
     title = about if isinstance(about, str) else about.title
     suffix = out.suffix.lower()
+    if (suffix == "" or out.is_dir()) and table_files == "parquet":
+        from .parquet import annex_table_frame, frame_parquet
+
+        return {out / f"{t.name}.parquet": frame_parquet(
+            annex_table_frame(t), {**(facts or {}), "table": t.name, "title": t.title,
+                                   "note": t.note}) for t in tables}
     if suffix == "" or out.is_dir():
         return annex_csv_files(tables, out)
     if suffix == ".xlsx":
