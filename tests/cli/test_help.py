@@ -7,6 +7,7 @@ import pytest
 from ..conftest import ROOT, invoke
 
 COMMANDS = [["grade"], ["validate"], ["compare"], ["report"], ["annex"], ["template"],
+            ["sample"],
             ["escalations"],
             ["rubric", "check"],
             ["rubric", "show"], ["rubric", "diff"], ["rubric", "crosswalk"],

@@ -14,6 +14,7 @@ from .grade import grade_command
 from .profile import profile_app
 from .report import report_command
 from .rubric import rubric_app
+from .sample import sample_command
 from .template import template_command
 from .validate import validate_command
 
@@ -33,6 +34,7 @@ register(app, "compare", compare_command)
 register(app, "report", report_command)
 register(app, "annex", annex_command)
 register(app, "template", template_command)
+register(app, "sample", sample_command)
 register(app, "escalations", escalations_command)
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(profile_app, name="profile")

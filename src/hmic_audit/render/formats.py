@@ -13,6 +13,7 @@ OUT_FORMATS: dict[str, tuple[str, ...]] = {
     "annex": (".xlsx", ".md", ".json"),
     "report": (".html", ".md", ".docx"),
     "template": (".xlsx",),
+    "sample": (".xlsx",),
 }
 """Command -> the file endings its ``--out`` accepts."""
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import xlsxwriter
@@ -76,8 +77,18 @@ LIST_OF = {"case_type": "Case type", "sample": "Sample", "assessor": "Assessor",
 
 
 def template_xlsx(rubric: Rubric, *, layout: FormLayout = "long",
-                  areas: list[str] | None = None) -> bytes:
-    """The blank form as xlsx bytes (same rubric, layout and areas: same bytes)."""
+                  areas: list[str] | None = None,
+                  rows: Sequence[Mapping[str, str]] = (),
+                  more_sheets: Callable[[Any], None] | None = None,
+                  made_by: str = "hmic-audit template") -> bytes:
+    """The blank form as xlsx bytes (same rubric, layout and areas: same bytes).
+
+    ``rows`` pre-fills the table's first rows, each a field name of the form -> text
+    (``hmic-audit sample``: case ref, case type label, area, sample); the cells keep the
+    form's formats and stay unlocked. ``more_sheets(workbook)`` adds sheets after the
+    form's own (an xlsxwriter ``Workbook``); ``made_by`` goes in the hidden stamp."""
+    if len(rows) > ROWS:
+        raise ValueError(f"the form has {ROWS:,} rows; {len(rows):,} given")
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                       "strings_to_urls": False, "strings_to_numbers": False})
@@ -99,22 +110,24 @@ def template_xlsx(rubric: Rubric, *, layout: FormLayout = "long",
             lists.write_string(r, c, item)
         ranges[name] = f"=Lists!${_col(c)}$2:${_col(c)}${len(items) + 1}"
 
-    _cases_sheet(wb, cases, rubric, layout, ranges)
+    _cases_sheet(wb, cases, rubric, layout, ranges, rows)
     _instructions(wb, instructions, rubric, layout, areas)
     for r, (key, value) in enumerate((("rubric", rubric.name),
                                       ("version", rubric.version),
                                       ("sha256", rubric.sha256 or ""),
                                       ("layout", layout),
-                                      ("made by", "hmic-audit template"))):
+                                      ("made by", made_by))):
         stamp.write_string(r, 0, key)
         stamp.write_string(r, 1, value)
     stamp.protect()
+    if more_sheets is not None:
+        more_sheets(wb)
     wb.close()
     return buffer.getvalue()
 
 
 def _cases_sheet(wb: Any, cases: Any, rubric: Rubric, layout: FormLayout,
-                 ranges: dict[str, str]) -> None:
+                 ranges: dict[str, str], rows: Sequence[Mapping[str, str]] = ()) -> None:
     head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF",
                           "text_wrap": True, "valign": "top", "border": 1})
     crit_head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
@@ -172,6 +185,11 @@ def _cases_sheet(wb: Any, cases: Any, rubric: Rubric, layout: FormLayout,
         cases.write_comment(0, len(fields) + j,
                             f"{criterion.question}\n\nApplies to: {applies}.",
                             {"x_scale": 3, "y_scale": 2})
+    for r, row in enumerate(rows, start=1):
+        for name, value in row.items():
+            f = fields[position[name]]  # KeyError: not a field of this layout's form
+            cases.write_string(r, position[name], value,
+                               text if f.kind == "reference" else plain)
     _shade_missing(cases, layout, position, width, len(criteria), missing)
     cases.set_row(0, 150 if criteria else 45)
     cases.freeze_panes(1, 1)
