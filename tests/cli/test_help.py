@@ -6,7 +6,7 @@ import pytest
 
 from ..conftest import ROOT, invoke
 
-COMMANDS = [["grade"], ["validate"], ["compare"], ["report"], ["annex"], ["template"],
+COMMANDS = [["grade"], ["validate"], ["compare"], ["agree"], ["report"], ["annex"], ["template"],
             ["sample"],
             ["escalations"],
             ["rubric", "check"],

@@ -47,7 +47,7 @@ from .comparison import (
 )
 from .pairs import Pairs, Sides, pairs, sides
 from .pool import Gradable, Pool, as_results, encode, many_objects
-from .stats import cohen_kappa, crosstab, krippendorff_alpha_ordinal, sign_test
+from .stats import cohen_kappa, crosstab, gwet_ac, krippendorff_alpha_ordinal, sign_test
 from .tables import FORCE, FURTHER, INSPECTOR, NO_AREA
 
 __all__ = ["CaseDifference", "Comparison", "CriterionAgreement", "CriterionDifference",
@@ -102,7 +102,12 @@ def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice 
             message="--threshold must be at least 1 grade level")])
     pool = Pool(results)
     level = pool.level(use)
-    found = sides(pool.case, pool.assessor)
+    # Several readers of one case (a ``reader`` column): the first audit of each side in
+    # row order is compared; the later readings are listed (hmic-audit agree reads them).
+    _, first = np.unique(pool.case * 2 + pool.assessor, return_index=True)
+    keep = np.zeros(len(pool), dtype=bool)
+    keep[first] = True
+    found = sides(pool.case, pool.assessor, keep if not keep.all() else None)
     both = found.both()
     f, i = found.force[both], found.inspector[both]
     mismatched = pool.case_type[f] != pool.case_type[i]
@@ -121,9 +126,13 @@ def compare(results: Sequence[GradeResult], rubric: Rubric, *, use: GradeChoice 
         raise HmicAuditError("nothing to compare", [_why_no_pairs(
             len(found.force), len(excluded), use, unmatched, two_files)])
     with many_objects():
-        return _comparison(pool, pairs(found, level, both[graded]), rubric, use=use,
-                           threshold=threshold, by=by, unmatched=unmatched,
-                           excluded=excluded, inspector_only=inspector_only)
+        found_comparison = _comparison(
+            pool, pairs(found, level, both[graded]), rubric, use=use, threshold=threshold,
+            by=by, unmatched=unmatched, excluded=excluded, inspector_only=inspector_only)
+    if keep.all():
+        return found_comparison
+    return found_comparison.model_copy(update={"later_readings": pool.case_list(
+        np.flatnonzero(~keep))})
 
 
 def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
@@ -170,6 +179,7 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
         kappa={w: Statistic.of(cohen_kappa(table, w))
                for w in ("unweighted", "linear", "quadratic")},
         alpha_ordinal=Statistic.of(krippendorff_alpha_ordinal(table)),
+        ac1=Statistic.of(gwet_ac(table)), ac2_quadratic=Statistic.of(gwet_ac(table, "quadratic")),
         direction=direction, significant=significant,  # type: ignore[arg-type]
         cases=cases,  # type: ignore[arg-type]
         criteria=_criterion_agreement(codes_f, codes_i, rubric),

@@ -164,6 +164,11 @@ class Comparison(_Frozen):
     kappa: dict[str, Statistic]
     """Cohen's kappa: ``unweighted``, ``linear`` and ``quadratic``."""
     alpha_ordinal: Statistic
+    ac1: Statistic | None = None
+    """Gwet's AC1 (unweighted): unlike kappa, not dragged down when one grade dominates
+    (the kappa paradox). None only in comparisons made before it was computed."""
+    ac2_quadratic: Statistic | None = None
+    """Gwet's AC2 with the quadratic weights of the weighted kappa."""
     direction: Direction
     significant: list[CaseDifference]
     cases: list[PairedCase]
@@ -175,6 +180,10 @@ class Comparison(_Frozen):
     """Pairs left out because one side has no grade of the kind compared."""
     inspector_only: int
     """Inspector-selected cases: examined by inspectors only, by design."""
+    later_readings: list[str] = []
+    """Cases one side audited more than once (several readers, told apart by the
+    ``reader`` column): only each side's first audit, in row order, was compared; the
+    agreement among readers is ``hmic-audit agree``'s."""
     crosswalk: CrosswalkRef | None = None
     """The crosswalk that put inputs graded under different rubrics on one scale (then
     ``rubric`` is the common scale, named after it), with its mapping; None without."""

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .agree import agree_command
 from .annex import annex_command
 from .command import Group, register
 from .compare import compare_command
@@ -31,6 +32,7 @@ app = typer.Typer(
 register(app, "grade", grade_command)
 register(app, "validate", validate_command)
 register(app, "compare", compare_command)
+register(app, "agree", agree_command)
 register(app, "report", report_command)
 register(app, "annex", annex_command)
 register(app, "template", template_command)

@@ -144,6 +144,12 @@ def compare_command(
         say(f"{plural(n, 'case')} audited by one side only {'was' if n == 1 else 'were'} "
             "not compared: " + ", ".join(u.case_ref for u in comparison.unmatched[:20])
             + (" ..." if n > 20 else ""), style="yellow")
+    if comparison.later_readings:
+        n = len(comparison.later_readings)
+        say(f"{plural(n, 'case')} read by several readers of one side: each side's first "
+            "audit (in row order) was compared; hmic-audit agree compares the readers: "
+            + ", ".join(comparison.later_readings[:20]) + (" ..." if n > 20 else ""),
+            style="yellow")
     if out is not None:
         from ..io.write import write_outputs
         from ..render.compare_tables import comparison_file

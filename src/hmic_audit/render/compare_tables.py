@@ -54,7 +54,7 @@ def crosstab_table(c: Comparison, rubric: Rubric) -> TableSpec:
 
 
 def agreement_table(c: Comparison) -> TableSpec:
-    """Agreement, kappa, alpha, direction and the sign test."""
+    """Agreement, kappa, Gwet's AC1/AC2, alpha, direction and the sign test."""
     d = c.direction
     rows: list[list[object]] = [
         ["Pairs compared", c.pairs, "", ""],
@@ -65,6 +65,10 @@ def agreement_table(c: Comparison) -> TableSpec:
                         ("quadratic", "Kappa, quadratic weights")):
         s = c.kappa[name]
         rows.append([label, _value(s), _ci(s), s.note or ""])
+    for label, gwet in (("Gwet's AC1", c.ac1), ("Gwet's AC2, quadratic weights",
+                                                 c.ac2_quadratic)):
+        if gwet is not None:
+            rows.append([label, _value(gwet), _ci(gwet), gwet.note or ""])
     a = c.alpha_ordinal
     rows.append(["Krippendorff's alpha (ordinal)", _value(a), "", a.note or ""])
     rows += [

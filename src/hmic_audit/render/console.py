@@ -18,6 +18,7 @@ from .fit import fit, records
 
 if TYPE_CHECKING:  # imported lazily at run time: the compare view is not always needed
     from ..analysis.compare import Comparison
+    from ..analysis.readers import ReaderAgreements
     from .compare_tables import TableSpec
 
 GRADE_STYLES = ["green", "cyan", "yellow", "red", "magenta", "blue"]
@@ -334,3 +335,14 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
                           f"inspector audits only, by design, and {be} not compared.",
                           style="dim"))
     return Group(*parts)
+
+
+def agree_view(found: ReaderAgreements) -> RenderableType:
+    """``hmic-audit agree`` for the terminal: all readers together, then each pair."""
+    from .agree_tables import agree_tables
+
+    head = Text.assemble("Readers of ", (", ".join(i.file for i in found.inputs), "bold"),
+                         f": {plural(len(found.readers), 'reader')}, "
+                         f"{plural(found.cases, 'case')} with an inspector audit")
+    views = [spec_table(s) for s in agree_tables(found)]
+    return Group(head, *(v for v in views if v is not None))

@@ -145,7 +145,7 @@ def _frame(sheet: Sheet, drafts: Drafts) -> AuditFrame:
         if cells is None:
             continue
         values: list[Any]
-        if name in ("area", "force"):
+        if name in ("area", "force", "reader"):
             values = [text_value(v) for v in cells.values]
         elif name == "audit_date":
             values = [parse_date(v, sheet.month_first, sheet.grid.date1904)

@@ -139,6 +139,10 @@ FIELDS: tuple[Field, ...] = (
           "the long layout.", ("audited by", "auditor", "reviewer", "assessed by",
                                "reviewed by", "assessor type"), "choice",
           layout="long", width=11),
+    Field("reader", "Reader", "Who read the case, when several readers of one side audit "
+          "the same case (hmic-audit agree measures how far they agree); optional.",
+          ("reader name", "inspector name", "second reader", "reader id", "read by"),
+          "text", layout="long", in_form=False),
     Field("audit_date", "Audit date", "Date of the audit: an Excel date, or typed day first "
           "(03/07/2014, 3 July 2014) or as 2014-07-03; month first only with --month-first.",
           ("date", "date audited", "review date", "date reviewed", "inspection date",

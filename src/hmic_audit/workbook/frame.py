@@ -24,7 +24,7 @@ from .models import Audit, AuditSet, SourceRow
 if TYPE_CHECKING:
     import pandas as pd
 
-EXTRA_FIELDS = ("area", "force", "audit_date", "child_age", "child_gender", "example",
+EXTRA_FIELDS = ("area", "force", "reader", "audit_date", "child_age", "child_gender", "example",
                 "example_theme", "notes")
 """Optional per-audit fields, held as object arrays (None where blank)."""
 

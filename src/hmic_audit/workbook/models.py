@@ -53,6 +53,8 @@ class AuditIdentity(BaseModel):
     """Local authority or division the case belongs to."""
     force: str | None = None
     """The police force, in a workbook holding several forces (the national view)."""
+    reader: str | None = None
+    """Who read the case, when several readers of one side audited it."""
 
 
 class Audit(AuditIdentity):

@@ -90,8 +90,10 @@ class Drafts:
         positions = np.arange(n)
         head = np.full(cases, n, dtype=np.int64)
         np.minimum.at(head, case, positions)
-        # The first audit of each (case, assessor): later ones are duplicates.
-        pair = case * 2 + assessor
+        # The first audit of each (case, assessor, reader): later ones are duplicates.
+        # Readers told apart by a reader column may each audit a case (hmic-audit agree).
+        reader = reader_codes(sheet)[row] if sheet.layout != "wide" else np.zeros(n, np.int64)
+        pair = (case * 2 + assessor) * (int(reader.max(initial=0)) + 1) + reader
         order = np.argsort(pair, kind="stable")
         starts = np.r_[True, pair[order][1:] != pair[order][:-1]] if n else np.zeros(0, bool)
         group_first = np.maximum.accumulate(np.where(starts, np.arange(n), 0)) if n else order
@@ -136,6 +138,18 @@ def _case_ids(sheet: Sheet, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return rank[inverse], [refs[column.index[rows[h]]] for h in heads.tolist()]
 
 
+def reader_codes(sheet: Sheet) -> np.ndarray:
+    """Per data row, the reader as a number: 0 when blank (or no reader column), else the
+    same number for names equal ignoring case and spacing."""
+    column = sheet.column("reader")
+    if column is None:
+        return np.zeros(len(sheet), dtype=np.int64)
+    seen: dict[str, int] = {}
+    codes = [seen.setdefault(" ".join(v.split()).casefold(), len(seen) + 1)
+             if v.strip() else 0 for v in column.values]
+    return column.lookup(codes, 0, np.int64)
+
+
 def _row_number(sheet: Sheet, drafts: Drafts, k: int) -> int:
     return int(sheet.rows[drafts.row[k]])
 
@@ -162,9 +176,10 @@ def duplicate_audits(sheet: Sheet, drafts: Drafts) -> None:
             side = np.where(side < 0, ASSESSORS.index(sheet.only), side)
     else:
         side = np.full(len(sheet), -2)  # one row per case: a repeated row is the duplicate
-    first: dict[tuple[str, int], int] = {}
+    reader = reader_codes(sheet)
+    first: dict[tuple[str, int, int], int] = {}
     for i in np.flatnonzero((refs != "") & (side != -1)).tolist():
-        at = first.setdefault((refs[i].casefold(), int(side[i])), i)
+        at = first.setdefault((refs[i].casefold(), int(side[i]), int(reader[i])), i)
         if at != i and i not in flagged and (sheet.row_error[i] or sheet.row_error[at]):
             flagged.add(i)
             who = ASSESSORS[side[i]] if side[i] >= 0 else None
@@ -179,6 +194,10 @@ def _duplicate(sheet: Sheet, i: int, slot: str, ref: str, assessor: Assessor | N
         article = "an" if assessor is Assessor.INSPECTOR else "a"
         what = (f"case {ref!r} already has {article} {assessor.value} audit at row {earlier}; "
                 "each assessor audits a case once")
+        if "reader" in sheet.columns:
+            what = (f"case {ref!r} already has {article} {assessor.value} audit by the same "
+                    f"reader at row {earlier}; each reader audits a case once (name each "
+                    "reader in the reader column)")
     sheet.flag_one("duplicate-audit", i, slot, what, ref)
 
 
