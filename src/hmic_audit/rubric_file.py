@@ -91,10 +91,10 @@ def running_version() -> str | None:
 
     try:
         return version("hmic-audit")
-    except PackageNotFoundError:
-        from . import __version__
+    except PackageNotFoundError:  # run from a source tree: the package is loaded already
+        import sys
 
-        return __version__ or None
+        return getattr(sys.modules.get(__package__ or ""), "__version__", None) or None
 
 
 def requires_version_problems(spec: str | None, file: str, line: int | None = None,
