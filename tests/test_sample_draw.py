@@ -255,3 +255,18 @@ def test_rubric_check_refuses_bad_quotas(tmp_path, runner):
     codes = {(p["code"], p["column"]) for p in json.loads(result.stdout)["problems"]}
     assert ("negative-quota", "sampling.quotas.s47_enquiry") in codes
     assert ("unknown-case-type", "sampling.quotas.burglary") in codes
+
+
+def test_rubric_without_quotas_is_refused(export, tmp_path, runner):
+    from hmic_audit.rubric_file import shipped_rubrics_dir
+
+    text = (shipped_rubrics_dir() / "child-protection-2014.yaml").read_text(encoding="utf-8")
+    start = text.index("\nsampling:")
+    end = text.index("\n\n", start + 1)
+    path = tmp_path / "no-quotas.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    out = tmp_path / "form.xlsx"
+    result = invoke(runner, "sample", export, "--rubric", path, "--out", out)
+    assert result.exit_code == 2
+    assert "no sampling section" in result.stderr
+    assert not out.exists()

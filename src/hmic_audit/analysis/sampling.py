@@ -45,7 +45,7 @@ import numpy as np
 
 from ..io.sheets import read_grid
 from ..problems import HmicAuditError, Problem, RubricError, Severity, WorkbookError
-from ..rubric import Rubric
+from ..rubric import Rubric, Sampling
 from ..text import clean_reference, clean_text, label_key, plural
 from ..workbook.dates import possible_date, read_date
 from ..workbook.format import FIELDS_BY_NAME, choice
@@ -405,17 +405,22 @@ def type_stream(seed: int, case_type: str) -> np.random.Generator:
                                                                        spawn_key=(tag,))))
 
 
-def draw_sample(case_list: CaseList, rubric: Rubric, *, seed: int = DEFAULT_SEED,
-                reserves: int | None = None) -> SampleDraw:
-    """Draw the sample the rubric's quotas ask for (see the module's notes)."""
-    sampling = rubric.sampling
-    if sampling is None:
+def _quotas(rubric: Rubric) -> Sampling:
+    """The rubric's sampling section; ``RubricError`` when it has none."""
+    if rubric.sampling is None:
         raise RubricError(f"rubric {rubric.name} sets no sampling quotas", [Problem(
             code="no-quotas", file=Path(rubric.source or rubric.name).name,
             column="sampling",
             message=f"rubric {rubric.name} has no sampling section; add one with a quota "
             "per case type (see the shipped child-protection-2014 rubric), or give "
             "another --rubric")])
+    return rubric.sampling
+
+
+def draw_sample(case_list: CaseList, rubric: Rubric, *, seed: int = DEFAULT_SEED,
+                reserves: int | None = None) -> SampleDraw:
+    """Draw the sample the rubric's quotas ask for (see the module's notes)."""
+    sampling = _quotas(rubric)
     if seed < 0:
         raise HmicAuditError("bad seed", [Problem(
             code="bad-arguments", message=f"--seed must be 0 or more, not {seed}")])
@@ -461,8 +466,7 @@ def sample_cases(path: str | Path, rubric: Rubric, *, seed: int = DEFAULT_SEED,
                  sheet: str | None = None, month_first: bool = False) -> SampleDraw:
     """Read a force's list of eligible cases and draw the sample (what ``hmic-audit
     sample`` does before rendering)."""
-    if rubric.sampling is None:
-        draw_sample(CaseList("", "", [], None, None, [], []), rubric)  # raises no-quotas
+    _quotas(rubric)  # before reading the list: no quotas, nothing to draw
     case_list = read_case_list(path, rubric, encoding=encoding, sheet=sheet,
                                month_first=month_first)
     return draw_sample(case_list, rubric, seed=seed, reserves=reserves)
