@@ -19,6 +19,7 @@ from ..problems import HmicAuditError, Problem
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult, InputRef, RubricRef
 from .agreement import Metric, fleiss_kappa, gwet_ac_raters, krippendorff_alpha
+from .calibration import Calibration, calibrate
 from .comparison import Statistic
 from .pool import INSPECTOR, Pool
 from .stats import cohen_kappa, crosstab, gwet_ac
@@ -71,6 +72,8 @@ class ReaderAgreements(_Frozen):
     grade: ReaderAgreement
     criteria: list[ReaderAgreement]
     """Per criterion some case has two scored answers for, in rubric order."""
+    calibration: Calibration
+    """Who reads harder or softer, and which criteria are answered differently."""
 
 
 def _agreement(what: str, matrix: np.ndarray, categories: list[str], readers: list[str],
@@ -140,12 +143,16 @@ def reader_agreement(results: Sequence[GradeResult], rubric: Rubric) -> ReaderAg
         code_to[rubric.code_of(answer.key)] = position
     answers = pool.answers[inspector]
     criteria = []
+    matrices = []
     for j, criterion in enumerate(rubric.criteria):
         matrix = np.full((len(cases), len(readers)), -1, dtype=np.int64)
         matrix[case, reader] = code_to[answers[:, j]]
         if ((matrix >= 0).sum(axis=1) >= 2).any():
+            matrices.append((criterion.id, matrix))
             criteria.append(_agreement(criterion.id, matrix, [a.label for a in scored],
                                        readers, "nominal"))
     return ReaderAgreements(rubric=RubricRef.of(rubric), inputs=[r.input for r in results],
                             readers=readers, cases=len(cases), grade=grade,
-                            criteria=criteria)
+                            criteria=criteria,
+                            calibration=calibrate(grades, matrices, readers,
+                                                  [a.label for a in scored]))

@@ -14,6 +14,7 @@ OUT_FORMATS: dict[str, tuple[str, ...]] = {
     "report": (".html", ".md", ".docx"),
     "template": (".xlsx",),
     "sample": (".xlsx",),
+    "agree": (".xlsx", ".html"),
 }
 """Command -> the file endings its ``--out`` accepts."""
 

@@ -68,6 +68,9 @@ class Sheet:
     widths: dict[int, float] = field(default_factory=dict)
     note: str | None = None
     """A line written under the table."""
+    colour_scale: tuple[int, int, int, int] | None = None
+    """First row, first column, last row, last column (0-based) of cells shaded by a
+    3-colour scale: green at the lowest value, yellow at the middle, red at the highest."""
 
 
 def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
@@ -120,6 +123,10 @@ def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
                     write_string(r, c, text)
         if sheet.note:
             ws.write_string(len(sheet.rows) + 2, 0, sheet.note, italic)
+        if sheet.colour_scale is not None:
+            ws.conditional_format(*sheet.colour_scale, {
+                "type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84",
+                "max_color": "#F8696B"})
         ws.freeze_panes(1, 1)
         ws.autofilter(0, 0, max(len(sheet.rows), 1), max(len(sheet.headers) - 1, 0))
         for c, title in enumerate(sheet.headers):
