@@ -12,6 +12,7 @@ from .command import Group, register
 from .compare import compare_command
 from .escalations import escalations_command
 from .grade import grade_command
+from .moderate import moderate_command
 from .profile import profile_app
 from .report import report_command
 from .rubric import rubric_app
@@ -38,6 +39,7 @@ register(app, "annex", annex_command)
 register(app, "template", template_command)
 register(app, "sample", sample_command)
 register(app, "escalations", escalations_command)
+register(app, "moderate", moderate_command)
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(profile_app, name="profile")
 

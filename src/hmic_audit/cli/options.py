@@ -74,3 +74,7 @@ SheetOpt = Annotated[str | None, typer.Option(
     "--sheet", metavar="NAME", help="Worksheet to read (default: 'Cases', else the first "
     "sheet); its name is matched ignoring case and spacing when no sheet has it exactly.",
     show_default=False)]
+ModeratedOpt = Annotated[Path | None, typer.Option(
+    "--moderated", metavar="QUEUE.xlsx", show_default=False,
+    help="A moderation queue (hmic-audit moderate) filled in: each moderator's grade "
+    "becomes the final grade of the case's inspector audits.")]

@@ -6,6 +6,7 @@ one) for every sample and assessor, lists overrides and audits that could not be
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -99,6 +100,8 @@ class GradeSummary(BaseModel):
     """``case_ref/assessor`` of each audit too thinly answered to compute a grade."""
     ungraded: list[str]
     """``case_ref/assessor`` of each audit with no final grade at all."""
+    moderated: int = 0
+    """Audits whose final grade is a moderator's (``GradeResult.moderate``)."""
 
 
 class GradeResult:
@@ -119,6 +122,12 @@ class GradeResult:
         """The grade that counts: written where given, else computed; -1 when neither."""
         self.override = (frame.grade >= 0) & (self.computed >= 0) & (
             frame.grade != self.computed)
+        self.moderated = np.zeros(len(frame), dtype=bool)
+        """Per audit: is its final grade a moderator's (see :meth:`moderate`)?"""
+        self.moderator = np.full(len(frame), None, dtype=object)
+        """Per moderated audit, who moderated it (None elsewhere)."""
+        self.moderation_reason = np.full(len(frame), None, dtype=object)
+        """Per moderated audit, the moderator's reason (None elsewhere)."""
         self.summary = _summarise(self)
         self.original: GradeResult | None = None
         """For grades put on another scale (``on_scale``): the result as graded."""
@@ -152,8 +161,28 @@ class GradeResult:
         moved.computed = move(self.computed)
         moved.final = move(self.final)
         moved.override = self.override.copy()
+        moved.moderated = self.moderated.copy()
+        moved.moderator = self.moderator.copy()
+        moved.moderation_reason = self.moderation_reason.copy()
         moved.summary = _summarise(moved)
         moved.original = self
+        return moved
+
+    def moderate(self, level: np.ndarray, moderator: np.ndarray, reason: np.ndarray
+                 ) -> GradeResult:
+        """These audits with moderators' grades as the final grade of some: ``level``
+        per audit (a level of the scale, -1 where not moderated), ``moderator`` and
+        ``reason`` per audit (texts). The computed and written grades are kept; only
+        the final grade, and so every count made from it, changes."""
+        moved = copy.copy(self)
+        for name in ("audits", "reasons", "caps"):  # cached per-audit views
+            moved.__dict__.pop(name, None)
+        chosen = level >= 0
+        moved.final = np.where(chosen, level, self.final)
+        moved.moderated = self.moderated | chosen
+        moved.moderator = np.where(chosen, moderator, self.moderator)
+        moved.moderation_reason = np.where(chosen, reason, self.moderation_reason)
+        moved.summary = _summarise(moved)
         return moved
 
     def level(self, use: str) -> np.ndarray:
@@ -208,14 +237,18 @@ class GradeResult:
             "given_grade": keys[given], "final_grade": keys[final], "override": override,
             "caps": caps[i], "reasons": reasons[i], "example": example,
             "source": {"file": file, "sheet": sheet, "row": row},
+            "moderated": moderated, "moderator": moderator, "moderation_reason": why,
         } for i, (ref, sample, case_type, who, area, force, answered, ok, score, band,
-                  computed, given, final, override, example, row) in enumerate(zip(
+                  computed, given, final, override, example, row, moderated, moderator,
+                  why) in enumerate(zip(
             f.case_ref[rows].tolist(), f.sample[rows].tolist(), f.case_type[rows].tolist(),
             f.assessor[rows].tolist(), f.extra("area")[rows].tolist(),
             f.extra("force")[rows].tolist(), a.answered.tolist(), gradable, scores,
             a.band_level.tolist(), self.computed[rows].tolist(), f.grade[rows].tolist(),
             self.final[rows].tolist(), self.override[rows].tolist(),
-            f.extra("example")[rows].tolist(), f.row[rows].tolist(), strict=True))]
+            f.extra("example")[rows].tolist(), f.row[rows].tolist(),
+            self.moderated[rows].tolist(), self.moderator[rows].tolist(),
+            self.moderation_reason[rows].tolist(), strict=True))]
 
     def json_lines(self, rows: slice) -> list[str]:
         """Some audits' results as JSON text, one line each: exactly ``orjson.dumps`` of
@@ -257,6 +290,9 @@ class GradeResult:
                                      encode_one)),
             ("example", encode_distinct(f.extra("example")[rows].tolist())),
             ("source", [source + str(r) + "}" for r in f.row[rows].tolist()]),
+            ("moderated", list(flags[self.moderated[rows].astype(np.int8)])),
+            ("moderator", encode_distinct(self.moderator[rows].tolist())),
+            ("moderation_reason", encode_distinct(self.moderation_reason[rows].tolist())),
         ])
 
     def json_parts(self, batch: int = 5000) -> Iterator[str]:
@@ -306,6 +342,9 @@ class GradeResult:
         frame["computed_grade"] = grades(self.computed)
         frame["final_grade"] = grades(self.final)
         frame["override"] = self.override
+        frame["moderated"] = self.moderated
+        frame["moderator"] = self.moderator
+        frame["moderation_reason"] = self.moderation_reason
         frame["caps"] = [", ".join(c) for c in self.caps]
         frame["reasons"] = ["; ".join(r["message"] for r in rs) for rs in self.reasons]
         return frame.rename(columns={"grade": "given_grade"})
@@ -348,7 +387,7 @@ def _summarise(result: GradeResult) -> GradeSummary:
         cases=f.cases, audits=len(f), distributions=distributions,
         overrides=listed(result.override),
         not_gradable=listed(~arrays.gradable & (arrays.answered > 0)),
-        ungraded=listed(result.final < 0))
+        ungraded=listed(result.final < 0), moderated=int(result.moderated.sum()))
 
 
 def grade(audits: AuditSet | AuditFrame, rubric: Rubric, *, reasons: bool = True

@@ -138,3 +138,10 @@ class GradedAudit(AuditIdentity):
     reasons: list[Reason]
     example: Example | None = None
     source: SourceRow | None = None
+    moderated: bool = False
+    """True when the final grade is a moderator's (``--moderated``), not the assessor's
+    or the rubric's."""
+    moderator: str | None = None
+    """Who moderated the grade."""
+    moderation_reason: str | None = None
+    """Why the moderator gave that grade."""
