@@ -7,6 +7,7 @@ import pytest
 from ..conftest import ROOT, invoke
 
 COMMANDS = [["grade"], ["validate"], ["compare"], ["agree"], ["report"], ["annex"], ["template"],
+            ["moderate"],
             ["sample"],
             ["escalations"],
             ["rubric", "check"],

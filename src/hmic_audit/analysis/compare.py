@@ -184,7 +184,8 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
         cases=cases,  # type: ignore[arg-type]
         criteria=_criterion_agreement(codes_f, codes_i, rubric),
         by=by, groups=_groups(by, pool, paired, k, threshold, rubric),
-        unmatched=unmatched, excluded=excluded, inspector_only=inspector_only)
+        unmatched=unmatched, excluded=excluded, inspector_only=inspector_only,
+        moderated=sum(int(r.moderated.sum()) for r in pool.results))
 
 
 def _one_sided(pool: Pool, found: Sides, trust_samples: bool

@@ -180,6 +180,8 @@ class Comparison(_Frozen):
     """Pairs left out because one side has no grade of the kind compared."""
     inspector_only: int
     """Inspector-selected cases: examined by inspectors only, by design."""
+    moderated: int = 0
+    """Audits of the inputs whose final grade is a moderator's (``--moderated``)."""
     later_readings: list[str] = []
     """Cases one side audited more than once (several readers, told apart by the
     ``reader`` column): only each side's first audit, in row order, was compared; the

@@ -33,8 +33,8 @@ GRADE_TITLE = "Moderator's grade"
 REASON_TITLE = "Reason"
 MODERATOR_TITLE = "Moderator"
 CASE_TITLE = "Case ref"
-SOURCE_KEYS = ("file", "sha256", "rubric", "rubric version", "threshold")
-"""Column A of the Source sheet, rows 1-5; column B holds the values."""
+SOURCE_KEYS = ("file", "sha256", "rubric", "rubric version", "threshold", "rubric sha256")
+"""Column A of the Source sheet, rows 1-6; column B holds the values."""
 
 
 class _Frozen(BaseModel):
@@ -167,8 +167,6 @@ def read_queue(path: Path, result: GradeResult, rubric: Rubric) -> list[Moderate
     every problem with its sheet and cell."""
     from openpyxl import load_workbook
 
-    from ..problems import column_letter
-
     name = path.name
     try:
         book = load_workbook(path, data_only=True)
@@ -191,12 +189,14 @@ def read_queue(path: Path, result: GradeResult, rubric: Rubric) -> list[Moderate
             f"({result.input.sha256}); moderate this file's queue, or give the file the "
             "queue was made from", file=name, sheet=SOURCE_SHEET, row=2, column="sha256",
             column_index=2, value=made.get("sha256")))
-    if (made.get("rubric"), str(made.get("rubric version"))) != (rubric.name,
-                                                                 rubric.version):
+    if (made.get("rubric"), str(made.get("rubric version")),
+            made.get("rubric sha256") or None) != (rubric.name, rubric.version,
+                                                   rubric.sha256):
         problems.append(Problem.at_cell(
             "queue-other-rubric", f"the queue was made with rubric {made.get('rubric')} "
-            f"{made.get('rubric version')}, not {rubric.name} {rubric.version}; give the "
-            "same --rubric", file=name, sheet=SOURCE_SHEET, row=3, column="rubric",
+            f"{made.get('rubric version')} (SHA-256 {made.get('rubric sha256')}), not "
+            f"{rubric.name} {rubric.version} (SHA-256 {rubric.sha256}); give the same "
+            "--rubric", file=name, sheet=SOURCE_SHEET, row=3, column="rubric",
             column_index=2, value=made.get("rubric")))
     sheet = book[QUEUE_SHEET]
     header = [str(c.value).strip() if c.value is not None else "" for c in sheet[1]]
@@ -253,8 +253,7 @@ def read_queue(path: Path, result: GradeResult, rubric: Rubric) -> list[Moderate
         for title, what in ((REASON_TITLE, "a reason"), (MODERATOR_TITLE, "who moderated")):
             if not text(title):
                 problems.append(at(f"queue-blank-{title.lower()}", title, "a moderated "
-                                   f"grade needs {what} (cell "
-                                   f"{column_letter(where[title])}{r})"))
+                                   f"grade needs {what}"))
         if len(problems) == bad and grade is not None:
             seen[ref.casefold()] = r
             found.append(ModeratedCase(case_ref=ref, grade=grade, reason=text(REASON_TITLE),

@@ -13,6 +13,7 @@ from .options import (
     CrosswalkOpt,
     EncodingOpt,
     FormatOpt,
+    ModeratedOpt,
     MonthFirstOpt,
     OutputFormat,
     PublishOpt,
@@ -67,6 +68,7 @@ def annex_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
+    moderated: ModeratedOpt = None,
     format: FormatOpt = OutputFormat.human,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
@@ -111,6 +113,11 @@ def annex_command(
     folder = out.suffix == "" or out.is_dir()
     if not folder:
         check_out(out, "annex", also="a folder")
+    if force is not None and not rubric:  # the profile names its rubric, as for report
+        from ..profile import profile_rubric, read_profile
+
+        named = profile_rubric(read_profile(force)[0], force)
+        rubric = [str(named)] if named is not None else None
     rubrics, the_crosswalk = rubrics_for(len(cases), rubric, crosswalk)
     rubric_warnings(*rubrics, quiet=quiet)
     the_rubric = rubrics[0]
@@ -124,6 +131,10 @@ def annex_command(
         report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
         seen += warnings
         results.append(grade(frame, its_rubric))
+    if moderated is not None:
+        from ..analysis.moderation import apply_queue
+
+        results = apply_queue(results, moderated, the_rubric)
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     built = build_annex(results, the_rubric, profile=profile, tables=names,
                         threshold=threshold, publish=publish, crosswalk=the_crosswalk)
@@ -157,6 +168,8 @@ def annex_command(
         format=format, written=[(path, "table" if folder else "annex", data)
                                 for path, data in outputs.items()],
         counts={"tables": len(built), "inputs": len(results),
-                "audits": sum(len(r) for r in results)},
+                "audits": sum(len(r) for r in results),
+                **({"moderated": sum(r.summary.moderated for r in results)}
+                   if moderated is not None else {})},
         problems=seen, lines=[f"wrote {plural(len(built), 'table')} to {out}"],
         quiet=quiet, tables=[t.name for t in built], left_out=list(built.refused))

@@ -14,6 +14,7 @@ from .options import (
     EncodingOpt,
     FormatOpt,
     KeyFileOpt,
+    ModeratedOpt,
     MonthFirstOpt,
     OutputFormat,
     PseudonymiseOpt,
@@ -81,6 +82,7 @@ def compare_command(
     month_first: MonthFirstOpt = False,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
+    moderated: ModeratedOpt = None,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -131,6 +133,10 @@ def compare_command(
                                           only=only, month_first=month_first)
         report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
         results.append(grade(maybe_pseudonymise(frame, key), its_rubric))
+    if moderated is not None:
+        from ..analysis.moderation import apply_queue
+
+        results = apply_queue(results, moderated, the_rubric)
     with progress("Comparing", quiet):
         comparison = compare_sets(results, the_rubric, crosswalk=the_crosswalk,
                                   use=use.value, threshold=threshold,

@@ -13,6 +13,7 @@ from .options import (
     EncodingOpt,
     FormatOpt,
     KeyFileOpt,
+    ModeratedOpt,
     MonthFirstOpt,
     OutputFormat,
     PseudonymiseOpt,
@@ -61,6 +62,7 @@ def grade_command(
         "input is never changed.")] = None,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
+    moderated: ModeratedOpt = None,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -112,6 +114,10 @@ def grade_command(
     audits = maybe_pseudonymise(audits, key)
     with progress("Grading", quiet):
         result = grade(audits, the_rubric)
+    if moderated is not None:
+        from ..analysis.moderation import apply_queue
+
+        result = apply_queue([result], moderated, the_rubric)[0]
     if annotate is not None:
         write_annotated(annotate, cases, warnings, rubric=the_rubric, result=result,
                         encoding=encoding, sheet=sheet, quiet=quiet)

@@ -19,6 +19,7 @@ from .options import (
     EncodingOpt,
     FormatOpt,
     KeyFileOpt,
+    ModeratedOpt,
     MonthFirstOpt,
     OutputFormat,
     ProfileRubricOpt,
@@ -74,6 +75,7 @@ def report_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
+    moderated: ModeratedOpt = None,
     format: FormatOpt = OutputFormat.human,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
@@ -133,6 +135,10 @@ def report_command(
     report_problems(seen, cases.name, show_all=show_all, quiet=quiet)
     threshold = publish_threshold(suppress) if publish else None
     result = grade(maybe_pseudonymise(frame, key), the_rubric)
+    if moderated is not None:
+        from ..analysis.moderation import apply_queue
+
+        result = apply_queue([result], moderated, the_rubric)[0]
     comparison = compare_or_none([result], the_rubric)
     if comparison is None:
         message = ("no case has both a force and an inspector grade, so the report has no "
@@ -154,7 +160,9 @@ def report_command(
         format=format,
         written=[(path, "figures" if path == figures else "report", data)
                  for path, data in outputs.items()],
-        counts={"audits": len(result), "figures": len(ctx.figures.all())},
+        counts={"audits": len(result), "figures": len(ctx.figures.all()),
+                **({"moderated": result.summary.moderated} if moderated is not None
+                   else {})},
         problems=seen, quiet=quiet, lines=[f"wrote {path}" for path in outputs],
         force=ctx.force, profile=profile_file,
         rubric={"name": the_rubric.name, "version": the_rubric.version})

@@ -43,6 +43,10 @@ def annex_about(results: Sequence[GradeResult], rubric: Rubric, *,
     said = [f"{r.name} version {r.version}" for r in rubrics]
     line = f"Rubric {said[0]}" if len(said) == 1 else f"Rubrics {' and '.join(said)}"
     sources = [(f"Rubric {r.name} version {r.version}", r.sha256 or "") for r in rubrics]
+    moderated = sum(r.summary.moderated for r in results)
+    if moderated:
+        line += (f"; {moderated} inspector grade{'s' if moderated != 1 else ''} set by a "
+                 "moderator (--moderated)")
     if crosswalk is not None:
         line += (f"; grades counted on the scale of crosswalk {crosswalk.name} "
                    f"v{crosswalk.version}")

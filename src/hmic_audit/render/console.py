@@ -70,7 +70,8 @@ def grade_view(summary: GradeSummary, file: str, rubric: Rubric,
     parts: list[RenderableType] = [Text.assemble(
         ("Graded ", ""), (file, "bold"),
         f" with rubric {rubric.name} v{rubric.version}: "
-        f"{plural(s.cases, 'case')}, {plural(s.audits, 'audit')}")]
+        f"{plural(s.cases, 'case')}, {plural(s.audits, 'audit')}"
+        + (f", {plural(s.moderated, 'grade')} moderated" if s.moderated else ""))]
     parts.append(fit(_grades_table(s, rubric), fallback=records(_grades_by_row(s, rubric))))
     if overrides:
         t = Table(title="Overrides: the assessor's grade differs from the rubric's",
@@ -323,7 +324,8 @@ def compare_view(comparison: Comparison, rubric: Rubric) -> RenderableType:
     head = Text.assemble(
         "Compared ", (", ".join(i.file for i in c.inputs), "bold"),
         f" on {c.basis}: {plural(c.pairs, 'pair')}, "
-        f"{c.use} grades, significant at {c.threshold}{'+' if c.or_more else ''} levels")
+        f"{c.use} grades, significant at {c.threshold}{'+' if c.or_more else ''} levels"
+        + (f", {plural(c.moderated, 'grade')} moderated" if c.moderated else ""))
     parts: list[RenderableType] = [head]
     for spec in comparison_tables(c, rubric, with_cases=False, at_most=SHOW_AT_MOST):
         view = spec_table(spec, rubric)

@@ -110,7 +110,7 @@ def queue_xlsx(queue: ModerationQueue, rubric: Rubric) -> bytes:
 
     src = wb.add_worksheet(SOURCE_SHEET)
     values = [queue.input.file, queue.input.sha256, queue.rubric.name,
-              queue.rubric.version, str(queue.threshold)]
+              queue.rubric.version, str(queue.threshold), queue.rubric.sha256 or ""]
     for r, (key, value) in enumerate(zip(SOURCE_KEYS, values, strict=True)):
         src.write_string(r, 0, key)
         src.write_string(r, 1, fit_cell(value)[0])

@@ -119,6 +119,10 @@ class ReportContext:
     """Annex A's plain account of the comparison's statistics (empty without one); see
     :mod:`hmic_audit.report.method`."""
     rollup: dict[str, object] = field(default_factory=dict)
+    moderation: dict[str, object] = field(default_factory=dict)
+    """For Annex A's account of moderation (``--moderated``): ``grades``, the inspector
+    grades a moderator set (a figure; absent when publishing, where the sentence gives
+    no number); empty when no grade was moderated."""
     """For Annex A's account of the topic grades: ``rule``, the rubric's roll-up rule in
     words (``Rollup.describe``), and ``fewest``, the scored answers a review needs (a
     figure); empty when the report gives no topic grades (no ``rollup``, or
@@ -220,7 +224,12 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
                 "fewest": book.count("rubric.min_answered", rubric.min_answered,
                                      "the fewest scored answers an audit needs for the "
                                      "rubric to grade it", source="rubric")}
-        if rubric.rollup and topics else {})
+        if rubric.rollup and topics else {},
+        moderation=({} if not result.summary.moderated else {"published": True}
+                    if publish else {"grades": book.count(
+                        "moderation.grades", result.summary.moderated,
+                        "inspector audits whose final grade a moderator set (the "
+                        "moderation queue given with --moderated)")}))
 
 
 def _context(book: FigureBook, p: ForceProfile) -> dict[str, object]:
