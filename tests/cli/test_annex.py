@@ -284,3 +284,17 @@ def test_two_forces_in_files_of_the_same_name_are_not_merged(runner, tmp_path):
     problem, = json.loads(result.stdout)["problems"]
     assert problem["code"] == "force-in-two-files" and "two inputs" in problem["message"]
     assert not out.exists()
+
+
+def test_annex_with_a_profile_uses_the_profiles_rubric(runner, tmp_path):
+    """As report and template do (found by a review: annex --force took the default)."""
+    import hashlib
+
+    from ..conftest import ROOT
+
+    out = tmp_path / "annex.xlsx"
+    assert invoke(runner, "annex", SAMPLE, "--force", FORCE, "--out", out).exit_code == 0
+    contents = " ".join(str(c.value) for row in openpyxl.load_workbook(out)["Contents"]
+                        .iter_rows() for c in row if c.value)
+    sample_rubric = ROOT / "sample_cases" / "gmp-2014" / "rubric.yaml"
+    assert hashlib.sha256(sample_rubric.read_bytes()).hexdigest() in contents

@@ -213,3 +213,65 @@ def test_annotate_is_never_pseudonymised(runner, tmp_path, monkeypatch):
     result = invoke(runner, "grade", SAMPLE, "--pseudonymise", "--annotate",
                     tmp_path / "g.xlsx", "--format", "json")
     assert result.exit_code == 2 and not (tmp_path / "g.xlsx").exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text(runner, tmp_path):
+    """A CSV cell '=1+1' (or a typed '=HYPERLINK(...)') must not become a live formula
+    in the copy (found by a review)."""
+    path = tmp_path / "audits.csv"
+    path.write_text("Case ref,Sample,Case type,Assessor,Grade\n"
+                    'C-1,self-assessed,domestic abuse,inspector,"=1+1"\n', encoding="utf-8")
+    out = tmp_path / "checked.xlsx"
+    invoke(runner, "validate", path, "--annotate", out)
+    copy = openpyxl.load_workbook(out)
+    data = copy[copy.sheetnames[1]]
+    assert data["E2"].value == "=1+1" and data["E2"].data_type == "s"
+    values = [c for row in copy["Problems"].iter_rows(min_row=3) for c in row
+              if c.value == "=1+1"]
+    assert values and all(c.data_type == "s" for c in values)
+
+
+def test_an_annotated_copy_annotated_again_replaces_what_was_added(runner, tmp_path):
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    assert invoke(runner, "grade", SAMPLE, "--annotate", once, "-q").exit_code == 0
+    assert invoke(runner, "grade", once, "--annotate", twice, "-q").exit_code == 0
+    book = openpyxl.load_workbook(twice)
+    assert book.sheetnames.count("Problems") == 1 and book.sheetnames[0] == "Problems"
+    header = [c.value for c in book["Cases"][3]]
+    assert header.count("hmic-audit score") == 1
+    assert header == [c.value for c in openpyxl.load_workbook(once)["Cases"][3]]
+    again = invoke(runner, "validate", twice, "-f", "json")
+    assert again.exit_code == 0, again.stdout
+
+
+def test_grades_only_rows_say_whose_grade_each_column_holds(runner, tmp_path):
+    from ..conftest import write_xlsx
+
+    path = write_xlsx(tmp_path / "wide.xlsx", ["Case ref", "Case type", "Self grade",
+                                                "Inspector grade"],
+                      [["X1", "domestic abuse", "Good", None],
+                       ["X2", "domestic abuse", None, "Inadequate"]])
+    out = tmp_path / "graded.xlsx"
+    assert invoke(runner, "grade", path, "--annotate", out, "-q").exit_code == 0
+    ws = openpyxl.load_workbook(out)["Cases"]
+    header = [c.value for c in ws[1]]
+    force = header.index("hmic-audit final grade (force)") + 1
+    inspector = header.index("hmic-audit final grade (inspector)") + 1
+    assert (ws.cell(row=2, column=force).value, ws.cell(row=2, column=inspector).value) == (
+        "Good", None)
+    assert (ws.cell(row=3, column=force).value, ws.cell(row=3, column=inspector).value) == (
+        None, "Inadequate")
+
+
+def test_the_users_filter_spans_the_added_columns(runner, users, tmp_path):
+    fixed = tmp_path / "clean.xlsx"
+    wb = openpyxl.load_workbook(users)
+    ws = wb[DATA]
+    ws["K4"], ws["C5"], ws["E6"] = "yes", "Domestic abuse", dt.date(2014, 7, 5)
+    wb.save(fixed)
+    out = tmp_path / "graded.xlsx"
+    result = invoke(runner, "grade", fixed, "--sheet", DATA, "--annotate", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(out)[DATA]
+    last = max(c.column for c in ws[2] if c.value)
+    assert ws.auto_filter.ref == f"A2:{openpyxl.utils.get_column_letter(last)}6"

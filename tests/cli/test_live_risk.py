@@ -122,3 +122,16 @@ def test_no_published_output_carries_a_flag(runner, flagged, tmp_path, command, 
     for reason in REASONS:
         assert reason.encode() not in written
     assert b"live risk" not in written.lower() and b"live_risk" not in written.lower()
+
+
+def test_a_child_at_risk_is_said_before_the_error_that_stops_grade(runner, flagged, tmp_path):
+    path, _ = flagged
+    wb = openpyxl.load_workbook(path)
+    wb["Cases"]["C10"] = "Unheard-of type"
+    broken = tmp_path / "broken.xlsx"
+    wb.save(broken)
+    result = invoke(runner, "grade", broken)
+    assert result.exit_code == 2
+    said = result.stderr.lstrip()
+    assert said.startswith("A CHILD MAY STILL BE AT RISK"), said[:200]
+    assert said.count("A CHILD MAY STILL BE AT RISK") == 1

@@ -81,3 +81,21 @@ def test_annex_tables_as_parquet_files(runner, tmp_path):
                 else:
                     assert got == value
     assert hidden  # the publication hides some counts, and the files say which
+
+
+def test_parquet_carries_no_free_text(runner, tmp_path):
+    """Notes reach a report's examples only (found by a review: the Parquet file held
+    every note, even with --pseudonymise)."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(SAMPLE)["Cases"]
+    column = [c.value for c in ws[3]].index("Notes") + 1
+    notes = [ws.cell(row=r, column=column).value for r in range(4, ws.max_row + 1)]
+    notes = [n for n in notes if n]
+    assert notes  # the sample's examples have notes
+    out = tmp_path / "graded.parquet"
+    assert invoke(runner, "grade", SAMPLE, "--out", out, "-q").exit_code == 0
+    frame = pd.read_parquet(out)
+    assert "notes" not in frame.columns and "live_risk" not in frame.columns
+    data = pq.read_table(out).to_pandas().astype(str).to_string()
+    assert not any(n[:30] in data for n in notes)

@@ -99,10 +99,13 @@ def report_problems(problems: list[Problem], file: str | None = None, *,
     under a title counting them (none when ``counted`` is off: a headline has said what
     is wrong); ``quiet`` leaves out the notices."""
     from ..problems import Severity
-    from ..render.problem_list import count_phrase, problems_view
+    from ..render.problem_list import count_phrase, problems_view, risk_banner
 
     if quiet:
         problems = [p for p in problems if p.severity is not Severity.NOTICE]
+    banner = risk_banner(problems) if counted else None  # uncounted: said already
+    if banner is not None:
+        err_console().print(banner)
     if problems:
         title = None
         if counted:
@@ -239,6 +242,11 @@ def guarded(fn: F) -> F:
                 from ..render.json import render_json
 
                 emit_json(render_json(error_document(exc)))
+            from ..render.problem_list import risk_banner
+
+            banner = risk_banner(exc.problems)  # a child at risk before even the error
+            if banner is not None:
+                err_console().print(banner)
             say(f"error: {exc.summary}", style="bold red")
             report_problems(exc.problems, show_all=bool(kwargs.get("show_all")),
                             quiet=bool(kwargs.get("quiet")), counted=False)

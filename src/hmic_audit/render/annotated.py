@@ -117,7 +117,7 @@ def _workbook(path: Path, grid: Grid) -> tuple[Workbook, str]:
         for i, row in enumerate(grid.rows.tolist()):
             text = column.text(i)
             if text:
-                ws.cell(row=row, column=number, value=text).number_format = "@"
+                _text(ws.cell(row=row, column=number), text).number_format = "@"
     return wb, ws.title
 
 
@@ -174,6 +174,14 @@ def _mark(ws: Worksheet, cells: dict[tuple[int, int], list[Problem]]) -> None:
         cell.comment = comment
 
 
+def _text(cell: Any, value: str) -> Any:
+    """Put text in a cell as text: openpyxl would make ``=1+1`` a live formula."""
+    cell.value = value
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+    return cell
+
+
 def _said(problem: Problem) -> str:
     text = f"{problem.severity.value}: {problem.message}"
     if problem.expected:
@@ -187,6 +195,8 @@ def _problems_sheet(wb: Workbook, placed: Sequence[Placed], file: str) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    if wb.sheetnames[0] == PROBLEMS_SHEET and len(wb.sheetnames) > 1:
+        del wb[PROBLEMS_SHEET]  # an annotated copy annotated again: the list is new
     ws = wb.create_sheet(PROBLEMS_SHEET, 0)
     ws.append([f"Problems found by hmic-audit in {file}: {len(placed)}"])
     ws["A1"].font = Font(bold=True, size=13)
@@ -194,18 +204,20 @@ def _problems_sheet(wb: Workbook, placed: Sequence[Placed], file: str) -> None:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     link = Font(color="0563C1", underline="single")
-    for p in placed:
+    for row, p in enumerate(placed, start=3):
         problem = p.problem
         ref = f"{column_letter(p.column)}{p.row}" if p.row and p.column else ""
-        ws.append([problem.severity.value, p.sheet or "", ref, problem.column or "",
-                   problem.value or "", problem.message, problem.expected or ""])
-        row = ws.max_row
+        for k, value in enumerate((problem.severity.value, p.sheet or "", ref,
+                                   problem.column or "", problem.value or "",
+                                   problem.message, problem.expected or ""), start=1):
+            _text(ws.cell(row=row, column=k), value)
         ws.cell(row=row, column=1).fill = PatternFill(
             fill_type="solid", start_color=FILLS[problem.severity],
             end_color=FILLS[problem.severity])
         if ref and p.sheet:
             target = ws.cell(row=row, column=3)
-            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{p.sheet}'!{ref}",
+            quoted = p.sheet.replace("'", "''")
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!{ref}",
                                          display=ref)
             target.font = link
     for letter, width in zip("ABCDEFG", (10, 14, 8, 22, 18, 70, 30), strict=True):
@@ -227,12 +239,12 @@ def _add_grades(ws: Worksheet, result: GradeResult, rubric: Rubric, header_row: 
 
     frame = result.frame
     rows = frame.row.tolist()
-    sides = sorted(set(frame.assessor.tolist())) if len(set(rows)) < len(rows) else [None]
+    sides: list[int | None] = [0, 1] if frame.layout == "wide" else [None]
     names = ["force", "inspector"]
     labels = [g.label for g in rubric.scale]
     colours = [g.colour for g in rubric.scale]
     reasons = result.reasons
-    first = max(grid.column_numbers or [0]) + 1
+    first = _added_from(ws, header_row, grid)
     fields = ["score", "computed grade", "final grade", "override", "reasons"]
     headers = [f"{ADDED_PREFIX}{f}" + (f" ({names[s]})" if s is not None else "")
                for s in sides for f in fields]
@@ -249,7 +261,7 @@ def _add_grades(ws: Worksheet, result: GradeResult, rubric: Rubric, header_row: 
              for k, c in enumerate(colours) if c}
     scores = result.arrays.score.tolist()
     for i, row in enumerate(rows):
-        side = sides.index(int(frame.assessor[i])) if sides != [None] else 0
+        side = int(frame.assessor[i]) if sides != [None] else 0
         at = first + side * len(fields)
         score = scores[i]
         values: list[Any] = [
@@ -264,6 +276,33 @@ def _add_grades(ws: Worksheet, result: GradeResult, rubric: Rubric, header_row: 
                 cell.fill = fills[level]
     for k in range(len(headers)):
         ws.column_dimensions[column_letter(first + k)].width = 40 if k % 5 == 4 else 16
+    _widen_filter(ws, header_row, first + len(headers) - 1)
+
+
+def _added_from(ws: Worksheet, header_row: int, grid: Grid) -> int:
+    """The column the added columns start at: after the data, or where an earlier
+    ``grade --annotate`` put them (those cells are cleared, to be written anew)."""
+    ours = [c.column for c in ws[header_row] if isinstance(c.value, str)
+            and c.value.startswith(ADDED_PREFIX)]
+    if not ours:
+        return max(grid.column_numbers or [0]) + 1
+    for row in ws.iter_rows(min_col=min(ours), max_col=max(ours)):
+        for cell in row:
+            cell.value, cell.comment = None, None
+    return min(ours)
+
+
+def _widen_filter(ws: Worksheet, header_row: int, last: int) -> None:
+    """Stretch the user's filter over the added columns, so sorting through it keeps
+    each grade on its audit's row."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if not ws.auto_filter.ref:
+        return
+    low_col, low_row, high_col, high_row = range_boundaries(ws.auto_filter.ref)
+    if low_row == header_row and high_col < last:
+        ws.auto_filter.ref = (f"{column_letter(low_col)}{low_row}:"
+                              f"{column_letter(last)}{high_row}")
 
 
 def _label(labels: list[str], level: int) -> str:

@@ -17,7 +17,10 @@ def render_graded(suffix: str, result: GradeResult, rubric: Rubric, cut: list[st
     if suffix == ".parquet":
         from .parquet import frame_parquet, provenance
 
-        return frame_parquet(result.to_pandas(), provenance(rubric, [result.input]))
+        # free text stays out, as in the CSV and workbook: notes reach only a report's
+        # examples, a live-risk reason only the escalations list
+        frame = result.to_pandas().drop(columns=["notes", "live_risk"], errors="ignore")
+        return frame_parquet(frame, provenance(rubric, [result.input]))
     columns = graded_columns(rubric)
     rows = graded_rows(result, rubric)
     if suffix == ".csv":

@@ -112,6 +112,21 @@ def count_phrase(problems: Iterable[Problem]) -> str:
     return join_words(parts) or "no problems"
 
 
+def risk_banner(problems: Sequence[Problem]) -> Text | None:
+    """The line said before anything else when an auditor found a child still at risk
+    (``live-risk`` problems; None without any)."""
+    at_risk = [p for p in problems if p.code == "live-risk"]
+    if not at_risk:
+        return None
+    cells = [f"{p.sheet + '!' if p.sheet else ''}{p.cell or p.row}"
+             for p in at_risk[:SHOW_RANGES]]
+    if len(at_risk) > SHOW_RANGES:
+        cells.append(f"{len(at_risk) - SHOW_RANGES} more")
+    return Text(f" A CHILD MAY STILL BE AT RISK: {plural(len(at_risk), 'audit')} flagged "
+                f"({join_words(cells)}). Tell the safeguarding lead now; hmic-audit "
+                "escalations lists them with their reasons. ", style="bold white on red")
+
+
 def problems_view(problems: Sequence[Problem], title: str | None = None, *,
                   show_all: bool = False) -> RenderableType:
     """Problems as a list a person can work through (see the module docstring)."""
@@ -128,16 +143,6 @@ def problems_view(problems: Sequence[Problem], title: str | None = None, *,
         table.add_row(Text(mark, style=style), Text(group.location, style=dim or "bold"),
                       Text(group.first.message, style=dim))
     parts: list[RenderableType] = [fit(table)]
-    at_risk = [p for p in problems if p.code == "live-risk"]
-    if at_risk:  # before everything: an auditor found a child still at risk
-        rows = join_words([f"{p.sheet + '!' if p.sheet else ''}{p.cell or p.row}"
-                           for p in at_risk[:SHOW_RANGES]]
-                          + ([f"{len(at_risk) - SHOW_RANGES} more"]
-                             if len(at_risk) > SHOW_RANGES else []))
-        parts.insert(0, Text(f" A CHILD MAY STILL BE AT RISK: {plural(len(at_risk), 'audit')} "
-                             f"flagged ({rows}). Tell the safeguarding lead now; "
-                             "hmic-audit escalations lists them with their reasons. ",
-                             style="bold white on red"))
     rest = groups[len(shown):]
     if rest:
         left = sum(len(g.problems) for g in rest)
