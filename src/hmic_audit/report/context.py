@@ -119,14 +119,14 @@ class ReportContext:
     """Annex A's plain account of the comparison's statistics (empty without one); see
     :mod:`hmic_audit.report.method`."""
     rollup: dict[str, object] = field(default_factory=dict)
-    moderation: dict[str, object] = field(default_factory=dict)
-    """For Annex A's account of moderation (``--moderated``): ``grades``, the inspector
-    grades a moderator set (a figure; absent when publishing, where the sentence gives
-    no number); empty when no grade was moderated."""
     """For Annex A's account of the topic grades: ``rule``, the rubric's roll-up rule in
     words (``Rollup.describe``), and ``fewest``, the scored answers a review needs (a
     figure); empty when the report gives no topic grades (no ``rollup``, or
     publishing)."""
+    moderation: dict[str, object] = field(default_factory=dict)
+    """For Annex A's account of moderation (``--moderated``): ``grades``, the inspector
+    grades a moderator set (a figure; absent when publishing, where the sentence gives
+    no number); empty when no grade was moderated."""
 
 
 def build_report(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
