@@ -310,3 +310,27 @@ def test_same_input_same_queue_bytes(runner, tmp_path):
     again.mkdir()
     shutil.copy(first, tmp_path / "first.xlsx")
     assert _queue(runner, again).read_bytes() == (tmp_path / "first.xlsx").read_bytes()
+
+
+def test_a_publication_does_not_count_the_moderated_grades(runner, tmp_path):
+    """A published annex says grades were moderated, not how many: the number is a
+    count of cases no disclosure control audits."""
+    queue = _queue(runner, tmp_path, "--threshold", 2)
+    ws = openpyxl.load_workbook(queue)["Queue"]
+    rows = _rows(ws)
+    labels = _labels(queue)
+    titles = _titles(ws)
+    r = rows[0]
+    grade = next(g for g in labels if g != ws.cell(r, titles["Audit 2 final grade"]).value)
+    filled = tmp_path / "filled.xlsx"
+    _fill(queue, filled, {r: (grade, "agreed at panel", "A Moderator")})
+    for publish, said in ((False, "1 inspector grade set by a moderator"),
+                          (True, "some inspector grades set by a moderator")):
+        out = tmp_path / f"annex-{publish}.xlsx"
+        args = ["--publish"] if publish else []
+        result = invoke(runner, "annex", CASES, "--rubric", RUBRIC, "--moderated", filled,
+                        "--out", out, "-q", *args)
+        assert result.exit_code == 0, result.stderr
+        contents = " ".join(str(c.value) for row in openpyxl.load_workbook(out)["Contents"]
+                            .iter_rows() for c in row if c.value)
+        assert said in contents

@@ -150,7 +150,7 @@ def annex_command(
                             message=message, value=name))
     about = annex_about(results, the_rubric, profile=profile, profile_sha256=profile_sha,
                         profile_file=force.name if force else None,
-                        crosswalk=the_crosswalk)
+                        crosswalk=the_crosswalk, publish=publish)
     facts = None
     if table_files == TableFiles.parquet:
         from ..render.parquet import provenance

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def annex_about(results: Sequence[GradeResult], rubric: Rubric, *,
                 profile: ForceProfile | None = None, profile_file: str | None = None,
                 profile_sha256: str | None = None,
-                crosswalk: Crosswalk | None = None) -> AnnexAbout:
+                crosswalk: Crosswalk | None = None, publish: bool = False) -> AnnexAbout:
     """What an annex says about itself: its title, from the force (the profile's name,
     else the force column or the file's name) or the number of forces compared
     ("Annex tables: national comparison of 3 forces"); the rubric (or rubrics and the
@@ -44,7 +44,9 @@ def annex_about(results: Sequence[GradeResult], rubric: Rubric, *,
     line = f"Rubric {said[0]}" if len(said) == 1 else f"Rubrics {' and '.join(said)}"
     sources = [(f"Rubric {r.name} version {r.version}", r.sha256 or "") for r in rubrics]
     moderated = sum(r.summary.moderated for r in results)
-    if moderated:
+    if moderated and publish:  # how many is a count of cases the tables do not audit
+        line += "; some inspector grades set by a moderator (--moderated)"
+    elif moderated:
         line += (f"; {moderated} inspector grade{'s' if moderated != 1 else ''} set by a "
                  "moderator (--moderated)")
     if crosswalk is not None:
