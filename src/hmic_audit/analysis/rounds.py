@@ -41,7 +41,7 @@ from .stats import sign_test, wilson_interval
 from .two_samples import mann_whitney, newcombe_difference
 
 __all__ = ["Change", "PairedCase", "PairedChanges", "RoundGrades", "Rounds", "ShiftTest",
-           "ThemeMeans", "TypeShift", "rounds"]
+           "ThemeMeans", "TypeShift", "counted_under", "rounds"]
 
 
 class _Frozen(BaseModel):
@@ -225,6 +225,16 @@ def same_rubric(a: Rubric, b: Rubric) -> bool:
     (their theme scores then measure the same thing)."""
     return (a.name == b.name and a.version == b.version and a.theme_keys == b.theme_keys
             and not needs_crosswalk([a, b]))
+
+
+def counted_under(rubrics: Sequence[Rubric], crosswalk: Crosswalk | None) -> Rubric:
+    """The rubric two rounds' grades are counted under: the crosswalk's common rubric,
+    else the rounds' own (for renderers: labels and colours)."""
+    if crosswalk is None:
+        return rubrics[0]
+    from .common_scale import common_rubric
+
+    return common_rubric(crosswalk, rubrics)
 
 
 def rounds(results: Sequence[GradeResult], *, crosswalk: Crosswalk | None = None

@@ -15,6 +15,7 @@ from .grade import grade_command
 from .moderate import moderate_command
 from .profile import profile_app
 from .report import report_command
+from .rounds import rounds_command
 from .rubric import rubric_app
 from .sample import sample_command
 from .template import template_command
@@ -40,6 +41,7 @@ register(app, "template", template_command)
 register(app, "sample", sample_command)
 register(app, "escalations", escalations_command)
 register(app, "moderate", moderate_command)
+register(app, "rounds", rounds_command)
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(profile_app, name="profile")
 

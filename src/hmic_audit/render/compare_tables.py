@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..analysis.compare import Comparison, Statistic
+from ..crosswalk import CrosswalkRef
 from ..rubric import Rubric
 from ..text import md_escape
 from .markdown import md_table
@@ -168,8 +170,14 @@ def unmatched_table(c: Comparison, at_most: int | None = None) -> TableSpec | No
                      more=len(c.unmatched) + len(c.excluded) - len(rows))
 
 
-def crosswalk_table(c: Comparison) -> TableSpec | None:
-    """How a crosswalk put the inputs' grades on one scale (None without one)."""
+class _Crosswalked(Protocol):
+    @property
+    def crosswalk(self) -> CrosswalkRef | None: ...
+
+
+def crosswalk_table(c: _Crosswalked) -> TableSpec | None:
+    """How a crosswalk put the inputs' grades on one scale (None without one): for a
+    comparison, or any result that names its crosswalk (``rounds``)."""
     if c.crosswalk is None:
         return None
     x = c.crosswalk

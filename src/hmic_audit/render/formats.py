@@ -15,6 +15,7 @@ OUT_FORMATS: dict[str, tuple[str, ...]] = {
     "template": (".xlsx",),
     "sample": (".xlsx",),
     "agree": (".xlsx", ".html"),
+    "rounds": (".xlsx", ".md", ".json"),
 }
 """Command -> the file endings its ``--out`` accepts."""
 

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import xlsxwriter
 
@@ -57,6 +58,21 @@ def sheet_link(name: str, cell: str = "A1") -> str:
 
 
 @dataclass(frozen=True)
+class BarChart:
+    """A native clustered column chart of some columns of a sheet's first rows, placed
+    beside the table."""
+
+    title: str
+    series: tuple[int, ...]
+    """Columns drawn, a series each, named by their header."""
+    rows: int
+    """How many of the first rows are drawn (their first column names the categories)."""
+    colours: tuple[str, ...] = ()
+    """Fill per series ("#RRGGBB"), in order."""
+    y_title: str = ""
+
+
+@dataclass(frozen=True)
 class Sheet:
     """One worksheet: a header row, then rows of values."""
 
@@ -71,6 +87,8 @@ class Sheet:
     colour_scale: tuple[int, int, int, int] | None = None
     """First row, first column, last row, last column (0-based) of cells shaded by a
     3-colour scale: green at the lowest value, yellow at the middle, red at the highest."""
+    chart: BarChart | None = None
+    """A chart drawn beside the table."""
 
 
 def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
@@ -127,6 +145,8 @@ def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
             ws.conditional_format(*sheet.colour_scale, {
                 "type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84",
                 "max_color": "#F8696B"})
+        if sheet.chart is not None:
+            _bar_chart(wb, ws, name, sheet, sheet.chart)
         ws.freeze_panes(1, 1)
         ws.autofilter(0, 0, max(len(sheet.rows), 1), max(len(sheet.headers) - 1, 0))
         for c, title in enumerate(sheet.headers):
@@ -136,3 +156,23 @@ def render_workbook(sheets: list[Sheet], *, rubric: Rubric | None = None,
         ws.set_row(0, 30)
     wb.close()
     return buffer.getvalue()
+
+
+def _bar_chart(wb: xlsxwriter.Workbook, ws: Any, name: str, sheet: Sheet,
+               spec: BarChart) -> None:
+    """Draw ``spec`` (the sheet's chart) to the right of the table."""
+    chart = wb.add_chart({"type": "column"})
+    for n, c in enumerate(spec.series):
+        series: dict[str, Any] = {
+            "name": [name, 0, c], "categories": [name, 1, 0, spec.rows, 0],
+            "values": [name, 1, c, spec.rows, c], "gap": 80,
+            "border": {"color": "#555555"}}
+        if n < len(spec.colours):
+            series["fill"] = {"color": spec.colours[n]}
+        chart.add_series(series)
+    chart.set_title({"name": fit_cell(spec.title)[0], "name_font": {"size": 11}})
+    chart.set_legend({"position": "bottom"})
+    if spec.y_title:
+        chart.set_y_axis({"name": spec.y_title})
+    chart.set_size({"width": 560, "height": 320})
+    ws.insert_chart(1, len(sheet.headers) + 1, chart)
