@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
+from .actions import actions_command
 from .agree import agree_command
 from .annex import annex_command
+from .check_report import check_report_command
 from .command import Group, register
 from .compare import compare_command
 from .escalations import escalations_command
@@ -36,12 +38,14 @@ register(app, "validate", validate_command)
 register(app, "compare", compare_command)
 register(app, "agree", agree_command)
 register(app, "report", report_command)
+register(app, "check-report", check_report_command)
 register(app, "annex", annex_command)
 register(app, "template", template_command)
 register(app, "sample", sample_command)
 register(app, "escalations", escalations_command)
 register(app, "moderate", moderate_command)
 register(app, "rounds", rounds_command)
+register(app, "actions", actions_command)
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(profile_app, name="profile")
 
