@@ -8,6 +8,7 @@ from ..conftest import ROOT, invoke
 
 COMMANDS = [["grade"], ["validate"], ["compare"], ["agree"], ["report"], ["annex"], ["template"],
             ["moderate"],
+            ["actions"],
             ["sample"],
             ["escalations"],
             ["rubric", "check"],
