@@ -6,7 +6,8 @@ import pytest
 
 from ..conftest import ROOT, invoke
 
-COMMANDS = [["grade"], ["validate"], ["compare"], ["agree"], ["report"], ["annex"], ["template"],
+COMMANDS = [["grade"], ["validate"], ["compare"], ["agree"], ["report"], ["check-report"],
+            ["annex"], ["template"],
             ["moderate"],
             ["actions"],
             ["sample"],
