@@ -233,11 +233,16 @@ def read_ledger_xlsx(path: Path, *, as_of: dt.date | None = None,
             actions.append(Action.model_validate({**values, **dates, "timescale": timescale,
                                                   "status": status}))
             rows.append(r)
-    if problems or not isinstance(pub, dt.date):
+    if not isinstance(pub, dt.date):
         raise _fail(name, problems)
+    # The rows that could be read are checked too, so every mistake is listed at once;
+    # a recommendation missing is said only when no row failed (it may be that row).
+    unread = bool(problems)
     ledger = Ledger(force=_text(made.get("force")), publication_date=pub, actions=actions)
     for i, field, code, message, shown in ledger_problems(ledger, as_of=as_of,
                                                           profile=profile):
+        if unread and code == "action-missing":
+            continue
         if i is None:
             problems.append(Problem.at_cell(code, message, file=name, sheet=SOURCE_SHEET
                                             if field == "publication_date" else ACTIONS_SHEET,
@@ -246,7 +251,8 @@ def read_ledger_xlsx(path: Path, *, as_of: dt.date | None = None,
         else:
             problems.append(at(code, field, rows[i], message, shown))
     if problems:
-        raise _fail(name, problems)
+        raise _fail(name, sorted(problems, key=lambda p: (p.row or 0, len(p.cell or ""),
+                                                         p.cell or "")))
     return ledger
 
 
