@@ -113,7 +113,7 @@ class Ledger(BaseModel):
     """The force's full name."""
     publication_date: dt.date
     """The report's publication date, YYYY-MM-DD; due dates count from it."""
-    actions: list[Action] = []
+    actions: list[Action]
     """One action per recommendation."""
 
 
