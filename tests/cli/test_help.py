@@ -9,6 +9,7 @@ from ..conftest import ROOT, invoke
 COMMANDS = [["grade"], ["validate"], ["compare"], ["agree"], ["report"], ["check-report"],
             ["annex"], ["template"],
             ["moderate"],
+            ["rounds"],
             ["actions"],
             ["sample"],
             ["escalations"],
