@@ -147,6 +147,7 @@ def sample_view(draw: SampleDraw) -> Table:
                       f"{t.reserves:,}", short)
     total = (sum(t.eligible for t in draw.types), sum(t.quota for t in draw.types),
              len(draw.drawn), len(draw.reserves), sum(t.short for t in draw.types))
-    table.add_section()
+    if table.rows:  # a rule above the total (rich 10's way: add_section came in 12)
+        table.rows[-1].end_section = True
     table.add_row("All case types", *(f"{n:,}" for n in total))
     return table
