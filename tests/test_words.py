@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from hmic_audit.report.context import add_months
+from hmic_audit.profile import add_months
 from hmic_audit.report.figures import FigureBook, capital, tracing
 from hmic_audit.report.words import (
     PROPORTIONS,

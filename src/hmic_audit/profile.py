@@ -73,6 +73,20 @@ class Timescale(StrEnum):
     def months(self) -> int:
         return {"immediately": 0, "within_three_months": 3, "within_six_months": 6}[self.value]
 
+    def due(self, published: dt.date) -> dt.date:
+        """When a recommendation falls due: the publication date for ``immediately``,
+        else that date the timescale's months later (see ``add_months``)."""
+        return add_months(published, self.months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later, clamped to that month's last day
+    (31 August + 3 months = 30 November)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
 
 class Workforce(_Strict):
     """Staff numbers on a date (the Home Office workforce statistics)."""

@@ -23,7 +23,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..profile import ForceProfile, Timescale
-from ..text import label_key
+from ..text import label_key, or_list
 
 
 class ActionStatus(StrEnum):
@@ -48,22 +48,13 @@ class ActionStatus(StrEnum):
 
 def status_list_text() -> str:
     """'Open, In progress, Done or Dropped'."""
-    labels = [s.label for s in ActionStatus]
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months later, clamped to that month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
+    return or_list([s.label for s in ActionStatus])
 
 
 def due_date(published: dt.date, timescale: Timescale) -> dt.date:
     """When an action falls due: the publication date for ``immediately``, else the
     publication date plus the timescale's months (see the module's notes)."""
-    return add_months(published, timescale.months)
+    return timescale.due(published)
 
 
 class Action(BaseModel):

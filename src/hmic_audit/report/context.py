@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.compare import Comparison
 from ..analysis.pool import many_objects
-from ..profile import ForceProfile, Timescale, month_label
+from ..profile import ForceProfile, Timescale, add_months, month_label
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult
 from ..text import md_escape
@@ -25,18 +25,6 @@ from .figures import Figure, FigureBook, Phrase
 from .tables import Table
 from .topics import topic_sentences
 from .words import WORDS_UP_TO, number_words
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def long_date(day: dt.date) -> str:
@@ -317,7 +305,7 @@ def _recommendations(book: FigureBook, p: ForceProfile, theme: str | None,
     for r in p.recommendations:
         if theme is not None and r.theme != theme:
             continue
-        due = add_months(pub, r.timescale.months)
+        due = r.timescale.due(pub)
         # NOTE: one due date per timescale, shown once over its group; under a theme the
         # date is not shown, so it is not registered (the figures file lists what shows).
         fid, rule = f"recommendations.{r.timescale.value}.due", \
