@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..io.written import open_written
 from ..io.yamlfile import by_line, key_lines, located, pydantic_problems, read_text, yaml_mapping
 from ..problems import HmicAuditError, Problem
 from ..profile import ForceProfile, Timescale
@@ -154,23 +155,11 @@ def read_ledger_xlsx(path: Path, *, as_of: dt.date | None = None,
     """The ledger workbook as filled in, checked (see the module's notes): statuses
     from the drop-down or typed, dates as date cells or typed day first (01/03/2015).
     ``LedgerError`` lists every problem with its sheet and cell."""
-    from openpyxl import load_workbook
-
     name = path.name
-    try:
-        book = load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any reading failure is the file's
-        raise LedgerError(f"cannot read ledger {name}", [Problem(
-            code="bad-ledger", file=name, message=f"is not a ledger workbook "
-            f"({type(exc).__name__}); give the .xlsx hmic-audit actions wrote")]) from None
-    if ACTIONS_SHEET not in book.sheetnames or SOURCE_SHEET not in book.sheetnames:
-        raise LedgerError(f"{name} is not a ledger", [Problem(
-            code="bad-ledger", file=name, message=f"has no {ACTIONS_SHEET!r} and "
-            f"{SOURCE_SHEET!r} sheets; give the .xlsx hmic-audit actions wrote")])
+    book, made = open_written(path, sheets=(ACTIONS_SHEET,), source=SOURCE_SHEET,
+                              facts=len(SOURCE_KEYS), error=LedgerError, code="bad-ledger",
+                              what="a ledger", command="hmic-audit actions")
     problems: list[Problem] = []
-    source = book[SOURCE_SHEET]
-    made = {_text(source.cell(r, 1).value): source.cell(r, 2).value
-            for r in range(1, len(SOURCE_KEYS) + 1)}
     pub = _date(made.get("publication_date"))
     if not isinstance(pub, dt.date):
         problems.append(Problem.at_cell(

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from ..io.written import open_written
 from ..problems import Problem, WorkbookError
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult, InputRef, RubricRef
@@ -165,23 +166,11 @@ def read_queue(path: Path, result: GradeResult, rubric: Rubric) -> list[Moderate
     graded input: made from the same file (SHA-256) and rubric, a grade of the rubric, a
     case of the file, a reason and a moderator's name. Raises ``WorkbookError`` listing
     every problem with its sheet and cell."""
-    from openpyxl import load_workbook
-
     name = path.name
-    try:
-        book = load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any reading failure is the file's
-        raise WorkbookError(f"{name} cannot be read as a moderation queue", [Problem(
-            code="bad-queue", file=name, message=f"is not a moderation queue workbook "
-            f"({type(exc).__name__}); give the .xlsx hmic-audit moderate wrote")]) from None
-    if QUEUE_SHEET not in book.sheetnames or SOURCE_SHEET not in book.sheetnames:
-        raise WorkbookError(f"{name} is not a moderation queue", [Problem(
-            code="bad-queue", file=name, message=f"has no {QUEUE_SHEET!r} and "
-            f"{SOURCE_SHEET!r} sheets; give the .xlsx hmic-audit moderate wrote")])
+    book, made = open_written(path, sheets=(QUEUE_SHEET,), source=SOURCE_SHEET,
+                              facts=len(SOURCE_KEYS), error=WorkbookError, code="bad-queue",
+                              what="a moderation queue", command="hmic-audit moderate")
     problems: list[Problem] = []
-    source = book[SOURCE_SHEET]
-    made = {str(source.cell(r, 1).value): source.cell(r, 2).value
-            for r in range(1, len(SOURCE_KEYS) + 1)}
     if str(made.get("sha256") or "") != result.input.sha256:
         problems.append(Problem.at_cell(
             "queue-other-file", f"the queue was made from {made.get('file')!r} with SHA-256 "
