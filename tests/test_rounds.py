@@ -15,6 +15,7 @@ import random
 import subprocess
 import zipfile
 from collections import Counter
+from pathlib import Path
 from shutil import which
 
 import openpyxl
@@ -283,3 +284,16 @@ def test_same_rubric_no_shared_cases_and_theme_means(runner, tmp_path):
     result = invoke(runner, "rounds", a, blank)
     assert result.exit_code == 2 and "blank.xlsx" in result.stderr
     assert "round 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_terminal_percentages_read_as_percentages(runner):
+    """'75.400' and 'good or better or adequate' read badly (found in a review)."""
+    root = Path(__file__).resolve().parents[1] / "sample_cases"
+    result = invoke(runner, "rounds", root / "gmp-2014" / "cases.xlsx",
+                    root / "northshire-2022" / "cases.xlsx", "--rubric",
+                    "child-protection-2014", "--rubric", "child-protection-2021",
+                    "--crosswalk", "common-3", "-q")
+    assert result.exit_code == 0, result.stderr
+    flat = " ".join(result.stdout.split())
+    assert "Cases judged good or better, or adequate:" in flat
+    assert "32.5" in flat and "32.500" not in flat

@@ -34,7 +34,7 @@ from ..crosswalk import Crosswalk, CrosswalkRef
 from ..problems import HmicAuditError, Problem
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult, RubricRef
-from ..text import plural
+from ..text import or_list, plural
 from .common_scale import different_rubrics, needs_crosswalk, on_common_scale
 from .pool import INSPECTOR
 from .stats import sign_test, wilson_interval
@@ -363,7 +363,7 @@ def _sentence(change: Change, shift: ShiftTest, common: Rubric) -> str:
     """The headline in words: the acceptable share in each round and the change."""
     if change.share_1 is None or change.share_2 is None or change.difference is None:
         return "A round has no graded case."
-    words = " or ".join(common.grade_labels[k].lower() for k in common.acceptable_grades)
+    words = or_list([common.grade_labels[k].lower() for k in common.acceptable_grades])
     moved = change.difference * 100
     way = "rose" if moved > 0 else "fell" if moved < 0 else "did not change"
     head = (f"Cases judged {words}: {100 * change.share_1:.0f}% in round 1, "

@@ -278,11 +278,14 @@ def changelog_newest_first(rubric: Rubric) -> list[ChangeNote]:
 
 
 def fmt_number(v: object) -> str:
-    """Cell text: floats to three decimals, tiny ones (p-values) in scientific notation."""
+    """Cell text: floats to three decimals, tiny ones (p-values) in scientific notation,
+    and a float already rounded to one decimal (a percentage: 75.4) as it is."""
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.2e}" if v and abs(v) < 0.001 else f"{v:.3f}"
+        if v and abs(v) < 0.001:
+            return f"{v:.2e}"
+        return f"{v:.1f}" if (abs(v) >= 1 or not v) and v == round(v, 1) else f"{v:.3f}"
     return str(v)
 
 
