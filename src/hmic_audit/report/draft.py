@@ -200,25 +200,29 @@ def html_draft(text: str) -> Draft:
 
 def _docx(path: Path) -> Draft:
     import docx
+    from docx.oxml.ns import qn
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(str(path))
     draft = Draft()
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            if content := clean(item.text):
+    # the body's paragraphs and tables in document order (iter_inner_content would do
+    # this, but only from python-docx 1.1)
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            if content := clean(Paragraph(child, document).text):
                 draft.paragraphs.append(content)
-        elif isinstance(item, Table):
-            draft.tables.append([[clean(c.text) for c in row.cells] for row in item.rows])
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, document)
+            draft.tables.append([[clean(c.text) for c in row.cells] for row in table.rows])
     draft.paragraphs += _docx_notes(document)
     return draft
 
 
 def _docx_notes(document: Any) -> list[str]:
     """The texts of a Word document's footnotes (its separators left out)."""
-    from docx.oxml import parse_xml
     from docx.oxml.ns import qn
+    from docx.oxml.parser import parse_xml  # docx.oxml has it only from python-docx 1.1
 
     out = []
     for part in document.part.package.iter_parts():
