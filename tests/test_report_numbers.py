@@ -39,9 +39,9 @@ import pytest
 from hmic_audit import grade as grade_audits
 from hmic_audit import load_rubric, read_audits
 from hmic_audit.analysis.compare import compare_or_none
-from hmic_audit.profile import ForceProfile, month_label, read_profile
+from hmic_audit.profile import ForceProfile, long_date, month_label, read_profile
 from hmic_audit.render.report_files import render_outputs
-from hmic_audit.report.context import ReportContext, build_report, long_date
+from hmic_audit.report.context import ReportContext, build_report
 from hmic_audit.report.figures import MARK_CLOSE, MARK_OPEN, MARK_TEXT, tracing
 from hmic_audit.report.words import proportion_phrase
 from hmic_audit.rubric import Rubric

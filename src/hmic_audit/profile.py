@@ -79,6 +79,11 @@ class Timescale(StrEnum):
         return add_months(published, self.months)
 
 
+def long_date(day: dt.date) -> str:
+    """``2014-07-03`` -> ``3 July 2014``: dates as reports and ledgers write them."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months later, clamped to that month's last day
     (31 August + 3 months = 30 November)."""

@@ -98,6 +98,13 @@ def clean_reference(value: str) -> str:
     return clean_text(value)
 
 
+def and_list(items: Sequence[str]) -> str:
+    """Items joined as a list: 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def or_list(words: Sequence[str]) -> str:
     """Words joined as alternatives: 'yes, partly or no'; with a comma before the last
     when a word has its own 'or' ('good or better, or adequate')."""

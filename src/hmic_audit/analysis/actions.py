@@ -22,8 +22,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..profile import ForceProfile, Timescale
-from ..text import label_key, or_list
+from ..profile import ForceProfile, Timescale, long_date
+from ..text import and_list, label_key, or_list
 
 
 class ActionStatus(StrEnum):
@@ -180,11 +180,6 @@ def progress(actions: list[Action], as_of: dt.date) -> Progress:
         overdue_ids=[i for i, s in states.items() if s is State.OVERDUE], states=states)
 
 
-def long_date(day: dt.date) -> str:
-    """``2015-03-01`` -> ``1 March 2015``."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def _are(n: int, what: str) -> str:
     return f"{n} {'is' if n == 1 else 'are'} {what}"
 
@@ -222,7 +217,7 @@ def progress_sentences(p: Progress) -> list[str]:
     out = [progress_sentence(p)]
     if p.overdue_ids:
         ids = p.overdue_ids
-        named = ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+        named = and_list(ids)
         out.append(f"{'Action' if len(ids) == 1 else 'Actions'} {named} "
                    f"{'is' if len(ids) == 1 else 'are'} overdue.")
     return out

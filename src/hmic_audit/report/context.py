@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.compare import Comparison
 from ..analysis.pool import many_objects
-from ..profile import ForceProfile, Timescale, add_months, month_label
+from ..profile import ForceProfile, Timescale, add_months, long_date, month_label
 from ..rubric import Rubric
 from ..scoring.grading import GradeResult
 from ..text import md_escape
@@ -25,11 +25,6 @@ from .figures import Figure, FigureBook, Phrase
 from .tables import Table
 from .topics import topic_sentences
 from .words import WORDS_UP_TO, number_words
-
-
-def long_date(day: dt.date) -> str:
-    """``2014-07-03`` -> ``3 July 2014``."""
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass

@@ -52,6 +52,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..text import and_list
+
 _WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
           "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
           "seventeen", "eighteen", "nineteen", "twenty"]
@@ -131,10 +133,8 @@ def proportion_phrase(part: int | float, whole: int | float) -> str:
 
 
 def join_words(items: list[str]) -> str:
-    """'a, b and c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """'a, b and c' (see ``text.and_list``)."""
+    return and_list(items)
 
 
 def noun(n: int | None, singular: str, plural: str | None = None) -> str:
