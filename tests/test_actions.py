@@ -250,3 +250,48 @@ def test_the_date_used_is_named(runner):
     assert f"as at {today.day} {today:%B %Y} (today's date)" in result.stderr
     bad = invoke(runner, "actions", PROFILE, "--as-of", "next week")
     assert bad.exit_code == 2 and "'next week' is not a date" in bad.stderr
+
+
+def test_a_re_inspection_report_says_how_far_the_force_has_got(runner, tmp_path):
+    """report --actions: Next steps gives the ledger's progress, every number a
+    registered figure; without a ledger the report says nothing of it."""
+    gmp = ROOT / "sample_cases" / "gmp-2014"
+    ledger = tmp_path / "ledger.xlsx"
+    assert invoke(runner, "actions", PROFILE, "--out", ledger, "--as-of", "2015-03-01",
+                  "-q").exit_code == 0
+    book = openpyxl.load_workbook(ledger)
+    ws = book["Actions"]
+    head = [c.value for c in ws[1]]
+    status = head.index("Status") + 1
+    ws.cell(row=2, column=status, value="Done")  # R1, done on the day
+    ws.cell(row=2, column=head.index("Date closed") + 1, value=dt.date(2014, 12, 1))
+    book.save(ledger)
+    profile, _ = read_profile(PROFILE)
+    published = profile.publication_date
+    as_of = dt.date(2015, 4, 1)
+
+    def months_later(day: dt.date, months: int) -> dt.date:  # written apart from the code
+        month = day.month - 1 + months
+        year, month = day.year + month // 12, month % 12 + 1
+        return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+    due = [months_later(published, r.timescale.months) for r in profile.recommendations]
+    overdue = [f"R{i}" for i, d in enumerate(due, start=1) if d < as_of and i != 1]
+    out = tmp_path / "report.md"
+    result = invoke(runner, "report", gmp / "cases.xlsx", "--force", PROFILE, "--rubric",
+                    gmp / "rubric.yaml", "--actions", ledger, "--as-of", "2015-04-01",
+                    "--out", out)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    words = {5: "five", 6: "six", 7: "seven"}
+    assert ("As at 1 April 2015, the force had done one of the twelve actions arising from "
+            f"the earlier recommendations, and {words[len(overdue)]} were overdue "
+            f"({', '.join(overdue)}).") in text
+    figures = {f["id"]: f for f in __import__("json").loads(
+        (tmp_path / "report.md.figures.json").read_text())["figures"]}
+    assert figures["ledger.overdue"]["value"] == len(overdue)
+    assert figures["ledger.done"]["value"] == 1
+    plain = tmp_path / "plain.md"
+    invoke(runner, "report", gmp / "cases.xlsx", "--force", PROFILE, "--rubric",
+           gmp / "rubric.yaml", "--out", plain)
+    assert "earlier recommendations" not in plain.read_text(encoding="utf-8")

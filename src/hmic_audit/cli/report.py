@@ -76,6 +76,14 @@ def report_command(
     sheet: SheetOpt = None,
     month_first: MonthFirstOpt = False,
     moderated: ModeratedOpt = None,
+    actions: Annotated[Path | None, typer.Option(
+        "--actions", metavar="LEDGER", show_default=False,
+        help="The recommendations ledger of the earlier inspection (.xlsx or .yaml, as "
+        "'hmic-audit actions' writes it): Next steps says how far the force has got with "
+        "them, as at --as-of.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", show_default=False,
+        help="With --actions: the date progress is counted at (default: today).")] = None,
     format: FormatOpt = OutputFormat.human,
     show_all: AllOpt = False,
     quiet: QuietOpt = False,
@@ -148,13 +156,22 @@ def report_command(
                             file=cases.name, message=message))
     # What is left (the report, its charts and renderers imported) makes many objects
     # and little garbage: the cyclic collector need not walk the cases over and over.
+    done = None
+    if actions is not None:
+        from ..analysis.action_ledger import read_ledger
+        from ..analysis.actions import parse_as_of
+        from ..analysis.actions import progress as ledger_progress
+
+        day = parse_as_of(as_of)[0]
+        done = ledger_progress(read_ledger(actions, as_of=day).actions, day)
     with many_objects(), progress(f"Rendering {out.name}", quiet):
         ctx = build_report(result, comparison, the_rubric, profile,
                            profile_sha256=profile_sha, profile_file=profile_file,
                            force_name=name, notes=not (no_notes or publish),
-                           publish=threshold)
+                           publish=threshold, progress=done)
         outputs = _render(ctx, out, templates)
-        write_outputs(outputs, inputs=[cases, *([force] if force is not None else [])])
+        write_outputs(outputs, inputs=[cases, *([force] if force is not None else []),
+                                       *([actions] if actions is not None else [])])
     figures = figures_path(out)
     finish_writing(
         format=format,

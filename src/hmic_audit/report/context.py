@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..analysis.actions import Progress
 from ..analysis.compare import Comparison
 from ..analysis.pool import many_objects
 from ..profile import ForceProfile, Timescale, add_months, long_date, month_label
@@ -115,25 +116,28 @@ class ReportContext:
 def build_report(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
                  profile: ForceProfile | None, *, profile_sha256: str | None = None,
                  profile_file: str | None = None, force_name: str | None = None,
-                 notes: bool = True, publish: int | None = None) -> ReportContext:
+                 notes: bool = True, publish: int | None = None,
+                 progress: Progress | None = None) -> ReportContext:
     """The report's context from the graded cases, their comparison (None when no case
     was graded by both sides) and the force profile (None: the chapters from the cases
     alone, the force called ``force_name``; a ``force_name`` also overrides the
     profile's).
 
     ``publish`` (a suppression threshold) makes a report fit for publication: small
-    counts hidden, no case references, examples, notes or ages.
+    counts hidden, no case references, examples, notes or ages. ``progress`` (from the
+    recommendations ledger, ``report --actions``) adds how far the force has got with
+    the earlier recommendations to Next steps: a re-inspection's report.
     """
     with many_objects():
         return _build(result, comparison, rubric, profile, profile_sha256=profile_sha256,
                       profile_file=profile_file, force_name=force_name, notes=notes,
-                      publish=publish)
+                      publish=publish, progress=progress)
 
 
 def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
            given: ForceProfile | None, *, profile_sha256: str | None,
            profile_file: str | None, force_name: str | None, notes: bool,
-           publish: int | None) -> ReportContext:
+           publish: int | None, progress: Progress | None = None) -> ReportContext:
     guard = None
     if publish:  # the report publishes only what the protected annex tables allow
         from ..analysis.annex import build_annex
@@ -180,7 +184,8 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
         themes=themes, leadership=leadership,
         overall=profile.narrative.get("overall", ""),
         recommendations=recs,
-        next_steps=_next_steps(book, given) if given else {},
+        next_steps={**(_next_steps(book, given) if given else {}),
+                    **_ledger(book, progress)},
         annex_a=tables.annex_a(book, t, rubric),
         glossary=sorted({**rubric.glossary, **profile.glossary}.items(),
                         key=lambda kv: kv[0].casefold()),
@@ -310,6 +315,27 @@ def _recommendations(book: FigureBook, p: ForceProfile, theme: str | None,
             book.add(fid, due.isoformat(), long_date(due), rule, source="profile", again=True)
         out.append(Recommendation(text=r.text, timescale=r.timescale.label, due=figure))
     return out
+
+
+def _ledger(book: FigureBook, p: Progress | None) -> dict[str, object]:
+    """How far the force has got with the earlier recommendations (``report --actions``):
+    ``n.ledger`` with ``as_of`` (a date figure), ``total``, ``done`` and ``overdue``
+    (figures) and ``overdue_ids``; empty without a ledger."""
+    if p is None:
+        return {"ledger": {}}
+    rule = f"actions of the recommendations ledger as at {p.as_of.isoformat()}"
+
+    def count(key: str, n: int, what: str) -> Figure:
+        return book.count(f"ledger.{key}", n, f"{what} ({rule})", source="profile",
+                          zero="none")
+
+    return {"ledger": {
+        "as_of": book.add("ledger.as_of", p.as_of.isoformat(), long_date(p.as_of),
+                          "the date the ledger's progress is counted at", source="profile"),
+        "total": count("total", p.total, "actions"),
+        "done": count("done", p.done, "actions done"),
+        "overdue": count("overdue", p.overdue, "actions overdue"),
+        "overdue_ids": list(p.overdue_ids)}}
 
 
 def _next_steps(book: FigureBook, p: ForceProfile) -> dict[str, object]:
