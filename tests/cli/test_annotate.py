@@ -275,3 +275,25 @@ def test_the_users_filter_spans_the_added_columns(runner, users, tmp_path):
     ws = openpyxl.load_workbook(out)[DATA]
     last = max(c.column for c in ws[2] if c.value)
     assert ws.auto_filter.ref == f"A2:{openpyxl.utils.get_column_letter(last)}6"
+
+
+def test_a_marked_header_stays_readable(runner, tmp_path):
+    """A misspelt header in white on dark blue, marked amber, would be white on amber:
+    its text is made dark (found by a review)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cases"
+    ws.append([*HEADERS[:6], "Oficer in case"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color="1F3864", end_color="1F3864")
+    ws.append([*ROWS[0][:6], "DC Jones"])
+    path = tmp_path / "audits.xlsx"
+    wb.save(path)
+    out = tmp_path / "checked.xlsx"
+    invoke(runner, "validate", path, "--annotate", out)
+    cell = openpyxl.load_workbook(out)["Cases"]["G1"]
+    assert cell.comment is not None and cell.fill.start_color.rgb.endswith("FFEB9C")
+    assert cell.font.b and cell.font.color.rgb.endswith("000000")
+    untouched = openpyxl.load_workbook(out)["Cases"]["A1"]
+    assert untouched.font.color.rgb.endswith("FFFFFF")  # only the marked cell changes

@@ -49,6 +49,7 @@ def test_compared_cases_as_parquet(runner, tmp_path):
     assert crosstab.reindex(index=KEYS, columns=KEYS, fill_value=0).values.tolist() == \
         doc["crosstab"]
     assert frame["significant"].dtype == "bool" and frame["levels"].dtype == "int64"
+    assert frame["case_type"].dtype == "category" and frame["area"].dtype == "category"
 
 
 def test_annex_tables_as_parquet_files(runner, tmp_path):

@@ -33,6 +33,7 @@ import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,6 +168,11 @@ def _mark(ws: Worksheet, cells: dict[tuple[int, int], list[Problem]]) -> None:
         cell = ws.cell(row=row, column=column)
         cell.fill = PatternFill(fill_type="solid", start_color=FILLS[worst],
                                 end_color=FILLS[worst])
+        colour = cell.font.color if cell.font is not None else None
+        if colour is not None and str(colour.rgb).upper().endswith("FFFFFF"):
+            font = copy(cell.font)  # white text (a dark header's) on the light fill: dark
+            font.color = "000000"
+            cell.font = font
         text = "\n\n".join(_said(p) for p in found)
         comment = Comment(text, "hmic-audit")
         comment.width, comment.height = 320, min(60 + 18 * text.count("\n") + len(text) // 2,

@@ -217,7 +217,10 @@ def comparison_file(out: Path, c: Comparison, rubric: Rubric, cut: list[str]) ->
         facts = provenance(rubric, c.inputs)
         if c.crosswalk is not None:
             facts["crosswalk"] = c.crosswalk.model_dump(mode="json")
-        return frame_parquet(c.frames()["cases"], facts)
+        cases = c.frames()["cases"]
+        for column in ("case_type", "area"):  # categories, as grade's Parquet has them
+            cases[column] = cases[column].astype("category")
+        return frame_parquet(cases, facts)
     if suffix == ".csv":
         from .csv import render_csv
 
