@@ -49,14 +49,11 @@ def actions_command(
     from ..analysis.action_ledger import ledger_yaml, load_ledger
     from ..analysis.actions import long_date, parse_as_of, progress
     from ..io.write import write_outputs
-    from ..problems import OutputError, Problem
     from ..render.actions_out import ledger_view, ledger_xlsx
+    from ..render.formats import check_out
     from ..render.json import render_json
 
-    if out is not None and out.suffix.lower() not in (".xlsx", ".yaml", ".yml"):
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx or .yaml")])
+    check_out(out, "actions")
     day, given = parse_as_of(as_of)
     ledger, started = load_ledger(file, profile=profile, as_of=day)
     done = progress(ledger.actions, day)

@@ -39,14 +39,11 @@ def escalations_command(
     """
     from .. import load_rubric
     from ..io.write import write_outputs
-    from ..problems import OutputError, Problem
+    from ..render.formats import check_out
     from ..text import plural
     from ..workbook.escalations import escalations
 
-    if out is not None and out.suffix.lower() not in (".xlsx", ".csv"):
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx or .csv")])
+    check_out(out, "escalations")
     the_rubric = load_rubric(rubric)
     rubric_warnings(the_rubric, quiet=quiet)
     found = escalations(cases, the_rubric, encoding=encoding, sheet=sheet)

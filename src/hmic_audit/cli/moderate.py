@@ -57,14 +57,11 @@ def moderate_command(
     from .. import grade, load_rubric, read_audits
     from ..analysis.moderation import moderation_queue
     from ..io.write import write_outputs
-    from ..problems import OutputError, Problem
+    from ..render.formats import check_out
     from ..render.moderation_xlsx import queue_xlsx
     from ..text import plural
 
-    if out.suffix.lower() != ".xlsx":
-        raise OutputError("unsupported --out format", [Problem(
-            code="bad-output-format", file=str(out),
-            message=f"has extension {out.suffix or '(none)'!r}; use .xlsx")])
+    check_out(out, "moderate")
     the_rubric = load_rubric(rubric)
     rubric_warnings(the_rubric, quiet=quiet)
     with progress(f"Reading {cases.name}", quiet):

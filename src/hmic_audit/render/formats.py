@@ -16,6 +16,9 @@ OUT_FORMATS: dict[str, tuple[str, ...]] = {
     "sample": (".xlsx",),
     "agree": (".xlsx", ".html"),
     "rounds": (".xlsx", ".md", ".json"),
+    "escalations": (".xlsx", ".csv"),
+    "actions": (".xlsx", ".yaml", ".yml"),
+    "moderate": (".xlsx",),
 }
 """Command -> the file endings its ``--out`` accepts."""
 
