@@ -90,7 +90,8 @@ def test_cli_writes_what_the_library_renders(runner, rubric, generated, tmp_path
 def test_one_bad_cell_in_a_large_file_reads_once_and_reads_as_in_a_small_one(
         rubric, generated, tmp_path, monkeypatch):
     """The file is pre-flighted and read once, and the message is the one a small file
-    gets for the same cell."""
+    gets for the same cell. (The reader may run in a child process: each read is counted
+    in a file, which the child writes too.)"""
     import fastexcel
     import openpyxl
 
@@ -109,19 +110,25 @@ def test_one_bad_cell_in_a_large_file_reads_once_and_reads_as_in_a_small_one(
             sheet.append(list(r))
         sheet.cell(row=9, column=grade_col + 1, value="Goodish")
         small.save(tmp_path / f"{name}.xlsx")
-    reads, scans = [], []
+    scans: list[int] = []
+    counted = tmp_path / "reads.txt"
     real_read, real_scan = fastexcel.read_excel, sheets.check_xlsx
-    monkeypatch.setattr(fastexcel, "read_excel", lambda *a, **k: reads.append(1)
-                        or real_read(*a, **k))
+
+    def counting_read(*args, **kwargs):
+        with counted.open("a") as fh:
+            fh.write("read\n")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(fastexcel, "read_excel", counting_read)
     monkeypatch.setattr(sheets, "check_xlsx", lambda *a, **k: scans.append(1)
                         or real_scan(*a, **k))
     found = {}
     for name in ("large", "small"):
-        reads.clear()
+        counted.write_text("")
         scans.clear()
         with pytest.raises(WorkbookError) as info:
             read_audits(tmp_path / f"{name}.xlsx", rubric)
-        assert (len(reads), len(scans)) == (1, 1), name
+        assert (counted.read_text().count("read"), len(scans)) == (1, 1), name
         found[name] = [(p.code, p.cell, p.column, p.value, p.message)
                        for p in info.value.problems if p.is_error]
     assert found["large"] == found["small"]

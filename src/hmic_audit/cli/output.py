@@ -230,9 +230,15 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..io.sheet_load import start_reading, stop_reading
         from ..problems import HmicAuditError  # imported late: --help stays fast
 
         try:
+            first = kwargs.get("cases", kwargs.get("files"))
+            if isinstance(first, list):
+                first = first[0] if first else None
+            if first is not None:  # the workbook loads while the command gets ready
+                start_reading(first, sheet=kwargs.get("sheet"))
             return fn(*args, **kwargs)
         except KeyboardInterrupt:
             say("interrupted", style="bold red")
@@ -253,6 +259,8 @@ def guarded(fn: F) -> F:
             if kwargs.get("out") is not None:
                 say("Nothing was written.", style="dim")
             raise typer.Exit(EXIT_BAD_INPUT) from None
+        finally:
+            stop_reading()
 
     return wrapper  # type: ignore[return-value]
 

@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 
 from ..problems import Problem, WorkbookError, cell_position
-from ..text import header_key
 from .container import (
     EXCEL_CELL_CHARS,
     OLE_MAGIC,
@@ -45,17 +44,19 @@ from .container import (
     WorkbookScan,
 )
 from .delimited import MAX_TEXT_BYTES, read_csv, too_large
-from .form_stamp import read_stamp
 from .preflight import SCANS, check_xlsx
+from .sheet_load import (
+    CASES_SHEET,
+    PROBLEMS_SHEET,
+    WORKBOOKS,
+    ReaderFailed,
+    pick_sheet,
+    sheets_named,
+    take,
+)
 from .table import Grid, TextColumn
 
-CASES_SHEET = "Cases"
-"""The sheet read from a workbook unless ``--sheet`` names another (else the first)."""
-PROBLEMS_SHEET = "Problems"
-"""The sheet an annotated copy (``validate --annotate``) starts with: passed over when
-the sheet to read is chosen, so the copy reads as the workbook it was made from."""
-WORKBOOKS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
-"""Workbook extensions and the format each is read as."""
+__all__ = ["CASES_SHEET", "PROBLEMS_SHEET", "WORKBOOKS", "is_lock_file", "read_grid"]
 TEXTS = (".csv", ".txt")
 READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!",
                            "#VALUE!", "#GETTING_DATA"})
@@ -165,25 +166,24 @@ def _sha256(data: bytes) -> str:
 # Workbooks --------------------------------------------------------------------------
 
 def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Grid:
-    scan = check_xlsx(path, display) if fmt == "xlsx" else SCANS[fmt](path, display)
-    if not scan.ok:
-        raise WorkbookError(f"{display} cannot be read", scan.problems)
-    import fastexcel
-
-    try:
-        reader = fastexcel.read_excel(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        raise WorkbookError(f"{display} cannot be read", [_unreadable(display, fmt, exc)]
-                            ) from None
-    names = list(reader.sheet_names)
+    """Pre-flight the container and load the sheet (in a child process meanwhile, where
+    there is one: :mod:`~hmic_audit.io.sheet_load`); the pre-flight's verdict comes
+    first, then what the reader found."""
+    with take(path, sheet) as load:
+        scan = check_xlsx(path, display) if fmt == "xlsx" else SCANS[fmt](path, display)
+        if not scan.ok:
+            raise WorkbookError(f"{display} cannot be read", scan.problems)
+        loaded = load.result()
+    if loaded.failed == "open":
+        raise WorkbookError(f"{display} cannot be read", [
+            _unreadable(display, fmt, loaded.error or ReaderFailed("no reason given"))])
+    names = loaded.names
     chosen = _choose(names, sheet, display)
     facts = _facts(scan, chosen, display, fmt)
-    try:
-        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
-        batch = loaded.to_arrow()
-        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        raise _load_failed(display, fmt, chosen, facts, exc) from None
+    if loaded.failed is not None or loaded.batch is None:
+        raise _load_failed(display, fmt, chosen, facts,
+                           loaded.error or ReaderFailed("no reason given"))
+    batch, numbers = loaded.batch, loaded.numbers
     columns = [TextColumn.from_arrow(c) for c in batch.columns]
     top = _first_filled(columns)
     if top is None:  # nothing in the sheet holds a value
@@ -200,16 +200,16 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
         formulas={_cell(ref) for ref in facts.formulas},
         links={_cell(ref): target for ref, target in facts.links.items()},
         merged=list(facts.merged), date1904=scan.date1904, sheets=names,
-        form=read_stamp(reader, names))
+        form=loaded.stamp)
 
 
 def _choose(names: list[str], sheet: str | None, display: str) -> str:
-    """The sheet to read: the one named, else ``Cases``, else the first (names matched
-    as ``sheets_named`` does)."""
+    """The sheet to read (``pick_sheet``), or the problem when there is none to read."""
+    chosen = pick_sheet(names, sheet)
+    if chosen is not None:
+        return chosen
     if sheet is not None:
         found = sheets_named(names, sheet)
-        if len(found) == 1:
-            return found[0]
         if found:  # several alike: which one is not guessed
             listed = ", ".join(repr(n) for n in found)
             why = f"its sheets {listed} differ from it only in case or spacing: give one exactly"
@@ -218,21 +218,8 @@ def _choose(names: list[str], sheet: str | None, display: str) -> str:
         raise WorkbookError(f"{display}: no sheet {sheet!r}", [
             Problem(code="missing-sheet", file=display, sheet=sheet,
                     message=f"has no sheet {sheet!r}; {why}")])
-    if not names:
-        raise WorkbookError(f"{display} has no sheets", [
-            Problem(code="missing-sheet", file=display, message="has no worksheets")])
-    if names[0] == PROBLEMS_SHEET and len(names) > 1:  # an annotated copy's own list
-        names = names[1:]
-    return (sheets_named(names, CASES_SHEET) or names)[0]
-
-
-def sheets_named(names: list[str], wanted: str) -> list[str]:
-    """The sheets called ``wanted``: the one with exactly that name, else those whose
-    names are the same ignoring case and spacing (``audit data`` finds ``Audit data``,
-    ``CASES`` finds ``Cases``), in the workbook's order."""
-    if wanted in names:
-        return [wanted]
-    return [n for n in names if header_key(n) == header_key(wanted)]
+    raise WorkbookError(f"{display} has no sheets", [
+        Problem(code="missing-sheet", file=display, message="has no worksheets")])
 
 
 def _facts(scan: WorkbookScan, chosen: str, display: str, fmt: str) -> SheetFacts:

@@ -1,0 +1,282 @@
+"""Load one workbook sheet with fastexcel in a child process, while the pre-flight runs.
+
+The pre-flight (:mod:`~hmic_audit.io.preflight`) has to finish before its verdict can
+be trusted, and the Rust reader must not touch a hostile file in this process: on some
+files it aborts the whole process. So on Linux the sheet is loaded in a forked child
+*while* this process runs the pre-flight:
+
+* the two overlap on a second core (a large workbook is read in about the time of the
+  reader alone, not the reader plus the pre-flight);
+* a reader that crashes ends the child, not the command: the file is reported as
+  unreadable (``corrupt-xlsx`` and the like), never a dead process without a message;
+* the child hands the sheet back as an Arrow IPC stream in an anonymous memory file
+  (``memfd``: never on disk) that this process maps without copying; case data does not
+  leave the machine's memory;
+* when the pre-flight refuses the file, the child is killed before anything it read is
+  looked at, and the pre-flight's problems are reported as before.
+
+Elsewhere (macOS and Windows have no safe ``fork``), or with the environment variable
+``HMIC_AUDIT_READ_IN_PROCESS`` set to ``1``, the sheet is loaded in this process after
+the pre-flight, by the same function: the results are the same either way, only slower.
+
+The child loads the sheet :func:`pick_sheet` picks (the one asked for with ``--sheet``,
+else ``Cases``, else the first) and the form stamp (:mod:`~hmic_audit.io.form_stamp`);
+what to report stays with the caller (:mod:`~hmic_audit.io.sheets`), in this process.
+
+A command can start the load before it is ready to read (:func:`start_reading`, called
+by the CLI before a command's own work): importing, loading the rubric and the
+pre-flight then all overlap the load, and ``read_grid`` takes it up (:func:`take`).
+This module imports nothing heavy, so that the child starts at once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import mmap
+import os
+import signal
+import struct
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..text import header_key
+from .form_stamp import read_stamp
+
+WORKBOOKS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
+"""Workbook extensions and the format each is read as."""
+CASES_SHEET = "Cases"
+"""The sheet read from a workbook unless ``--sheet`` names another (else the first)."""
+PROBLEMS_SHEET = "Problems"
+"""The sheet an annotated copy (``validate --annotate``) starts with: passed over when
+the sheet to read is chosen, so the copy reads as the workbook it was made from."""
+
+IN_PROCESS_VARIABLE = "HMIC_AUDIT_READ_IN_PROCESS"
+"""Set to ``1`` to load sheets in this process (after the pre-flight) instead of a child."""
+_HEADER = struct.Struct("<Q")
+
+
+class ReaderFailed(Exception):  # noqa: N818 - reads as the event it reports
+    """The reader raised (or died) in the child: its message, as the reader gave it."""
+
+
+@dataclass
+class Loaded:
+    """What the reader gave for one sheet, or where it stopped.
+
+    ``failed`` is None (loaded), ``"open"`` (the workbook could not be opened),
+    ``"choose"`` (no sheet fits: the caller says why, from ``names``) or ``"load"`` (the
+    chosen sheet could not be read); ``error`` is the reader's exception then.
+    """
+
+    names: list[str] = field(default_factory=list)
+    chosen: str | None = None
+    batch: Any = None
+    """The sheet as an Arrow record batch of string columns (None unless loaded)."""
+    numbers: list[int] = field(default_factory=list)
+    """Each column's number in the sheet (1 = A), as the reader found them."""
+    stamp: dict[str, str] | None = None
+    failed: str | None = None
+    error: Exception | None = None
+
+
+def sheets_named(names: list[str], wanted: str) -> list[str]:
+    """The sheets called ``wanted``: the one with exactly that name, else those whose
+    names are the same ignoring case and spacing (``audit data`` finds ``Audit data``,
+    ``CASES`` finds ``Cases``), in the workbook's order."""
+    if wanted in names:
+        return [wanted]
+    return [n for n in names if header_key(n) == header_key(wanted)]
+
+
+def pick_sheet(names: list[str], wanted: str | None) -> str | None:
+    """The sheet to read: the one ``wanted`` names (matched as ``sheets_named`` does;
+    None when none or several fit), else ``Cases``, else the first (an annotated copy's
+    ``Problems`` passed over); None when there are no sheets."""
+    if wanted is not None:
+        found = sheets_named(names, wanted)
+        return found[0] if len(found) == 1 else None
+    if names[:1] == [PROBLEMS_SHEET] and len(names) > 1:  # an annotated copy's own list
+        names = names[1:]
+    found = sheets_named(names, CASES_SHEET) or names
+    return found[0] if found else None
+
+
+def load(path: Path, sheet: str | None) -> Loaded:
+    """Open a workbook with fastexcel and load the sheet ``pick_sheet`` picks (every
+    cell as text, from the first row), and the form stamp."""
+    try:
+        import fastexcel
+
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
+        return Loaded(failed="open", error=exc)
+    names = list(reader.sheet_names)
+    chosen = pick_sheet(names, sheet)
+    if chosen is None:  # the caller says why
+        return Loaded(names=names, failed="choose")
+    try:
+        loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
+        batch = loaded.to_arrow()
+        numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
+        return Loaded(names=names, chosen=chosen, failed="load", error=exc)
+    return Loaded(names=names, chosen=chosen, batch=batch, numbers=numbers,
+                  stamp=read_stamp(reader, names))
+
+
+def forking() -> bool:
+    """Whether sheets are loaded in a child process here (see the module's docstring)."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork")
+            and hasattr(os, "memfd_create")
+            and os.environ.get(IN_PROCESS_VARIABLE, "") not in ("1", "true", "yes"))
+
+
+class SheetLoad:
+    """A sheet being loaded: started before the pre-flight, its result taken after.
+
+    Use as a context manager: leaving it (the pre-flight refused the file, or anything
+    went wrong) kills a child still running and frees its memory file.
+    """
+
+    def __init__(self, path: Path, sheet: str | None) -> None:
+        self.path, self.sheet = path, sheet
+        self.pid: int | None = None
+        self.fd: int | None = None
+        if forking():
+            self._start()
+
+    def __enter__(self) -> SheetLoad:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        # The child imports the reader itself: a load started before this process has
+        # imported it (``sheets.start_reading``) overlaps the import too.
+        try:
+            fd = os.memfd_create("hmic-audit-sheet", os.MFD_CLOEXEC)
+        except OSError:  # an old kernel, or memfd refused: load in this process
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: load, write, leave without running any clean-up
+            code = 3
+            try:
+                # what a crashing reader prints is not the user's to read: the parent
+                # reports the crash as a problem with the file
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+                _write(fd, load(self.path, self.sheet))
+                code = 0
+            finally:
+                os._exit(code)
+        self.pid, self.fd = pid, fd
+        _running.add(self)
+
+    def result(self) -> Loaded:
+        """The sheet as the reader gave it (waiting for the child, if there is one)."""
+        if self.pid is None:
+            return load(self.path, self.sheet)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        _running.discard(self)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            why = (f"the reader stopped on signal {-code}" if code < 0
+                   else "the reader stopped before it finished")
+            return Loaded(failed="open", error=ReaderFailed(why))
+        assert self.fd is not None  # noqa: S101 - set with pid
+        return _read(self.fd)
+
+    def close(self) -> None:
+        _running.discard(self)
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+_early: dict[tuple[Path, str | None], SheetLoad] = {}
+"""Loads started by ``start_reading`` and not yet taken up, by file and sheet asked for."""
+
+
+def start_reading(path: str | Path, *, sheet: str | None = None) -> None:
+    """Start loading a workbook's sheet now, in a child process, so that what a command
+    does before it reads the file overlaps the load; ``take`` (from ``read_grid``) of the
+    same file and sheet takes it up. Nothing is checked or reported here (``read_grid``
+    does that, pre-flight first), and nothing happens for other files, or where sheets
+    are not loaded in a child process. ``stop_reading`` ends what was not taken up."""
+    path = Path(path)
+    if path.suffix.lower() not in WORKBOOKS or not forking() or not path.is_file():
+        return
+    key = (path.resolve(), sheet)
+    if key not in _early:
+        _early[key] = SheetLoad(path, sheet)
+
+
+def take(path: Path, sheet: str | None) -> SheetLoad:
+    """The load ``start_reading`` started for this file and sheet, else a new one."""
+    return _early.pop((path.resolve(), sheet), None) or SheetLoad(path, sheet)
+
+
+def stop_reading() -> None:
+    """Stop every load ``start_reading`` started that nothing took up."""
+    while _early:
+        _early.popitem()[1].close()
+
+
+_running: set[SheetLoad] = set()
+"""Loads whose child has not been waited for: stopped when this process exits."""
+
+
+@atexit.register
+def _stop_all() -> None:
+    for load in list(_running):
+        load.close()
+
+
+def _write(fd: int, loaded: Loaded) -> None:
+    """A length, the facts as JSON, then the batch as an Arrow IPC stream."""
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    error = loaded.error
+    facts = {"names": loaded.names, "chosen": loaded.chosen, "numbers": loaded.numbers,
+             "stamp": loaded.stamp, "failed": loaded.failed,
+             "error": None if error is None else str(error)}
+    head = json.dumps(facts).encode("utf-8")
+    with os.fdopen(fd, "wb", closefd=False) as fh:
+        fh.write(_HEADER.pack(len(head)))
+        fh.write(head)
+        if loaded.batch is not None:
+            with pa.ipc.new_stream(pa.PythonFile(fh, mode="w"), loaded.batch.schema
+                                   ) as writer:
+                writer.write_batch(loaded.batch)
+
+
+def _read(fd: int) -> Loaded:
+    """The child's result, mapped from its memory file (the batch is not copied)."""
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    size = os.fstat(fd).st_size
+    mapped = mmap.mmap(fd, size, prot=mmap.PROT_READ)
+    buffer = pa.py_buffer(mapped)
+    (length,) = _HEADER.unpack_from(buffer)
+    start = _HEADER.size + length
+    facts = json.loads(bytes(buffer[_HEADER.size:start]))
+    batch = None
+    if start < size:
+        batch = pa.ipc.open_stream(buffer.slice(start)).read_next_batch()
+    error = None if facts["error"] is None else ReaderFailed(facts["error"])
+    return Loaded(names=facts["names"], chosen=facts["chosen"], batch=batch,
+                  numbers=facts["numbers"], stamp=facts["stamp"], failed=facts["failed"],
+                  error=error)

@@ -1,0 +1,169 @@
+"""Loading a workbook's sheet in a child process while the pre-flight runs
+(``io/sheet_load.py``): the same grid and the same problems as loading it here, a
+reader that crashes is a message (not a dead process), a refused file's reader is
+stopped, and a load started early is the one read (once)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from hmic_audit.io import sheet_load
+from hmic_audit.io.sheets import read_grid
+from hmic_audit.problems import WorkbookError
+
+from .conftest import SAMPLE, invoke
+from .test_preflight import sheet, with_sheet
+
+pytestmark = pytest.mark.skipif(not sheet_load.forking(),
+                                reason="sheets are loaded in a child process on Linux only")
+
+
+def in_process(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    monkeypatch.setenv(sheet_load.IN_PROCESS_VARIABLE, "1" if on else "0")
+
+
+def grid_facts(path: Path, sheet_name: str | None = None) -> tuple:
+    grid = read_grid(path, sheet=sheet_name)
+    return (grid.sheet, grid.sheets, grid.column_numbers, grid.rows.tolist(),
+            [(c.values, c.index.tolist()) for c in grid.columns], grid.form,
+            sorted(grid.error_cells.items()), sorted(grid.formulas), grid.merged)
+
+
+def problems_of(path: Path, sheet_name: str | None = None) -> list[tuple]:
+    with pytest.raises(WorkbookError) as info:
+        read_grid(path, sheet=sheet_name)
+    return [(p.code, p.sheet, p.cell, p.message) for p in info.value.problems]
+
+
+@pytest.fixture()
+def workbooks(tmp_path: Path) -> dict[str, Path]:
+    """The sample; a workbook of three sheets, the cases on the second with a gap column,
+    a merge and a formula; one with no sheet called Cases; a damaged one."""
+    many = tmp_path / "many.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active["A1"] = "read me"
+    cases = wb.create_sheet("cases ")
+    cases.append(["Case ref", None, "Grade", "Score"])
+    cases.append(["SA-001", None, "Good", "=1+1"])
+    cases.append(["SA-002", "x", "Adequate", 5])
+    cases.merge_cells("B5:C5")
+    wb.create_sheet("Other")["C3"] = 7
+    wb.save(many)
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(many.read_bytes()[:-200])
+    return {"sample": SAMPLE, "many": many, "damaged": damaged}
+
+
+@pytest.mark.parametrize(("name", "sheet_name"), [
+    ("sample", None), ("many", None), ("many", "CASES"), ("many", "Other")])
+def test_a_child_load_gives_the_grid_a_load_here_gives(workbooks, monkeypatch, name,
+                                                       sheet_name):
+    in_process(monkeypatch, True)
+    here = grid_facts(workbooks[name], sheet_name)
+    in_process(monkeypatch, False)
+    assert grid_facts(workbooks[name], sheet_name) == here
+    assert here[4], "the grid has cells"
+
+
+@pytest.mark.parametrize(("name", "sheet_name", "code"), [
+    ("many", "Missing", "missing-sheet"), ("damaged", None, "corrupt-xlsx")])
+def test_a_child_load_gives_the_problems_a_load_here_gives(workbooks, monkeypatch, name,
+                                                           sheet_name, code):
+    in_process(monkeypatch, True)
+    here = problems_of(workbooks[name], sheet_name)
+    in_process(monkeypatch, False)
+    assert problems_of(workbooks[name], sheet_name) == here
+    assert here[0][0] == code
+
+
+def test_a_reader_that_crashes_is_a_message_not_a_dead_process(workbooks, monkeypatch,
+                                                               runner, tmp_path):
+    import fastexcel
+
+    monkeypatch.setattr(fastexcel, "read_excel", lambda *a, **k: os.abort())
+    in_process(monkeypatch, False)
+    found = problems_of(workbooks["sample"])
+    assert found[0][0] == "corrupt-xlsx"
+    assert "the reader stopped on signal 6" in found[0][3]
+    result = invoke(runner, "grade", workbooks["sample"], "--out", tmp_path / "g.csv")
+    assert result.exit_code == 2
+    assert "cases.xlsx" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_a_file_the_preflight_refuses_stops_its_reader(tmp_path, monkeypatch):
+    """The pre-flight's verdict comes first: a file with a cell at XFD1048576 is refused
+    at once, the (here endless) reader killed, and no child is left behind."""
+    import fastexcel
+
+    base = tmp_path / "base.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cases"
+    wb.active["A1"] = "x"
+    wb.save(base)
+    far = with_sheet(base, tmp_path / "far.xlsx",
+                     sheet('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c>'
+                           "</row>"))
+    monkeypatch.setattr(fastexcel, "read_excel", lambda *a, **k: time.sleep(60))
+    in_process(monkeypatch, False)
+    started = time.monotonic()
+    found = problems_of(far)
+    assert time.monotonic() - started < 20
+    assert found[0][0] == "used-range-too-large"
+    assert not sheet_load._running
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child was waited for
+
+
+def test_a_load_started_early_is_the_one_read(workbooks, monkeypatch, tmp_path, rubric):
+    import fastexcel
+
+    from hmic_audit import read_audits
+
+    counted = tmp_path / "reads.txt"
+    real_read = fastexcel.read_excel
+
+    def counting_read(*args, **kwargs):
+        with counted.open("a") as fh:
+            fh.write("read\n")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(fastexcel, "read_excel", counting_read)
+    in_process(monkeypatch, False)
+    sheet_load.start_reading(workbooks["sample"])
+    sheet_load.start_reading(workbooks["sample"])  # started once
+    assert len(sheet_load._early) == 1
+    frame, _ = read_audits(workbooks["sample"], rubric)
+    assert len(frame) > 0
+    assert counted.read_text().count("read") == 1
+    assert not sheet_load._early and not sheet_load._running
+    # one not taken up (another sheet asked for) is stopped, its child waited for
+    sheet_load.start_reading(workbooks["many"], sheet="Other")
+    sheet_load.stop_reading()
+    assert not sheet_load._early and not sheet_load._running
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_the_cli_starts_the_load_and_stops_it_when_the_rubric_fails(workbooks, runner,
+                                                                   tmp_path, monkeypatch):
+    in_process(monkeypatch, False)
+    started: list[Path] = []
+    real_start = sheet_load.start_reading
+    monkeypatch.setattr(sheet_load, "start_reading", lambda path, **kw: started.append(path)
+                        or real_start(path, **kw))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n", encoding="utf-8")
+    result = invoke(runner, "grade", workbooks["sample"], "--rubric", bad)
+    assert result.exit_code == 2 and "bad.yaml" in result.stderr
+    assert started == [workbooks["sample"]]
+    assert not sheet_load._early and not sheet_load._running
+    result = invoke(runner, "grade", workbooks["sample"])
+    assert result.exit_code == 0 and "144 audits" in result.stdout
+    assert not sheet_load._early and not sheet_load._running
