@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from hmic_audit import processes
 from hmic_audit.io import sheet_load
 from hmic_audit.io.sheets import read_grid
 from hmic_audit.problems import WorkbookError
@@ -19,12 +20,12 @@ from hmic_audit.problems import WorkbookError
 from .conftest import SAMPLE, invoke
 from .test_preflight import sheet, with_sheet
 
-pytestmark = pytest.mark.skipif(not sheet_load.forking(),
+pytestmark = pytest.mark.skipif(not processes.forking(),
                                 reason="sheets are loaded in a child process on Linux only")
 
 
 def in_process(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
-    monkeypatch.setenv(sheet_load.IN_PROCESS_VARIABLE, "1" if on else "0")
+    monkeypatch.setenv(processes.ONE_PROCESS_VARIABLE, "1" if on else "0")
 
 
 def grid_facts(path: Path, sheet_name: str | None = None) -> tuple:

@@ -145,13 +145,13 @@ def grade_command(
     elif format is OutputFormat.json:
         from ..render.json import stream_json
 
-        parts = result.json_parts()
+        head, batches, tail = result.json_pieces()
         if the_rubric.rollup is not None:  # topic grades: the rubric's roll-up of reviews
             from ..analysis.rollup import topic_grades
             from ..render.topics import with_topics
 
-            parts = with_topics(parts, topic_grades(result, the_rubric))
-        stream_json(parts)
+            head = with_topics(head, topic_grades(result, the_rubric))
+        stream_json(head, batches, tail)
     else:
         from ..render.console import grade_view, override_rows
 

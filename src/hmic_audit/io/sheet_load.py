@@ -15,8 +15,8 @@ files it aborts the whole process. So on Linux the sheet is loaded in a forked c
 * when the pre-flight refuses the file, the child is killed before anything it read is
   looked at, and the pre-flight's problems are reported as before.
 
-Elsewhere (macOS and Windows have no safe ``fork``), or with the environment variable
-``HMIC_AUDIT_READ_IN_PROCESS`` set to ``1``, the sheet is loaded in this process after
+Elsewhere (macOS and Windows have no safe ``fork``), or with ``HMIC_AUDIT_ONE_PROCESS``
+set to ``1`` (:mod:`~hmic_audit.processes`), the sheet is loaded in this process after
 the pre-flight, by the same function: the results are the same either way, only slower.
 
 The child loads the sheet :func:`pick_sheet` picks (the one asked for with ``--sheet``,
@@ -32,16 +32,17 @@ This module imports nothing heavy, so that the child starts at once.
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import json
 import mmap
 import os
 import signal
 import struct
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..processes import forking
 from ..text import header_key
 from .form_stamp import read_stamp
 
@@ -53,8 +54,6 @@ PROBLEMS_SHEET = "Problems"
 """The sheet an annotated copy (``validate --annotate``) starts with: passed over when
 the sheet to read is chosen, so the copy reads as the workbook it was made from."""
 
-IN_PROCESS_VARIABLE = "HMIC_AUDIT_READ_IN_PROCESS"
-"""Set to ``1`` to load sheets in this process (after the pre-flight) instead of a child."""
 _HEADER = struct.Struct("<Q")
 
 
@@ -127,13 +126,6 @@ def load(path: Path, sheet: str | None) -> Loaded:
                   stamp=read_stamp(reader, names))
 
 
-def forking() -> bool:
-    """Whether sheets are loaded in a child process here (see the module's docstring)."""
-    return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and hasattr(os, "memfd_create")
-            and os.environ.get(IN_PROCESS_VARIABLE, "") not in ("1", "true", "yes"))
-
-
 class SheetLoad:
     """A sheet being loaded: started before the pre-flight, its result taken after.
 
@@ -145,7 +137,7 @@ class SheetLoad:
         self.path, self.sheet = path, sheet
         self.pid: int | None = None
         self.fd: int | None = None
-        if forking():
+        if forking() and hasattr(os, "memfd_create"):
             self._start()
 
     def __enter__(self) -> SheetLoad:
@@ -156,18 +148,23 @@ class SheetLoad:
 
     def _start(self) -> None:
         # The child imports the reader itself: a load started before this process has
-        # imported it (``sheets.start_reading``) overlaps the import too.
+        # imported it (``start_reading``) overlaps the import too.
         try:
             fd = os.memfd_create("hmic-audit-sheet", os.MFD_CLOEXEC)
         except OSError:  # an old kernel, or memfd refused: load in this process
             return
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: load in this process
+            os.close(fd)
+            return
         if pid == 0:  # the child: load, write, leave without running any clean-up
             code = 3
             try:
                 # what a crashing reader prints is not the user's to read: the parent
                 # reports the crash as a problem with the file
                 os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+                faulthandler.disable()
                 _write(fd, load(self.path, self.sheet))
                 code = 0
             finally:

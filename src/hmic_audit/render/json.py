@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import struct
 import sys
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
+
+from ..processes import forking
 
 
 def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
@@ -22,10 +27,75 @@ def render_json(value: BaseModel | dict[str, Any] | list[Any]) -> str:
     return json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n"
 
 
-def stream_json(parts: Iterable[str]) -> None:
-    """Write a JSON document made in parts to stdout as it is made (a large result never
-    sits in memory whole)."""
-    write = sys.stdout.write
-    for part in parts:
-        write(part)
-    sys.stdout.flush()
+def stream_json(head: str, batches: Sequence[Callable[[], str]], tail: str) -> None:
+    """Write a JSON document made in pieces (``GradeResult.json_pieces``) to stdout as it
+    is made: a large result never sits in memory whole.
+
+    Where work may go to a child process (:mod:`~hmic_audit.processes`) and there are
+    more than two batches, a forked child makes every other batch meanwhile and hands
+    each over a pipe as this process reaches it: two cores make the document, the bytes
+    are the same, and no more than a batch or two is held at a time. If the child stops,
+    this process makes the rest itself.
+    """
+    out = sys.stdout
+    out.write(head)
+    binary = getattr(out, "buffer", None)
+    if len(batches) > 2 and binary is not None and forking():
+        out.flush()
+        _two_cores(batches, binary, out.encoding or "utf-8", out.errors or "strict")
+    else:
+        for make in batches:
+            out.write(make())
+    out.write(tail)
+    out.flush()
+
+
+_LENGTH = struct.Struct("<Q")
+
+
+def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding: str,
+               errors: str) -> None:
+    """Every batch written to ``binary`` in order: the even ones made here, the odd ones
+    by a forked child (or here, from the first one the child did not hand over)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: make the odd batches, hand each over, leave at once
+        code = 3
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                for k in range(1, len(batches), 2):
+                    data = batches[k]().encode(encoding, errors)
+                    pipe.write(_LENGTH.pack(len(data)))
+                    pipe.write(data)
+                    pipe.flush()
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    handed = True
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            for k, make in enumerate(batches):
+                piece = None
+                if k % 2 and handed:
+                    piece = _handed_over(pipe)
+                    handed = piece is not None
+                binary.write(piece if piece is not None else make().encode(encoding, errors))
+        binary.flush()
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)  # done already, unless this process was stopped
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+
+
+def _handed_over(pipe: BinaryIO) -> bytes | None:
+    """The child's next batch, or None when it stopped before handing it over whole."""
+    head = pipe.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    data = pipe.read(size)
+    return data if len(data) == size else None

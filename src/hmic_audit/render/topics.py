@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -46,14 +45,12 @@ def _rule(topics: TopicGrades, rubric: Rubric) -> str:
 AUDITS_KEY = ',\n  "audits": ['
 
 
-def with_topics(parts: Iterable[str], topics: TopicGrades) -> Iterator[str]:
-    """``grade --format json``'s document in parts with a ``topic_grades`` key added after
-    ``summary`` (before the audits, which stream after it)."""
-    it = iter(parts)
-    head = next(it)
+def with_topics(head: str, topics: TopicGrades) -> str:
+    """The head of ``grade --format json``'s document (``GradeResult.json_pieces``) with a
+    ``topic_grades`` key added after ``summary`` (before the audits, which stream after
+    it)."""
     at = head.rfind(AUDITS_KEY)
-    if at < 0:  # pragma: no cover - the document's shape is GradeResult.json_parts'
+    if at < 0:  # pragma: no cover - the document's shape is GradeResult.json_pieces'
         raise ValueError("unexpected start of the graded JSON document")
     body = json.dumps(topics.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    yield head[:at] + ',\n  "topic_grades": ' + body.replace("\n", "\n  ") + head[at:]
-    yield from it
+    return head[:at] + ',\n  "topic_grades": ' + body.replace("\n", "\n  ") + head[at:]

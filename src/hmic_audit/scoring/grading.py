@@ -7,8 +7,9 @@ one) for every sample and assessor, lists overrides and audits that could not be
 from __future__ import annotations
 
 import copy
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -298,21 +299,34 @@ class GradeResult:
             ("moderation_reason", encode_distinct(self.moderation_reason[rows].tolist())),
         ])
 
-    def json_parts(self, batch: int = 5000) -> Iterator[str]:
-        """The whole result as one JSON document, in parts: ``rubric``, ``input`` and
-        ``summary`` indented, then ``audits`` one per line (so a large result streams a
-        batch at a time, and each audit can be found with grep)."""
+    def json_pieces(self, batch: int = 5000) -> tuple[str, list[Callable[[], str]], str]:
+        """The whole result as one JSON document, in pieces: the head (``rubric``,
+        ``input`` and ``summary`` indented, and the opening of ``audits``), one function per
+        batch of audits making their lines (one audit a line, so each can be found with
+        grep), and the tail. The functions are independent: they may be called in any
+        order, in any process."""
         head = {"rubric": self.rubric.model_dump(mode="json"),
                 "input": self.input.model_dump(mode="json"),
                 "summary": self.summary.model_dump(mode="json")}
         text = json.dumps(head, indent=2, ensure_ascii=False)
         n = len(self)
-        yield text[:-2] + ',\n  "audits": [' + ("\n" if n else "")
-        for start in range(0, n, batch):
-            lines = self.json_lines(slice(start, min(start + batch, n)))
-            last = start + len(lines) >= n
-            yield "    " + ",\n    ".join(lines) + ("\n" if last else ",\n")
-        yield ("  " if n else "") + "]\n}\n"
+
+        def lines(start: int) -> str:
+            stop = min(start + batch, n)
+            return ("    " + ",\n    ".join(self.json_lines(slice(start, stop)))
+                    + ("\n" if stop >= n else ",\n"))
+
+        return (text[:-2] + ',\n  "audits": [' + ("\n" if n else ""),
+                [functools.partial(lines, start) for start in range(0, n, batch)],
+                ("  " if n else "") + "]\n}\n")
+
+    def json_parts(self, batch: int = 5000) -> Iterator[str]:
+        """``json_pieces`` made, in order (a large result is made a batch at a time)."""
+        head, batches, tail = self.json_pieces(batch)
+        yield head
+        for make in batches:
+            yield make()
+        yield tail
 
     def case(self, case_ref: str) -> list[GradedAudit]:
         """The graded audits of one case (reference matched ignoring case and spaces)."""

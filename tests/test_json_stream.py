@@ -1,0 +1,72 @@
+"""``grade --format json`` made on two cores (``render/json.py``): a forked child makes
+every other batch of audits; the document is byte for byte the one made in one process,
+whatever the batch size, and still whole when the child stops part-way."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from hmic_audit import grade, read_audits
+from hmic_audit.processes import ONE_PROCESS_VARIABLE, forking
+from hmic_audit.render.json import stream_json
+
+from .conftest import SAMPLE, invoke
+
+pytestmark = pytest.mark.skipif(not forking(), reason="child processes on Linux only")
+
+
+@pytest.fixture(scope="module")
+def result(rubric):
+    return grade(read_audits(SAMPLE, rubric)[0], rubric)
+
+
+def streamed(result, batch: int, capsys, monkeypatch, one_process: bool) -> str:
+    monkeypatch.setenv(ONE_PROCESS_VARIABLE, "1" if one_process else "0")
+    capsys.readouterr()
+    stream_json(*result.json_pieces(batch))
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("batch", [1, 7, 10, 143, 5000])
+def test_two_cores_make_the_same_document_as_one(result, batch, capsys, monkeypatch):
+    whole = "".join(result.json_parts())
+    assert streamed(result, batch, capsys, monkeypatch, one_process=True) == whole
+    assert streamed(result, batch, capsys, monkeypatch, one_process=False) == whole
+    document = json.loads(whole)
+    assert len(document["audits"]) == len(result) == 144
+
+
+@pytest.mark.parametrize("stops_at", [1, 5, 13])
+def test_a_child_that_stops_leaves_the_rest_to_this_process(result, capsys, monkeypatch,
+                                                            stops_at):
+    whole = "".join(result.json_parts())
+    head, batches, tail = result.json_pieces(10)
+    parent = os.getpid()
+    real = batches[stops_at]
+
+    def stopping() -> str:
+        if os.getpid() != parent:
+            os._exit(9)  # the child dies before handing this batch over
+        return real()
+
+    batches[stops_at] = stopping
+    monkeypatch.setenv(ONE_PROCESS_VARIABLE, "0")
+    capsys.readouterr()
+    stream_json(head, batches, tail)
+    assert capsys.readouterr().out == whole
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child was waited for
+
+
+def test_the_cli_prints_the_same_document_either_way(runner, monkeypatch, rubric):
+    outputs = []
+    for one in ("1", "0"):
+        monkeypatch.setenv(ONE_PROCESS_VARIABLE, one)
+        result = invoke(runner, "grade", SAMPLE, "--format", "json")
+        assert result.exit_code == 0
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0])["input"]["file"] == "cases.xlsx"
