@@ -168,3 +168,42 @@ def test_the_cli_starts_the_load_and_stops_it_when_the_rubric_fails(workbooks, r
     result = invoke(runner, "grade", workbooks["sample"])
     assert result.exit_code == 0 and "144 audits" in result.stdout
     assert not sheet_load._early and not sheet_load._running
+
+
+def test_the_command_line_starts_the_cases_workbook_before_parsing(workbooks, monkeypatch):
+    """``main`` guesses the cases file from the words (the first workbook after a command
+    that reads cases, and --sheet's value); the command then takes the load up."""
+    from hmic_audit.cli.app import start_early
+
+    in_process(monkeypatch, False)
+    sample, many = str(workbooks["sample"]), str(workbooks["many"])
+    for argv, expected in [
+            (["grade", sample], (workbooks["sample"], None)),
+            (["compare", "--rubric", "r.yaml", many, sample, "--sheet", "Other"],
+             (workbooks["many"], "Other")),
+            (["annex", "--sheet=CASES", many], (workbooks["many"], "CASES")),
+            (["template", "--out", sample], None),  # writes a workbook: reads none
+            (["grade", "missing.xlsx"], None),
+            (["grade", "cases.csv"], None)]:
+        start_early(argv)
+        started = [(path, sheet) for path, sheet in sheet_load._early]
+        assert started == ([] if expected is None else [(expected[0].resolve(), expected[1])])
+        sheet_load.stop_reading()
+    assert not sheet_load._running
+
+
+def test_the_commands_started_early_are_those_that_read_cases():
+    import inspect
+
+    import typer.main
+
+    from hmic_audit.cli.app import READS_CASES, app
+
+    group = typer.main.get_command(app)
+    reading = set()
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        callback = inspect.unwrap(command.callback) if command.callback else None
+        if callback is not None and {"cases", "files"} & set(
+                inspect.signature(callback).parameters):
+            reading.add(name)
+    assert reading == READS_CASES

@@ -21,7 +21,7 @@ from .output import emit_json, guarded, progress, report_problems, rubric_warnin
 
 @guarded
 def agree_command(
-    file: Annotated[Path, typer.Argument(
+    cases: Annotated[Path, typer.Argument(
         metavar="FILE", show_default=False,
         help="A workbook whose inspector audits name their reader (a Reader column); a "
         "case may be audited once by each reader.")],
@@ -60,17 +60,17 @@ def agree_command(
 
     the_rubric = load_rubric(rubric)
     rubric_warnings(the_rubric, quiet=quiet)
-    with progress(f"Reading {file.name}", quiet):
-        frame, warnings = read_audits(file, the_rubric, encoding=encoding, sheet=sheet,
+    with progress(f"Reading {cases.name}", quiet):
+        frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
                                       month_first=month_first)
-    report_problems(warnings, file.name, quiet=quiet)
+    report_problems(warnings, cases.name, quiet=quiet)
     found = reader_agreement([grade(frame, the_rubric)], the_rubric)
     if out is not None:
         from ..io.write import write_outputs
         from ..render.agree_out import agree_file
 
         cut: list[str] = []
-        write_outputs({out: agree_file(out, found, cut)}, inputs=[file])
+        write_outputs({out: agree_file(out, found, cut)}, inputs=[cases])
         for message in cut:
             say(f"warning: {message}", style="yellow")
         if not quiet:
