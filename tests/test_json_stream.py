@@ -70,3 +70,18 @@ def test_the_cli_prints_the_same_document_either_way(runner, monkeypatch, rubric
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0])["input"]["file"] == "cases.xlsx"
+
+
+def test_a_json_document_is_valid_json_and_reads_back_as_its_data():
+    """render_json (orjson, two-space indent): text as UTF-8, keys in order, numbers as
+    the standard library writes them, and no NaN (which is not JSON) but null."""
+    from hmic_audit.render.json import render_json
+
+    data = {"name": "Ysgol Gymraeg – “quoted” \\ \n tab\t", "z": 1, "a": [0.1, 2.5, 1e-3,
+            -0.0, 10**15, None, True], "empty": {}, "none": [], 3: "three"}
+    text = render_json(data)
+    back = json.loads(text)
+    assert back == {**{k: v for k, v in data.items() if k != 3}, "3": "three"}
+    assert list(back) == ["name", "z", "a", "empty", "none", "3"]
+    assert text == json.dumps(back, indent=2, ensure_ascii=False) + "\n"
+    assert render_json({"x": float("nan")}) == '{\n  "x": null\n}\n'
