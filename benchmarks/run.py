@@ -177,6 +177,15 @@ def bench(sizes: list[int], csv_size: int | None, runs: int, folder: Path,
     return lines
 
 
+def compiled(env: dict[str, str]) -> None:
+    """The package's bytecode written, as ``pip install .`` writes it: an editable
+    install run with ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile every module
+    in every timed run (about a tenth of a second no user's install pays)."""
+    subprocess.run([sys.executable, "-c", "import compileall, hmic_audit, pathlib; "  # noqa: S603
+                    "compileall.compile_dir(pathlib.Path(hmic_audit.__file__).parent, "
+                    "quiet=1)"], check=True, env=env)
+
+
 def machine() -> list[str]:
     versions = []
     for name in ("hmic-audit", "fastexcel", "pyarrow", "numpy", "pandas", "pydantic",
@@ -203,6 +212,7 @@ def main() -> None:
         args.sizes, args.csv_size, args.runs = [300], 300, 1
     exe = shutil.which("hmic-audit", path=str(Path(sys.executable).parent)) or "hmic-audit"
     env = {**os.environ, "COLUMNS": "120"}
+    compiled(env)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         help_step = paired("--help", [exe, "--help"], None, max(args.runs, 5), env)
@@ -210,7 +220,10 @@ def main() -> None:
     text = ["# Benchmarks", "",
             f"Whole-process wall times: median of {args.runs} runs, each command run in "
             "turn with the reference read and its ratio taken pair by pair; peak resident "
-            "memory from the operating system. Written by `python benchmarks/run.py`, on:",
+            "memory from the operating system (the largest single process: the command, or "
+            "the child process it forks to load a workbook or write JSON); the package's "
+            "bytecode compiled first, as `pip install .` leaves it. Written by "
+            "`python benchmarks/run.py`, on:",
             "", *machine(), "",
             f"`hmic-audit --help`: {help_step.median:.3f} s (median of "
             f"{len(help_step.seconds)}; target at most 0.15 s)", "", *body]
