@@ -31,7 +31,14 @@ from .json_lines import (
     encode_objects,
     encode_one,
 )
-from .score import ReasonData, caps_applied, reasons_json, score_codes, unscored
+from .score import (
+    PointsKey,
+    ReasonData,
+    caps_applied,
+    reasons_json,
+    score_codes,
+    unscored,
+)
 from .score import reasons as all_reasons
 
 if TYPE_CHECKING:
@@ -132,6 +139,9 @@ class GradeResult:
         self.summary = _summarise(self)
         self.original: GradeResult | None = None
         """For grades put on another scale (``on_scale``): the result as graded."""
+        self._made: dict[int, dict[PointsKey, str]] = {}
+        """Points reasons encoded as JSON so far, by the rubric they are in the words of
+        (``json_lines`` makes each once, not once a batch)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -291,7 +301,7 @@ class GradeResult:
             ("override", list(flags[self.override[rows].astype(np.int8)])),
             ("caps", encode_lists(caps_applied(a, rubric))),
             ("reasons", reasons_json(a, f.answers[rows], f.case_type[rows], rubric,
-                                     encode_one)),
+                                     encode_one, self._made.setdefault(id(rubric), {}))),
             ("example", encode_distinct(f.extra("example")[rows].tolist())),
             ("source", [source + str(r) + "}" for r in f.row[rows].tolist()]),
             ("moderated", list(flags[self.moderated[rows].astype(np.int8)])),

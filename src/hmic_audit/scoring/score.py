@@ -156,10 +156,24 @@ def _reason(kind: str, criterion: str | None, answer: str | None, points_lost: f
             "points_lost": points_lost, "cap": cap, "message": message}
 
 
+def _points_reason(rubric: Rubric, j: int, a: int, v: float) -> ReasonData:
+    """The reason an answer cost points: criterion ``j`` answered with answer code ``a``
+    lost ``v`` points."""
+    criterion, answer = rubric.criterion_ids[j], rubric.code_answers[a]
+    words = rubric.answers_by_key[answer].in_sentence
+    return _reason("points", criterion, answer, round(v, 2), None,
+                   f"{criterion} answered {words}: -{v:.1f} points")
+
+
+PointsKey = tuple[int, int, float]
+"""A points reason: criterion position, answer code, points lost (exactly)."""
+
+
 def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
-                 rubric: Rubric) -> tuple[list[ReasonData], list[int], list[int],
+                 rubric: Rubric) -> tuple[list[PointsKey], list[int], list[int],
                                           dict[int, list[ReasonData]]]:
-    """The reasons of every audit, shared: each distinct points reason once (``made``),
+    """The reasons of every audit, shared: each distinct points reason once (``made``,
+    as the key ``_points_reason`` makes it from),
     the one each scored answer gives (``which``, audit by audit, largest first), where
     each audit's run starts (``bounds``), and what goes before or instead of a run
     (``first``: limiting rules that fired, in rubric order, or why it is not gradable;
@@ -177,16 +191,11 @@ def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     key = (by_value.reshape(-1).astype(np.int64) * len(rubric.criteria) + cols) * codes_n \
         + answers
     distinct, which = np.unique(key, return_inverse=True)
-    ids = rubric.criterion_ids
     made = []
     for k in distinct.tolist():
         rest, a = divmod(k, codes_n)
-        v_index, j = divmod(rest, len(ids))
-        v = float(exact[v_index])
-        answer = rubric.code_answers[a]
-        words = rubric.answers_by_key[answer].in_sentence
-        made.append(_reason("points", ids[j], answer, round(v, 2), None,
-                            f"{ids[j]} answered {words}: -{v:.1f} points"))
+        v_index, j = divmod(rest, len(rubric.criteria))
+        made.append((j, a, float(exact[v_index])))
     bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
     first: dict[int, list[ReasonData]] = {}
     for r in range(len(rubric.limiting) - 1, -1, -1):  # caps first, in rubric order
@@ -219,7 +228,8 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     """Why every audit got its computed grade: the limiting rules that fired first (in
     rubric order), then the points each answer cost, largest first; or why it could not be
     graded. Built for all audits at once; each distinct reason is made once."""
-    made, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
+    keys, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
+    made = [_points_reason(rubric, *k) for k in keys]
     flat = [made[k] for k in which]
     gradable = arrays.gradable.tolist()
     parts = [flat[bounds[i]:bounds[i + 1]] if gradable[i] else []
@@ -230,10 +240,14 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
 
 
 def reasons_json(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
-                 rubric: Rubric, encode: Callable[[Any], str]) -> list[str]:
-    """``reasons`` as JSON text per audit, each distinct reason encoded once."""
-    made, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
-    encoded = [encode(m) for m in made]
+                 rubric: Rubric, encode: Callable[[Any], str],
+                 made: dict[PointsKey, str] | None = None) -> list[str]:
+    """``reasons`` as JSON text per audit, each distinct reason encoded once; ``made``
+    keeps the points reasons encoded so far, for the next batch of the same audits."""
+    keys, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
+    made = {} if made is None else made
+    encoded = [made[k] if k in made else
+               made.setdefault(k, encode(_points_reason(rubric, *k))) for k in keys]
     flat = [encoded[k] for k in which]
     gradable = arrays.gradable.tolist()
     out = ["[" + ",".join(flat[bounds[i]:bounds[i + 1]]) + "]" if gradable[i] else "[]"
