@@ -412,12 +412,11 @@ def test_topic_sentences_read_well_for_every_count(tmp_path, runner):
     # one review: leadership not evident, the rest evident
     one = _report(tmp_path, runner, [("s47_enquiry", {**full, **_all(
         "Not evident", "leadership_oversight")})])
+    # (one review's median is that review's grade: the rule is not named)
     assert ("Leadership: the inspectors' only case file review with a score for it grades "
-            "it inadequate (the median review grade); that review was not good or better."
-            ) in one
+            "it inadequate; that review was not good or better.") in one
     assert ("Partnership working: the inspectors' only case file review with a score for "
-            "it grades it outstanding (the median review grade); that review was good or "
-            "better.") in one
+            "it grades it outstanding; that review was good or better.") in one
     # three reviews: leadership none good or better, partnership all, initial response
     # one of three; investigation scored by none (missing children only)
     mixed = [("missing_child", {**full, **_all("Not evident", "leadership_oversight"),
@@ -452,6 +451,13 @@ def test_topic_sentences_and_annex_name_a_share_rule(tmp_path, runner):
     assert ("The topic's grade is then the best grade that at least a set share of "
             "reviews reached or bettered (outstanding 90%, good 60%, adequate 40%, "
             "requires improvement 20%), else inadequate.") in text
+    # one review: a share rule can give the topic another grade than the review's own,
+    # so the rule is named
+    one = _report(tmp_path, runner, [("s47_enquiry", _all("Evident", *EVERY))],
+                  rubric=share_rubric(tmp_path))
+    assert ("Leadership: the inspectors' only case file review with a score for it grades "
+            "it outstanding (the best grade that at least a set share of reviews reached "
+            "or bettered); that review was good or better.") in one
 
 
 # Bad rollup sections -------------------------------------------------------------------

@@ -57,8 +57,11 @@ def topic_sentences(book: FigureBook, result: GradeResult, rubric: Rubric
             only = book.add(f"{prefix}.reviewed", 1, "only", rule,
                             cases=refs[reviewed].tolist())
             verb = "was" if t.acceptable else "was not"
+            # one review's median is its own grade: the rule is worth naming only when
+            # it can make the topic's grade differ from the review's (share)
+            rule_said = "" if rubric.rollup.method == "median" else f" ({how})"
             said = (f"the inspectors' {only} case file review with a score for it grades "
-                    f"it {grade} ({how}); that review {verb} {words}")
+                    f"it {grade}{rule_said}; that review {verb} {words}")
         else:
             whole = book.count(f"{prefix}.reviewed", t.reviewed, rule, words=in_words,
                                cases=refs[reviewed].tolist())
