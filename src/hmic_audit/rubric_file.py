@@ -172,10 +172,11 @@ def load_checked(path: Path, what: str,
         raise RubricError(f"cannot read {what} {path.name}", problems)
     loaded, problems = parse(text, file=path.name, base_dir=path.parent)
     bad = [p for p in problems if p.is_error]
-    if loaded is None or bad:
-        raise RubricError(f"{what} {path.name} has {plural(len(bad), 'problem')}", bad)
-    return loaded, [p for p in problems if not p.is_error], \
-        hashlib.sha256(path.read_bytes()).hexdigest()
+    warnings = [p for p in problems if not p.is_error]
+    if loaded is None or bad:  # the errors first, then what else there is to know
+        raise RubricError(f"{what} {path.name} has {plural(len(bad), 'problem')}",
+                          bad + warnings)
+    return loaded, warnings, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_rubric(name_or_path: str | Path | None = None) -> Rubric:

@@ -30,3 +30,25 @@ def test_every_command_warns_and_still_works(runner, future_rubric, tmp_path, co
     said = " ".join(result.stderr.split())
     assert "1 warning in future.yaml" in said
     assert "hmic-audit >=90.0" in said
+
+
+def test_rubric_check_lists_the_warnings_of_a_rubric_with_errors(runner, future_rubric,
+                                                                 tmp_path):
+    """A rubric with an error and a version warning: both listed, the error first; the
+    count says which is which (exit 1)."""
+    text = future_rubric.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("significant_difference: 3", "significant_difference: -3"),
+                      encoding="utf-8")
+    result = invoke(runner, "rubric", "check", broken, "--format", "json")
+    assert result.exit_code == 1
+    import json
+
+    found = json.loads(result.stdout)["problems"]
+    severities = [p["severity"] for p in found]
+    assert severities[0] == "error" and severities[-1] == "warning"
+    assert any(">=90.0" in p["message"] for p in found if p["severity"] == "warning")
+    human = invoke(runner, "rubric", "check", broken)
+    said = " ".join((human.stdout + human.stderr).split())
+    assert f"broken.yaml: {severities.count('error')} problem" in said
+    assert ", 1 warning" in said

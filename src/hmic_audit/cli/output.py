@@ -303,7 +303,10 @@ def check_file(file: str, check: Callable[[], str | tuple[str, list[Problem]]], 
         if any(p.code in unreadable for p in exc.problems):
             raise
         problems, ok = exc.problems, False
-        summary = f"{file}: {plural(len(problems), 'problem')}"
+        errors = sum(p.is_error for p in problems)
+        warned = len(problems) - errors
+        summary = f"{file}: {plural(errors, 'problem')}" + (
+            f", {plural(warned, 'warning')}" if warned else "")
     finish_check(ok=ok, summary=summary, problems=problems, format=format,
                  document={"file": file, **(facts or {})}, show_all=show_all, quiet=quiet)
 
