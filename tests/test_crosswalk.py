@@ -208,11 +208,19 @@ PLANTED = {
 }
 
 
+PLANTED_LINES = {"scale[3]": 8, "maps.no-such-rubric": 12, "maps.child-protection-2014": 10,
+                 "maps.child-protection-2014.requires_improvement": 11,
+                 "maps.child-protection-2014.excellent": 11, "significant_difference": 13,
+                 "acceptable[0]": 14, "maps.child-protection-2014.good": 10}
+"""The line of BAD each planted problem is on (its key's, in flow mappings too)."""
+
+
 def test_a_bad_crosswalk_lists_every_problem_and_nothing_else():
     crosswalk, problems = parse_crosswalk(BAD, file="bad.yaml")
     assert crosswalk is not None
     assert {(p.code, p.column) for p in problems} == PLANTED
     assert all(p.file == "bad.yaml" for p in problems)
+    assert {p.column: p.row for p in problems} == PLANTED_LINES
 
 
 def test_a_bad_crosswalk_stops_compare_with_exit_2(runner, rounds, tmp_path):

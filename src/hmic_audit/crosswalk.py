@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from .io.yamlfile import key_lines, pydantic_problems, yaml_mapping
+from .io.yamlfile import key_lines, located, pydantic_problems, yaml_mapping
 from .problems import HmicAuditError, Problem, RubricError
 from .rubric import Grade, Rubric
 from .rubric_file import load_checked, load_rubric, resolve_rubric_path, shipped_rubrics_dir
@@ -326,6 +326,8 @@ def parse_crosswalk(text: str, *, file: str = "<crosswalk>", base_dir: Path | No
         if source is not None:
             crosswalk._sources[written] = source
     found += crosswalk.check()
+    if found:  # each problem on the line of its key (or of the nearest key above it)
+        found = located(found, key_lines(text))
     return crosswalk, [p.model_copy(update={"file": file}) for p in found]
 
 
