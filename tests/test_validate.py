@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hmic_audit import WorkbookError, grade, load_rubric, read_workbook
+from hmic_audit import WorkbookError, grade, load_rubric, read_audits, read_workbook
 from hmic_audit.problems import flatten
 
 from .conftest import DATA, long_rows_good, write_xlsx
@@ -241,3 +241,18 @@ def test_lookalike_references_are_folded_so_duplicates_are_seen(tmp_path, rubric
     normalised = [p for p in problems if p.code == "reference-normalised"]
     assert [p.row for p in normalised] == [2, 3, 4]
     assert "\\u2011" in normalised[0].message
+
+
+def test_an_unknown_case_type_expects_the_labels_its_message_lists(rubric, tmp_path):
+    """The problem's ``expected`` (shown and in JSON) names the case types as the message
+    and the audit form's drop-down do: by their labels, not the rubric's keys."""
+    path = tmp_path / "cases.xlsx"
+    headers, rows = long_rows_good()
+    rows[0][headers.index("Case type")] = "Burglary"
+    write_xlsx(path, headers, rows)
+    with pytest.raises(WorkbookError) as info:
+        read_audits(path, rubric)
+    found = [p for p in info.value.problems if p.code == "unknown-case-type"]
+    labels = [c.label for c in rubric.case_types]
+    assert found and found[0].expected == "; ".join(labels)
+    assert all(label in found[0].message for label in labels)
