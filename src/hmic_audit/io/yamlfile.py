@@ -91,44 +91,9 @@ StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                              _construct_mapping)
 
 
-_C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
-if _C_LOADER is not None:  # PyYAML built with libyaml: the same rules, parsed in C
-
-    class _FastLoader(_C_LOADER):
-        """:class:`StrictLoader`'s booleans and duplicate-key rule over libyaml's parser
-        (anchors and aliases are looked for before it runs: see ``load_strict``)."""
-
-    _FastLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
-    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                _construct_mapping)
-
-
 def load_strict(text: str) -> Any:
-    """Parse YAML with :class:`StrictLoader`'s rules.
-
-    Where PyYAML has libyaml, a document without anchors or aliases is parsed in C (a
-    rubric and the base it extends in a few milliseconds instead of about fifty);
-    anything the fast parser refuses, and any document with an anchor or an alias, is
-    parsed again by :class:`StrictLoader`, so every problem is reported in its words.
-    """
-    if _C_LOADER is not None and not _may_have_anchors(text):
-        try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506  (a SafeLoader's rules)
-        except yaml.YAMLError:
-            pass  # said again, exactly, below
+    """Parse YAML with :class:`StrictLoader`."""
     return yaml.load(text, Loader=StrictLoader)  # noqa: S506  (a SafeLoader subclass)
-
-
-def _may_have_anchors(text: str) -> bool:
-    """Whether a document may hold an anchor (``&name``) or an alias (``*name``): when
-    its text has an ``&`` or a ``*`` at all, libyaml's events are looked at."""
-    if "&" not in text and "*" not in text:
-        return False
-    try:
-        return any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
-                   for event in yaml.parse(text, Loader=_C_LOADER))
-    except yaml.YAMLError:
-        return True  # the pure-Python parser says what is wrong
 
 
 def yaml_mapping(text: str, file: str, what: str) -> tuple[dict[str, Any] | None,
