@@ -85,3 +85,19 @@ def test_a_json_document_is_valid_json_and_reads_back_as_its_data():
     assert list(back) == ["name", "z", "a", "empty", "none", "3"]
     assert text == json.dumps(back, indent=2, ensure_ascii=False) + "\n"
     assert render_json({"x": float("nan")}) == '{\n  "x": null\n}\n'
+
+
+def test_a_byte_order_mark_encoding_gets_one_mark(result, monkeypatch):
+    """stdout in UTF-8 with a byte-order mark (PYTHONIOENCODING=utf-8-sig): one mark at
+    the start, as one process writes it, and the document reads back."""
+    import io
+    import sys
+
+    monkeypatch.setenv(ONE_PROCESS_VARIABLE, "0")
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    monkeypatch.setattr(sys, "stdout", out)
+    stream_json(*result.json_pieces(10))
+    data = raw.getvalue()
+    assert data.count(b"\xef\xbb\xbf") == 1 and data.startswith(b"\xef\xbb\xbf")
+    assert json.loads(data.decode("utf-8-sig")) == json.loads("".join(result.json_parts()))

@@ -207,3 +207,96 @@ def test_the_commands_started_early_are_those_that_read_cases():
                 inspect.signature(callback).parameters):
             reading.add(name)
     assert reading == READS_CASES
+
+
+def test_no_fork_while_other_threads_run_and_threaded_reads_finish(monkeypatch, rubric):
+    """A thread in the middle of an import when the process forks would leave the child
+    waiting for ever: with other threads alive the sheet is loaded in this process."""
+    import threading
+
+    from hmic_audit import read_audits
+
+    in_process(monkeypatch, False)
+    assert processes.forking()
+    done: list[int] = []
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait, daemon=True)
+    waiting.start()
+    try:
+        assert not processes.forking()
+    finally:
+        release.set()
+        waiting.join()
+
+    def read() -> None:
+        frame, _ = read_audits(SAMPLE, rubric)
+        done.append(len(frame))
+
+    readers = [threading.Thread(target=read, daemon=True) for _ in range(8)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join(timeout=120)
+    assert len(done) == 8 and len(set(done)) == 1 and done[0] > 0
+    assert not sheet_load._running
+
+
+@pytest.mark.parametrize("one_process", [True, False])
+def test_a_reader_panic_is_a_located_message_in_both_modes(monkeypatch, runner, tmp_path,
+                                                          one_process):
+    """fastexcel's panics arrive as pyo3's PanicException, a BaseException."""
+    import fastexcel
+
+    class PanicException(BaseException):
+        pass
+
+    def panics(*args, **kwargs):
+        raise PanicException("index out of bounds: the len is 3 but the index is 7")
+
+    monkeypatch.setattr(fastexcel, "read_excel", panics)
+    in_process(monkeypatch, one_process)
+    result = invoke(runner, "grade", SAMPLE, "--out", tmp_path / "g.csv")
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "corrupt-xlsx" in result.stderr or "could not be read" in said
+    assert "index out of bounds" in said and "Traceback" not in said
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_a_child_dies_with_its_parent(tmp_path):
+    """Killed parent, killed child: no reader left loading a file (and holding the
+    parent's output open) after the command has gone."""
+    import signal
+    import subprocess
+    import sys
+
+    code = ("import sys, time, fastexcel\n"
+            "fastexcel.read_excel = lambda *a, **k: time.sleep(60)\n"
+            "from hmic_audit.cli.app import main\n"
+            f"sys.argv = ['hmic-audit', 'validate', {str(SAMPLE)!r}]\n"
+            "main()\n")
+    env = {**os.environ, processes.ONE_PROCESS_VARIABLE: "0"}
+    parent = subprocess.Popen([sys.executable, "-c", code], env=env,  # noqa: S603
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    deadline = time.monotonic() + 30
+    while not children and time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            listed = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text()
+        except OSError:
+            break
+        children = [int(c) for c in listed.split()]
+    assert children, "the command loads its workbook in a child"
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(timeout=30)
+    assert parent.stdout is not None
+    parent.stdout.read()  # end of file once every holder of the pipe has gone
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{children[0]}/stat").read_text().split(")")[-1].split()[0] \
+            if Path(f"/proc/{children[0]}/stat").exists() else "X"
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{children[0]}").exists() or state in ("Z", "X")

@@ -1,9 +1,13 @@
-"""Checks a workbook's container before any spreadsheet parser sees it.
+"""Checks a workbook's container before anything a spreadsheet parser read from it is
+used.
 
 The Rust-based readers are fast but abort the whole Python process (no exception to
 catch) on some hostile files: a zip bomb, an XML entity bomb, or a stray cell at
-XFD1048576 that makes them allocate the whole sheet grid. So every workbook is opened
-here first, by a scan of its own format:
+XFD1048576 that makes them allocate the whole sheet grid. So every workbook is scanned
+here, by a scan of its own format, and the reader's result is used only when the scan
+passes. (On Linux the reader runs meanwhile in a child process, which a hostile file
+can cost memory until the scan refuses it and the child is killed:
+:mod:`~hmic_audit.io.sheet_load`; elsewhere it runs after the scan.)
 
 * ``.xlsx``/``.xlsm``: :mod:`~hmic_audit.io.scan_xlsx` (zip of XML parts);
 * ``.ods``: :mod:`~hmic_audit.io.scan_ods` (zip, every table in ``content.xml``);

@@ -32,7 +32,6 @@ This module imports nothing heavy, so that the child starts at once.
 from __future__ import annotations
 
 import atexit
-import faulthandler
 import json
 import mmap
 import os
@@ -42,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..processes import forking
+from ..processes import as_child, forking
 from ..text import header_key
 from .form_stamp import read_stamp
 
@@ -103,6 +102,20 @@ def pick_sheet(names: list[str], wanted: str | None) -> str | None:
     return found[0] if found else None
 
 
+_READER_ERRORS = (Exception, BaseException)
+"""What a failing read raises: calamine's errors have no common base, and a panic in
+the Rust reader arrives as pyo3's ``PanicException``, which is not an ``Exception``.
+(Ctrl-C and exits are let through: see ``_error``.)"""
+
+
+def _error(exc: BaseException) -> Exception:
+    """A reader's failure as an ``Exception`` with its message; Ctrl-C and exits are
+    raised again, never taken for a damaged file."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
+    return exc if isinstance(exc, Exception) else ReaderFailed(f"the reader failed: {exc}")
+
+
 def load(path: Path, sheet: str | None) -> Loaded:
     """Open a workbook with fastexcel and load the sheet ``pick_sheet`` picks (every
     cell as text, from the first row), and the form stamp."""
@@ -110,8 +123,8 @@ def load(path: Path, sheet: str | None) -> Loaded:
         import fastexcel
 
         reader = fastexcel.read_excel(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        return Loaded(failed="open", error=exc)
+    except _READER_ERRORS as exc:
+        return Loaded(failed="open", error=_error(exc))
     names = list(reader.sheet_names)
     chosen = pick_sheet(names, sheet)
     if chosen is None:  # the caller says why
@@ -120,8 +133,8 @@ def load(path: Path, sheet: str | None) -> Loaded:
         loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
         batch = loaded.to_arrow()
         numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base
-        return Loaded(names=names, chosen=chosen, failed="load", error=exc)
+    except _READER_ERRORS as exc:
+        return Loaded(names=names, chosen=chosen, failed="load", error=_error(exc))
     return Loaded(names=names, chosen=chosen, batch=batch, numbers=numbers,
                   stamp=read_stamp(reader, names))
 
@@ -161,10 +174,7 @@ class SheetLoad:
         if pid == 0:  # the child: load, write, leave without running any clean-up
             code = 3
             try:
-                # what a crashing reader prints is not the user's to read: the parent
-                # reports the crash as a problem with the file
-                os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-                faulthandler.disable()
+                as_child()
                 _write(fd, load(self.path, self.sheet))
                 code = 0
             finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import struct
@@ -12,7 +13,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import BaseModel
 
-from ..processes import forking
+from ..processes import as_child, forking
 
 
 def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
@@ -43,9 +44,13 @@ def stream_json(head: str, batches: Sequence[Callable[[], str]], tail: str) -> N
     out = sys.stdout
     out.write(head)
     binary = getattr(out, "buffer", None)
-    if len(batches) > 2 and binary is not None and forking():
+    encoding = out.encoding or "utf-8"
+    # two cores for UTF-8 only: each batch is encoded on its own, which a stateful
+    # encoding (a byte-order mark: utf-8-sig, utf-16) would start again each time
+    if (len(batches) > 2 and binary is not None and forking()
+            and codecs.lookup(encoding).name == "utf-8"):
         out.flush()
-        _two_cores(batches, binary, out.encoding or "utf-8", out.errors or "strict")
+        _two_cores(batches, binary, encoding, out.errors or "strict")
     else:
         for make in batches:
             out.write(make())
@@ -65,6 +70,7 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
     if pid == 0:  # the child: make the odd batches, hand each over, leave at once
         code = 3
         try:
+            as_child()
             os.close(read_end)
             with os.fdopen(write_end, "wb") as pipe:
                 for k in range(1, len(batches), 2):

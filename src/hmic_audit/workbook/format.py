@@ -276,9 +276,9 @@ def choice(name: str, rubric: Rubric) -> Choice:
         return Choice(rubric.parse_theme, "a theme", themes, themes,
                       _labelled(rubric.spellings("theme"), lambda k: labels[str(k)]))
     if name == "case_type":
-        labels = "; ".join(c.label for c in rubric.case_types)
+        type_labels = "; ".join(c.label for c in rubric.case_types)
         return Choice(rubric.parse_case_type, f"a case type in rubric {rubric.name}",
-                      f"one of: {labels}", labels,
+                      f"one of: {type_labels}", type_labels,
                       _labelled(rubric.spellings("case_type"),
                                 lambda k: rubric.case_type_labels[str(k)]))
     if name in ("grade", "self_grade", "inspector_grade"):
