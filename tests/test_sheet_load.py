@@ -300,3 +300,30 @@ def test_a_child_dies_with_its_parent(tmp_path):
             break
         time.sleep(0.05)
     assert not Path(f"/proc/{children[0]}").exists() or state in ("Z", "X")
+
+
+@pytest.mark.parametrize("one_process", [True, False])
+def test_a_file_replaced_while_it_is_read_is_refused(tmp_path, monkeypatch, one_process):
+    """The bytes loaded are the bytes hashed: a workbook saved again (or synced) while it
+    is read is refused rather than graded from one version and recorded as another."""
+    import shutil
+
+    import fastexcel
+
+    path = tmp_path / "cases.xlsx"
+    shutil.copy(SAMPLE, path)
+    real = fastexcel.read_excel
+
+    def then_saved_again(source, *args, **kwargs):
+        reader = real(source, *args, **kwargs)
+        path.write_bytes(path.read_bytes() + b"\0")  # another version on disk
+        return reader
+
+    monkeypatch.setattr(fastexcel, "read_excel", then_saved_again)
+    in_process(monkeypatch, one_process)
+    found = problems_of(path)
+    assert [p[0] for p in found] == ["file-changed"]
+    monkeypatch.setattr(fastexcel, "read_excel", real)
+    shutil.copy(SAMPLE, path)
+    assert read_grid(path).sha256 == __import__("hashlib").sha256(SAMPLE.read_bytes()
+                                                                  ).hexdigest()

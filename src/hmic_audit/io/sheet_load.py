@@ -32,6 +32,7 @@ This module imports nothing heavy, so that the child starts at once.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import mmap
 import os
@@ -78,6 +79,8 @@ class Loaded:
     stamp: dict[str, str] | None = None
     failed: str | None = None
     error: Exception | None = None
+    sha256: str | None = None
+    """SHA-256 of the bytes the reader was given (the file as it was when loaded)."""
 
 
 def sheets_named(names: list[str], wanted: str) -> list[str]:
@@ -122,21 +125,24 @@ def load(path: Path, sheet: str | None) -> Loaded:
     try:
         import fastexcel
 
-        reader = fastexcel.read_excel(str(path))
+        data = path.read_bytes()  # read once: the bytes loaded are the bytes hashed
+        digest = hashlib.sha256(data).hexdigest()
+        reader = fastexcel.read_excel(data)
     except _READER_ERRORS as exc:
         return Loaded(failed="open", error=_error(exc))
     names = list(reader.sheet_names)
     chosen = pick_sheet(names, sheet)
     if chosen is None:  # the caller says why
-        return Loaded(names=names, failed="choose")
+        return Loaded(names=names, failed="choose", sha256=digest)
     try:
         loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
         batch = loaded.to_arrow()
         numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
     except _READER_ERRORS as exc:
-        return Loaded(names=names, chosen=chosen, failed="load", error=_error(exc))
+        return Loaded(names=names, chosen=chosen, failed="load", error=_error(exc),
+                      sha256=digest)
     return Loaded(names=names, chosen=chosen, batch=batch, numbers=numbers,
-                  stamp=read_stamp(reader, names))
+                  stamp=read_stamp(reader, names), sha256=digest)
 
 
 class SheetLoad:
@@ -257,7 +263,7 @@ def _write(fd: int, loaded: Loaded) -> None:
 
     error = loaded.error
     facts = {"names": loaded.names, "chosen": loaded.chosen, "numbers": loaded.numbers,
-             "stamp": loaded.stamp, "failed": loaded.failed,
+             "stamp": loaded.stamp, "failed": loaded.failed, "sha256": loaded.sha256,
              "error": None if error is None else str(error)}
     head = json.dumps(facts).encode("utf-8")
     with os.fdopen(fd, "wb", closefd=False) as fh:
@@ -286,4 +292,4 @@ def _read(fd: int) -> Loaded:
     error = None if facts["error"] is None else ReaderFailed(facts["error"])
     return Loaded(names=facts["names"], chosen=facts["chosen"], batch=batch,
                   numbers=facts["numbers"], stamp=facts["stamp"], failed=facts["failed"],
-                  error=error)
+                  error=error, sha256=facts["sha256"])

@@ -183,6 +183,12 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
     if loaded.failed is not None or loaded.batch is None:
         raise _load_failed(display, fmt, chosen, facts,
                            loaded.error or ReaderFailed("no reason given"))
+    digest = _sha256(path.read_bytes())
+    if loaded.sha256 != digest:  # replaced while it was read: which version is unknown
+        raise WorkbookError(f"{display} changed while it was being read", [Problem(
+            code="file-changed", file=display,
+            message="changed while it was being read (saved again, or synced, meanwhile); "
+            "run the command again once the file has been saved")])
     batch, numbers = loaded.batch, loaded.numbers
     columns = [TextColumn.from_arrow(c) for c in batch.columns]
     top = _first_filled(columns)
@@ -192,7 +198,7 @@ def _read_workbook(path: Path, display: str, sheet: str | None, fmt: str) -> Gri
     elif top:
         columns = [c.take(slice(top, None)) for c in columns]
     return Grid(
-        file=display, path=path, format=fmt, sheet=chosen, sha256=_sha256(path.read_bytes()),
+        file=display, path=path, format=fmt, sheet=chosen, sha256=digest,
         rows=np.arange(top + 1, batch.num_rows + 1, dtype=np.int64), columns=columns,
         column_numbers=numbers, problems=[p for p in scan.problems if not p.is_error],
         error_cells={_cell(ref): value for ref, value in facts.errors.items()},
