@@ -327,3 +327,19 @@ def test_a_file_replaced_while_it_is_read_is_refused(tmp_path, monkeypatch, one_
     shutil.copy(SAMPLE, path)
     assert read_grid(path).sha256 == __import__("hashlib").sha256(SAMPLE.read_bytes()
                                                                   ).hexdigest()
+
+
+def test_a_wrong_early_guess_stops_when_the_command_starts(workbooks, monkeypatch):
+    """``--out old.xlsx`` before the cases: the guess loads old.xlsx, and the command's
+    start stops that load at once (not at its end) and keeps its own file's."""
+    from hmic_audit.cli.app import start_early
+
+    in_process(monkeypatch, False)
+    start_early(["grade", "--out", str(workbooks["many"]), str(workbooks["sample"])])
+    assert [p for p, _ in sheet_load._early] == [workbooks["many"].resolve()]
+    wrong = sheet_load._early[(workbooks["many"].resolve(), None)]
+    sheet_load.keep_reading(workbooks["sample"])
+    assert [p for p, _ in sheet_load._early] == [workbooks["sample"].resolve()]
+    assert wrong.pid is None and wrong not in sheet_load._running
+    sheet_load.keep_reading(None)  # a command that reads no cases: nothing kept
+    assert not sheet_load._early and not sheet_load._running

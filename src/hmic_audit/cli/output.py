@@ -230,13 +230,13 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..io.sheet_load import start_reading, stop_reading
+        from ..io.sheet_load import keep_reading, stop_reading
 
         first = kwargs.get("cases", kwargs.get("files"))
         if isinstance(first, list):
             first = first[0] if first else None
-        if first is not None:  # the workbook loads while the command gets ready
-            start_reading(first, sheet=kwargs.get("sheet"))
+        # the workbook loads while the command gets ready; a wrong early guess stops
+        keep_reading(first, sheet=kwargs.get("sheet"))
         from ..problems import HmicAuditError  # imported late: --help stays fast
 
         try:

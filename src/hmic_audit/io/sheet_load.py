@@ -235,6 +235,20 @@ def start_reading(path: str | Path, *, sheet: str | None = None) -> None:
         _early[key] = SheetLoad(path, sheet)
 
 
+def keep_reading(path: str | Path | None, *, sheet: str | None = None) -> None:
+    """``start_reading`` for the file a command was given (None: it reads none), and
+    stop at once every other load started early: a wrong guess from the command line
+    (``--out old.xlsx`` before the cases) costs only the moment until the command
+    starts, not its whole run."""
+    key = None
+    if path is not None and Path(path).suffix.lower() in WORKBOOKS:
+        key = (Path(path).resolve(), sheet)
+    for other in [k for k in _early if k != key]:
+        _early.pop(other).close()
+    if path is not None:
+        start_reading(path, sheet=sheet)
+
+
 def take(path: Path, sheet: str | None) -> SheetLoad:
     """The load ``start_reading`` started for this file and sheet, else a new one."""
     return _early.pop((path.resolve(), sheet), None) or SheetLoad(path, sheet)
