@@ -165,6 +165,8 @@ def test_extends_problems(tmp_path: Path):
 @pytest.mark.parametrize("text, expect", [
     ("name: &n x\nversion: *n\n", "anchor"),
     ("name: a\nname: b\n", "repeats the key 'name'"),
+    ("name: a\n? [x, y]\n: 1\n", "uses a list or a mapping as a key"),
+    ("name: a\n? {x: 1}\n: 1\n", "uses a list or a mapping as a key"),
     ("name: !!python/object/apply:os.system [echo hi]\n", "tag"),
     ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n", "anchor"),  # alias bomb
 ])

@@ -78,6 +78,9 @@ def _construct_mapping(self: StrictLoader, node: yaml.MappingNode, deep: bool = 
                        ) -> dict[Any, Any]:
     seen: dict[Any, Any] = {}
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # '? [a, b]': no file here has one
+            raise _Refused(None, None, "uses a list or a mapping as a key; a key is a "
+                           "plain word", key_node.start_mark)
         key = self.construct_object(key_node, deep=deep)
         if key in seen:
             raise _Refused(None, None, f"repeats the key {key!r} (the first at line "
