@@ -322,27 +322,27 @@ def _fixed(wb: Workbook) -> bytes:
     entry, and the document's dates kept from the input (or fixed)."""
     fixed = dt.datetime(*FIXED_TIME)
     wb.properties.created = wb.properties.created or fixed
-    wb.properties.modified = wb.properties.modified or wb.properties.created
+    kept = wb.properties.modified or wb.properties.created
     raw = io.BytesIO()
-    wb.save(raw)
+    wb.save(raw)  # sets wb.properties.modified to the time of saving: ``kept`` goes back
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = _core_dates(data, wb)
+                data = _core_dates(data, kept)
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, data)
     return out.getvalue()
 
 
-def _core_dates(data: bytes, wb: Workbook) -> bytes:
-    """openpyxl writes the time of saving as ``modified``: put the kept one back."""
+def _core_dates(data: bytes, modified: dt.datetime | None) -> bytes:
+    """openpyxl writes the time of saving as ``modified``: put the kept one back (it
+    changed the workbook's own property while saving, so it is kept from before)."""
     import re
 
-    modified = wb.properties.modified
     stamp = (modified or dt.datetime(*FIXED_TIME)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                   rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
