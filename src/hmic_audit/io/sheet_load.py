@@ -105,15 +105,11 @@ def pick_sheet(names: list[str], wanted: str | None) -> str | None:
     return found[0] if found else None
 
 
-_READER_ERRORS = (Exception, BaseException)
-"""What a failing read raises: calamine's errors have no common base, and a panic in
-the Rust reader arrives as pyo3's ``PanicException``, which is not an ``Exception``.
-(Ctrl-C and exits are let through: see ``_error``.)"""
-
-
 def _error(exc: BaseException) -> Exception:
     """A reader's failure as an ``Exception`` with its message; Ctrl-C and exits are
-    raised again, never taken for a damaged file."""
+    raised again, never taken for a damaged file. (Every ``BaseException`` is caught
+    around the reader: calamine's errors have no common base, and a panic in the Rust
+    reader arrives as pyo3's ``PanicException``, which is not an ``Exception``.)"""
     if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
         raise exc
     return exc if isinstance(exc, Exception) else ReaderFailed(f"the reader failed: {exc}")
@@ -128,7 +124,7 @@ def load(path: Path, sheet: str | None) -> Loaded:
         data = path.read_bytes()  # read once: the bytes loaded are the bytes hashed
         digest = hashlib.sha256(data).hexdigest()
         reader = fastexcel.read_excel(data)
-    except _READER_ERRORS as exc:
+    except BaseException as exc:  # noqa: BLE001 - sorted out by _error
         return Loaded(failed="open", error=_error(exc))
     names = list(reader.sheet_names)
     chosen = pick_sheet(names, sheet)
@@ -138,7 +134,7 @@ def load(path: Path, sheet: str | None) -> Loaded:
         loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
         batch = loaded.to_arrow()
         numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
-    except _READER_ERRORS as exc:
+    except BaseException as exc:  # noqa: BLE001 - sorted out by _error
         return Loaded(names=names, chosen=chosen, failed="load", error=_error(exc),
                       sha256=digest)
     return Loaded(names=names, chosen=chosen, batch=batch, numbers=numbers,
