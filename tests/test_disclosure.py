@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_array
 
 from hmic_audit import grade, load_rubric, read_audits
 from hmic_audit.analysis.annex import build_annex
@@ -191,37 +192,31 @@ class Intruder:
         a_eq, a_ub = rest[:len(self.equal)], rest[len(self.equal):]
         b_eq = np.array([v for _, v in self.equal])
         b_ub = np.array([v for _, v in self.below] + [-v for _, v in self.above])
-        return [self._range(goal, a_eq, b_eq, a_ub, b_ub) for goal in goals]
+        system = {"A_eq": csr_array(a_eq), "b_eq": b_eq} if len(b_eq) else {}
+        if len(b_ub):
+            system |= {"A_ub": csr_array(a_ub), "b_ub": b_ub}
+        return [self._range(goal, system) for goal in goals]
 
     @staticmethod
-    def _range(goal: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, a_ub: np.ndarray,
-               b_ub: np.ndarray) -> tuple[float, float]:
-        """Each end of the range over whole numbers: the linear program's, or, when its
-        solution is fractional, the integer program's."""
+    def _range(goal: np.ndarray, system: dict[str, Any]) -> tuple[float, float]:
+        """Each end of the range over whole numbers (scipy's integer program; when it
+        finds no optimum, the linear program says whether that end is unbounded)."""
+        constraints = []
+        if "A_eq" in system:
+            constraints.append(LinearConstraint(system["A_eq"], system["b_eq"],
+                                                system["b_eq"]))
+        if "A_ub" in system:
+            constraints.append(LinearConstraint(system["A_ub"], -np.inf, system["b_ub"]))
         ends = []
         for sign in (1.0, -1.0):
-            kwargs: dict[str, Any] = {"bounds": (0, None), "method": "highs-ds"}
-            if len(b_eq):
-                kwargs |= {"A_eq": a_eq, "b_eq": b_eq}
-            if len(b_ub):
-                kwargs |= {"A_ub": a_ub, "b_ub": b_ub}
-            res = linprog(sign * goal, **kwargs)
-            if res.status == 3:  # unbounded above
-                ends.append(float("inf"))
+            whole = milp(sign * goal, constraints=constraints,
+                         integrality=np.ones(len(goal)), bounds=Bounds(0, np.inf))
+            if whole.status == 0:
+                ends.append(sign * whole.fun)
                 continue
-            assert res.status == 0, res.message
-            value = sign * res.fun
-            if np.abs(res.x - np.round(res.x)).max(initial=0) > 1e-7:
-                constraints = []
-                if len(b_eq):
-                    constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
-                if len(b_ub):
-                    constraints.append(LinearConstraint(a_ub, -np.inf, b_ub))
-                whole = milp(sign * goal, constraints=constraints,
-                             integrality=np.ones(len(goal)), bounds=Bounds(0, np.inf))
-                assert whole.status in (0, 3), whole.message
-                value = sign * whole.fun if whole.status == 0 else value
-            ends.append(value)
+            relaxed = linprog(sign * goal, bounds=(0, None), method="highs-ds", **system)
+            assert relaxed.status == 3, (whole.message, relaxed.message)  # unbounded
+            ends.append(float("inf"))
         return ends[0], ends[1]
 
 

@@ -12,15 +12,19 @@ cannot tell which combinations are empty). Combinations that no published count 
 apart are merged, which changes nothing an intruder can derive.
 
 **The rule** (primary suppression): a count from 1 to ``threshold - 1`` is hidden.
-**The audit**: for every such hidden count, integer linear programs (HiGHS, through
-``scipy.optimize.linprog``) give the least and the greatest value consistent with every
-published count, and with every hidden small count lying between 0 and ``threshold - 1``
-(a stronger intruder than one reading ``c`` as "any number"). The count is protected
-when that range is the whole of 0 to ``threshold - 1``: the intruder can tell neither
-whether any child is in it nor how many. **Secondary suppression** hides further counts
-until every small count is protected, each time one of the published counts the linear
-program found binding (the smallest, non-zero first). When no published count is left to
-hide, :class:`ProtectionError` names the table.
+**The audit**: for every such hidden count, a linear program (HiGHS, through highspy)
+gives the least and the greatest value consistent with every published count, with the
+rubric's ties between answers and cases, and knowing that a hidden count is not 0 (zeros
+are published) - with no upper bound on it: a publication never says how small a hidden
+count is. The count is protected when that range holds more than one value. The range
+is the linear relaxation's (as tau-ARGUS audits): it can only be wider than over whole
+numbers, so the suite's intruder test solves whole-number programs over what the files
+show. **Secondary suppression** hides further counts until every small count is
+protected: each time the first of a few candidates - published counts the linear program
+finds binding at the narrow end of the range, smallest and non-zero first, then any
+sharing units with it - that alone protects the count, else the first candidate. When
+no published count is left to hide, :class:`ProtectionError` names the table. One model
+serves the whole audit (see :class:`_System` for what keeps it fast).
 
 Statistics that are not linear in the counts (kappa, p-values) are published only when
 every count they derive from is published or determined by what is
@@ -278,7 +282,12 @@ class _System:
     (HiGHS). A published count is an equation; a hidden count is at least 1 when it is
     not 0 (zeros are published, so an intruder reads ``c`` as "not 0"), with no upper
     bound (a publication never says how small a hidden count is). One model serves every
-    question, each solve starting from the last one's basis."""
+    question, each solve starting from the last one's basis.
+
+    A published 0 says every combination it counts holds no unit: those combinations
+    are left out of the program (a published sample's cross-tab is mostly zeros, so the
+    program has a fraction of the columns and solves several times faster). Hiding such
+    a 0 needs them back: :meth:`update` then says the system must be built again."""
 
     def __init__(self, matrix: np.ndarray, counts: list[Count], threshold: int,
                  inverse: np.ndarray, ties: int) -> None:
@@ -304,14 +313,22 @@ class _System:
         h.setOptionValue("simplex_strategy", 4)
         inf = highspy.kHighsInf
         self.inf = inf
-        n = matrix.shape[1]
+        zeros = [n for n, c in enumerate(counts) if c.value == 0 and not c.probe
+                 and not c.hidden]
+        self.zeros = {counts[n].order for n in zeros}
+        """The published zeros whose combinations are left out."""
+        self.columns = np.flatnonzero(~(matrix[[ties + n for n in zeros]] != 0).any(axis=0))
+        """The merged combinations in the program (positions in ``matrix``)."""
+        n = len(self.columns)
         h.addCols(n, np.zeros(n), np.zeros(n), np.full(n, inf), 0, np.array([], np.int32),
                   np.array([], np.int32), np.array([], float))
         bounds = [(-inf, 0.0)] * ties + [self._bounds(c) for c in counts]
-        for (lo, hi), row in zip(bounds, matrix, strict=True):
+        for (lo, hi), row in zip(bounds, matrix[:, self.columns], strict=True):
             index = np.flatnonzero(row).astype(np.int32)
             h.addRow(lo, hi, len(index), index, row[index].astype(float))
         self.highs = h
+        self._extremes: dict[tuple[int, float], tuple[float | None, list[float]]] = {}
+        """The solves since the model last changed, by count and sign."""
 
     def _bounds(self, count: Count) -> tuple[float, float]:
         if count.probe:
@@ -330,13 +347,19 @@ class _System:
         self.matrix = np.vstack([self.matrix, row])
         self.rows[count.order] = self.first + len(self.counts)
         self.counts.append(count)
-        index = np.flatnonzero(row).astype(np.int32)
+        index = np.flatnonzero(row[self.columns]).astype(np.int32)
         self.highs.addRow(*self._bounds(count), len(index), index, np.ones(len(index)))
+        self._extremes.clear()
         return True
 
-    def update(self, count: Count) -> None:
-        """Take a count's new state (hidden) into the model."""
+    def update(self, count: Count) -> bool:
+        """Take a count's new state (hidden) into the model (False: a published 0
+        whose combinations were left out is hidden; build the system again)."""
+        if count.order in self.zeros and (count.hidden or count.probe):
+            return False
         self.highs.changeRowBounds(self.rows[count.order], *self._bounds(count))
+        self._extremes.clear()
+        return True
 
     def row(self, count: Count) -> np.ndarray:
         return self.matrix[self.rows[count.order]]
@@ -348,13 +371,22 @@ class _System:
         rows' duals."""
         import highspy
 
-        h, n = self.highs, self.matrix.shape[1]
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), sign * goal)
+        h, n = self.highs, len(self.columns)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), sign * goal[self.columns])
         h.run()
         duals = list(h.getSolution().row_dual)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None, duals
         return sign * h.getInfo().objective_function_value, duals
+
+    def extreme(self, count: Count, sign: float) -> tuple[float | None, list[float]]:
+        """:meth:`optimum` of a registered count, solved once while the model stands
+        (the audit asks for the same ends again: to judge a count, then to find what
+        binds it)."""
+        key = count.order, sign
+        if key not in self._extremes:
+            self._extremes[key] = self.optimum(self.row(count), sign)
+        return self._extremes[key]
 
 
 @dataclass
@@ -392,8 +424,7 @@ class Protection:
             if not probe and known.probe:
                 known.probe, known.where = False, where
                 known.hidden = known.primary
-                if self._solver is not None:
-                    self._solver.update(known)
+                self._update(known)
             return known
         value = int(cube.counts[mask].sum())
         count = Count(query=query, value=value, where=where, probe=probe,
@@ -431,12 +462,18 @@ class Protection:
 
     # linear programs
 
+    def _update(self, count: Count) -> None:
+        """Take a count's new state into the linear program, if one is built."""
+        if self._solver is not None and not self._solver.update(count):
+            self._solver = None
+
     def _system(self) -> _System:
         if self._solver is None:
+            # every entry is -1, 0 or 1: compared as bytes, the merging sorts faster
             rows = np.array([*self.ties, *(self._full(c.query.unit, c.mask)
-                                          for c in self.counts)], dtype=float)
+                                          for c in self.counts)], dtype=np.int8)
             columns, inverse = np.unique(rows, axis=1, return_inverse=True)
-            self._solver = _System(columns, list(self.counts), self.threshold,
+            self._solver = _System(columns.astype(float), list(self.counts), self.threshold,
                                    np.asarray(inverse).reshape(-1), len(self.ties))
         return self._solver
 
@@ -444,34 +481,54 @@ class Protection:
         """The least and greatest value of a registered count consistent with every
         published count (and what the intruder knows of the hidden ones)."""
         system = self._system()
-        row = system.row(count)
-        lo = system.optimum(row, 1.0)[0]
-        hi = system.optimum(row, -1.0)[0]
+        lo = system.extreme(count, 1.0)[0]
+        hi = system.extreme(count, -1.0)[0]
         return (0.0 if lo is None else lo), (float("inf") if hi is None else hi)
+
+    @staticmethod
+    def _floor(count: Count) -> float:
+        """The least value the model allows a count (a hidden count not 0 is at least
+        1), below which its range cannot reach."""
+        return 1.0 if count.hidden and count.value > 0 else 0.0
+
+    def _wider(self, count: Count, width: float) -> bool:
+        """Whether the count's range is wider than ``width``, with as few linear
+        programs as settle it: the range holds the true value and lies above the
+        count's floor, so a greatest value more than ``width`` above the true value says
+        yes, and one at most ``width`` above the floor says no; only between them is the
+        least value solved."""
+        hi = self._system().extreme(count, -1.0)[0]
+        if hi is None or hi - count.value > width:
+            return True
+        if hi - self._floor(count) <= width:
+            return False
+        lo, hi = self.range(count)
+        return hi - lo > width
 
     def determined(self, count: Count) -> bool:
         """Whether the published counts determine a registered count (then stating it
         says nothing new)."""
         if not count.hidden and not count.probe:
             return True
-        lo, hi = self.range(count)
-        return hi - lo < 1e-6
+        return not self._wider(count, 1e-6)
 
     def safe(self, count: Count) -> bool:
         """Whether a hidden small count is protected: everything published leaves it
         more than one value (the Done-when of issue 13: no small count determined)."""
-        lo, hi = self.range(count)
-        return hi - lo > 0.5
+        return self._wider(count, 0.5)
 
     def _binding(self, count: Count) -> list[Count]:
         """Published counts the relaxed linear program finds binding at either end of
         the count's range: the candidates to hide next."""
         system = self._system()
-        row = system.row(count)
         published = [n for n, c in enumerate(system.counts) if not c.hidden and not c.probe]
         binding: list[Count] = []
-        for sign in (1.0, -1.0):
-            value, duals = system.optimum(row, sign)
+        # a greatest value within 0.5 of the count's floor leaves its least value
+        # nowhere to go that would help: only the greatest end's bindings count
+        high = system.extreme(count, -1.0)[0]
+        near_floor = high is not None and high - self._floor(count) <= 0.5
+        for sign in (-1.0,) if near_floor else (1.0, -1.0):
+            value, duals = system.extreme(count, sign)
             if value is not None:
                 binding += [system.counts[n] for n in published
                             if abs(duals[system.first + n]) > 1e-9]
@@ -510,8 +567,8 @@ class Protection:
 
         binding = sorted({c.order: c for c in self._binding(count)}.values(), key=order)
         seen = {c.order for c in binding}
-        matrix = system.matrix[system.first:]
-        overlap = (matrix != 0) @ goal  # per count, the merged combinations it shares
+        # per count, whether it shares merged combinations with this one
+        overlap = (system.matrix[system.first:, goal] != 0).any(axis=1)
         near = sorted((c for n, c in enumerate(system.counts)
                        if overlap[n] and not c.hidden and not c.probe
                        and c.order not in seen), key=order)
@@ -519,17 +576,27 @@ class Protection:
 
     def _hide_one(self, count: Count, options: list[Count]) -> None:
         """Hide the first of ``options`` that alone protects ``count`` (trying a few),
-        else the first."""
-        system = self._system()
-        for option in options[:self.TRIES]:
-            option.hidden = True
-            system.update(option)
+        else the first. Hiding counts only widens ranges, so when the few tried hidden
+        together leave ``count`` unprotected, none of them alone protects it: that is
+        asked first, with one audit instead of one per option."""
+        tried = options[:self.TRIES]
+        if len(tried) > 1:
+            self._set_hidden(tried, True)
+            together = self.safe(count)
+            self._set_hidden(tried, False)
+            if not together:
+                tried = []
+        for option in tried:
+            self._set_hidden([option], True)
             if self.safe(count):
                 return
-            option.hidden = False
-            system.update(option)
-        options[0].hidden = True
-        system.update(options[0])
+            self._set_hidden([option], False)
+        self._set_hidden(options[:1], True)
+
+    def _set_hidden(self, counts: list[Count], hidden: bool) -> None:
+        for count in counts:
+            count.hidden = hidden
+            self._update(count)
 
 
 def protection(shared: Shared, threshold: int) -> Protection:
