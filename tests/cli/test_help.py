@@ -157,3 +157,36 @@ def test_version_from_the_package_metadata(runner):
     result = invoke(runner, "--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"hmic-audit {version('hmic-audit')}"
+
+
+LINES = [[], ["--help"], ["--help", "grade"], ["--version"], ["--version", "grade"],
+         ["grdae"], ["grade", "--help"], ["grade"], ["compare", "--bogus", "x.xlsx"],
+         ["rubric"], ["rubric", "--help"], ["rubric", "check", "--help"],
+         ["profile", "init", "--help"], ["rubric", "shwo"]]
+
+
+@pytest.mark.parametrize("argv", LINES, ids=lambda a: " ".join(a) or "nothing")
+def test_the_command_line_gets_the_same_answer_from_only_what_it_reaches(argv):
+    """``main`` builds the named command alone, or every command listed without its
+    parameters: each says exactly what the whole application says."""
+    from typer.testing import CliRunner
+
+    from hmic_audit.cli.app import app, for_argv
+
+    runner = CliRunner(env={"COLUMNS": "100"})
+    whole, slim = runner.invoke(app, argv), runner.invoke(for_argv(argv), argv)
+    assert (slim.exit_code, slim.stdout, slim.stderr) == (
+        whole.exit_code, whole.stdout, whole.stderr)
+    assert whole.stdout or whole.stderr
+
+
+def test_the_list_of_commands_is_built_without_their_parameters():
+    import typer.main
+
+    from hmic_audit.cli.app import COMMANDS, for_argv
+
+    listed = typer.main.get_command(for_argv(["--help"])).commands  # type: ignore[attr-defined]
+    assert list(listed) == list(COMMANDS)
+    assert all(c.params == [] for n, c in listed.items() if n not in ("rubric", "profile"))
+    alone = typer.main.get_command(for_argv(["grade", "x.xlsx"])).commands  # type: ignore[attr-defined]
+    assert list(alone) == ["grade"] and alone["grade"].params
