@@ -258,3 +258,31 @@ def test_far_cells_of_every_shape_are_refused(tmp_path: Path, ref, row):
     with pytest.raises(WorkbookError) as info:
         read_table(path)
     assert info.value.problems[0].code == "used-range-too-large"
+
+
+def test_python_and_arrow_read_a_cell_alike():
+    """The cell rule is written twice - for Python strings (JSON, title rows) and for
+    Arrow columns (workbooks, CSV) - and both give the same columns: every character
+    Python calls white space, dates at midnight in every near form, blanks."""
+    import random
+
+    import pyarrow as pa
+
+    from hmic_audit.io.table import WHITESPACE, TextColumn
+
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    pieces = [*WHITESPACE, "a", "B", "0", "١", "２", "-", ":", "\u200b", "é", "00126",
+              "2014-07-03 00:00:00", "2014-07-03 00:00:01", "2014-7-03 00:00:00",
+              "٢٠١٤-٠٧-٠٣ 00:00:00", "2014-07-03T00:00:00", "2014-07-03  00:00:00", ""]
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+             for _ in range(3000)] + pieces
+    python = TextColumn.from_texts(texts)
+    arrow = TextColumn.from_arrow(pa.array(texts, type=pa.string()))
+    assert arrow.values == python.values
+    assert arrow.index.tolist() == python.index.tolist()
+    assert arrow.padded is not None and python.padded is not None
+    assert arrow.padded.tolist() == python.padded.tolist()
+    assert TextColumn.from_texts([" 2014-07-03 00:00:00\t"]).values == ["2014-07-03"]
+    nulls = TextColumn.from_arrow(pa.array([None, " x", None, "x"], type=pa.string()))
+    assert (nulls.values, nulls.index.tolist()) == (["x"], [-1, 0, -1, 0])

@@ -20,16 +20,36 @@ import numpy as np
 
 from ..problems import Problem
 
-_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
+              "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+"""What Python's ``str.strip()`` strips: every character ``str.isspace()`` calls white
+space (tested to be so)."""
+
+_MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$"
+_MIDNIGHT_PY = re.compile(_MIDNIGHT)
 
 
 def cell_text(value: str) -> str:
-    """One cell's text as the checks see it: trimmed, and an Excel date at midnight
-    (which the workbook reader writes ``2014-07-03 00:00:00``) as the date alone."""
+    """One cell's text as the checks see it: trimmed of white space, and an Excel date
+    at midnight (which the workbook reader writes ``2014-07-03 00:00:00``) as the date
+    alone. For Python strings (JSON, title rows, the row-wise CSV reader); Arrow columns
+    take :func:`cell_texts`, the same rule over a whole array (``pa.array`` of Python
+    strings would import pandas and refuses lone surrogates, which JSON can hold).
+    ``tests/test_read.py`` checks that the two agree."""
     value = value.strip()
-    if len(value) == 19 and _MIDNIGHT.match(value):
+    if len(value) == 19 and _MIDNIGHT_PY.match(value):
         return value[:10]
     return value
+
+
+def cell_texts(raw: Any) -> tuple[Any, Any]:
+    """:func:`cell_text` of every text of an Arrow string array, with Arrow's compute
+    functions (the white space of ``str.strip``, the same pattern); and each text only
+    trimmed."""
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim(raw, characters=WHITESPACE)
+    return pc.replace_substring_regex(trimmed, pattern=_MIDNIGHT, replacement=r"\1"), trimmed
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,9 @@ class TextColumn:
     padded: np.ndarray | None = None
     """Per row: was the cell's text trimmed of spaces, tabs or line breaks at its ends?
     (None when no cell was.)"""
+    arrow: Any = None
+    """``values`` as an Arrow string array, when the column was made from one (for
+    vectorised work on the distinct texts; None for plain Python strings)."""
 
     def __len__(self) -> int:
         return len(self.index)
@@ -59,7 +82,7 @@ class TextColumn:
     def take(self, rows: np.ndarray | slice) -> TextColumn:
         """The column restricted to some rows (positions, or a slice: a view, no copy)."""
         padded = None if self.padded is None else self.padded[rows]
-        return TextColumn(self.values, self.index[rows], padded)
+        return TextColumn(self.values, self.index[rows], padded, self.arrow)
 
     def then(self, below: TextColumn) -> TextColumn:
         """This column with another's rows appended below."""
@@ -99,31 +122,39 @@ class TextColumn:
 
     @classmethod
     def from_arrow(cls, array: Any) -> TextColumn:
-        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader): Arrow
-        dictionary-encodes it, so Python sees each distinct text once."""
+        """Encode an Arrow string column (fastexcel and pyarrow's CSV reader; nulls are
+        blank cells): Arrow dictionary-encodes it and every distinct text is trimmed
+        (:func:`cell_texts`) with Arrow's compute functions, never one by one in
+        Python."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         if hasattr(array, "combine_chunks"):  # a table's columns come in chunks
             array = array.combine_chunks()
         encoded = array.dictionary_encode()
-        raw = encoded.dictionary.to_pylist()
-        index = _indices(encoded.indices)
-        texts = [cell_text(v) for v in raw]
-        if texts == raw and "" not in raw:
-            return cls(raw, index)
+        raw = encoded.dictionary
+        index = dictionary_indices(encoded.indices)
+        # NOTE: no comparison with a Python value here: pyarrow's conversion of one
+        # imports pandas (0.2 s); a text's length says whether it is blank.
+        texts, trimmed = cell_texts(raw)
+        if pc.all(pc.equal(texts, raw)).as_py() is not False \
+                and not pc.any(_blank(raw)).as_py():
+            return cls(raw.to_pylist(), index, arrow=raw)
         # Blanks, and texts equal once trimmed, need their positions remapped; cells
         # trimmed of white space are remembered (a reference '  00126 ' is noticed).
-        trimmed = [bool(r) and r.strip() != r and bool(r.strip()) for r in raw]
         padded = None
-        if any(trimmed):
-            padded = np.append(np.asarray(trimmed, dtype=bool), False)[index]
-        values: list[str] = []
-        position: dict[str, int] = {}
-        remap = np.empty(len(raw) + 1, dtype=np.int32)
-        remap[-1] = -1
-        for k, text in enumerate(texts):
-            remap[k] = position.setdefault(text, len(position)) if text else -1
-            if len(values) < len(position):
-                values.append(text)
-        return cls(values, remap[index], padded)
+        pad = pc.and_(pc.not_equal(raw, trimmed), pc.invert(_blank(trimmed)))
+        if pc.any(pad).as_py():
+            padded = np.append(_bools(pad), False)[index]
+        again = texts.dictionary_encode()
+        values, codes = again.dictionary, dictionary_indices(again.indices)
+        found = pc.indices_nonzero(_blank(values)).to_pylist()
+        if found:  # a text of white space only: a blank cell
+            blank = found[0]
+            codes = np.where(codes == blank, -1, codes - (codes > blank)).astype(np.int32)
+            values = pa.concat_arrays([values[:blank], values[blank + 1:]])
+        remap = np.append(codes, np.int32(-1))
+        return cls(values.to_pylist(), remap[index], padded, values)
 
 
 def _padding(column: TextColumn) -> np.ndarray:
@@ -132,7 +163,31 @@ def _padding(column: TextColumn) -> np.ndarray:
     return column.padded
 
 
-def _indices(indices: Any) -> np.ndarray:
+def all_printable_ascii(texts: Any) -> bool:
+    """Whether every text of an Arrow string array is printable ASCII (space to ``~``)."""
+    import pyarrow.compute as pc
+
+    return pc.all(pc.match_substring_regex(texts, r"^[\x20-\x7e]*$")).as_py() is not False
+
+
+def _blank(texts: Any) -> Any:
+    """Per text of an Arrow string array: is it empty?"""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.invert(pc.cast(pc.utf8_length(texts), pa.bool_()))
+
+
+def _bools(array: Any) -> np.ndarray:
+    """An Arrow boolean array (no nulls) as numpy, read from its bit buffer (pyarrow's
+    own conversion imports pandas)."""
+    n, offset = len(array), array.offset
+    data = array.buffers()[1]
+    bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+    return bits[offset:offset + n].astype(bool)
+
+
+def dictionary_indices(indices: Any) -> np.ndarray:
     """Dictionary indices as int32, nulls as -1, read straight from the Arrow buffers
     (pyarrow's own conversion imports pandas just to look for pandas objects)."""
     n, offset = len(indices), indices.offset

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..io.table import Grid, TextColumn
+from ..io.table import Grid, TextColumn, all_printable_ascii, dictionary_indices
 from ..problems import Problem, Severity, WorkbookError
 from ..rubric import Rubric
 from ..text import clean_reference, closest, header_key
@@ -93,6 +93,7 @@ class Sheet:
     plain_refs: bool = False
     """Are the case references plain ASCII (so no lookalike can be among them)?"""
     _parsed: dict[str, list[Any]] = field(default_factory=dict)
+    _ref_keys: np.ndarray | None = None
     _data: dict[int, TextColumn] = field(default_factory=dict)
 
     # The table ---------------------------------------------------------------------
@@ -189,17 +190,39 @@ class Sheet:
                               for p in self.parsed(slot)], -1, np.int64)
 
     def refs(self) -> list[str]:
-        """Each distinct case reference cleaned (lookalike characters folded)."""
+        """Each distinct case reference cleaned (lookalike characters folded). Plain
+        ASCII references (the usual) only have runs of spaces made one, over the whole
+        Arrow column at once when there is one (100,000 references of a national file
+        are not looped over in Python)."""
         if "case_ref" not in self._parsed:
             column = self.column("case_ref")
             values = [] if column is None else column.values
-            if all(v.isascii() and v.isprintable() for v in values):
-                cleaned = [" ".join(v.split()) for v in values]  # NFKC leaves these be
+            arrow = None if column is None else column.arrow
+            if arrow is not None and all_printable_ascii(arrow):
+                import pyarrow.compute as pc
+
+                cleaned = pc.utf8_trim(pc.replace_substring_regex(arrow, " {2,}", " "), " ")
+                self._parsed["case_ref"] = cleaned.to_pylist()
+                self._ref_keys = dictionary_indices(
+                    pc.ascii_lower(cleaned).dictionary_encode().indices).astype(np.int64)
+                self.plain_refs = True
+            elif all(v.isascii() and v.isprintable() for v in values):
+                # NFKC leaves these be; split() splits printable ASCII at spaces only
+                self._parsed["case_ref"] = [" ".join(v.split()) for v in values]
                 self.plain_refs = True
             else:
-                cleaned = [clean_reference(v) for v in values]
-            self._parsed["case_ref"] = cleaned
+                self._parsed["case_ref"] = [clean_reference(v) for v in values]
         return self._parsed["case_ref"]
+
+    def ref_keys(self) -> np.ndarray:
+        """Per distinct case reference, its case: references equal ignoring case share
+        one, numbered in the order they first appear among the distinct values."""
+        refs = self.refs()
+        if self._ref_keys is None:
+            case_of: dict[str, int] = {}
+            self._ref_keys = np.array([case_of.setdefault(r.casefold(), len(case_of))
+                                       for r in refs], dtype=np.int64)
+        return self._ref_keys
 
     def row_refs(self) -> np.ndarray:
         """Per data row, the cleaned case reference ('' when blank)."""

@@ -124,18 +124,18 @@ def _case_ids(sheet: Sheet, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Per audit row, a case id (references equal ignoring case share one), numbered in
     the order cases first appear; and each case's first reference."""
     column = sheet.column("case_ref")
-    refs = sheet.refs()
     if column is None or not len(rows):
         return np.zeros(0, dtype=np.int64), []
-    case_of: dict[str, int] = {}  # (a dict: pyarrow here would import pandas, 0.2 s)
-    of_value = np.array([case_of.setdefault(r.casefold(), len(case_of)) for r in refs] + [-1],
-                        dtype=np.int64)
+    refs = sheet.refs()
+    of_value = np.append(sheet.ref_keys(), np.int64(-1))
     ids = of_value[column.index[rows]]
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     heads = np.sort(first)
-    return rank[inverse], [refs[column.index[rows[h]]] for h in heads.tolist()]
+    first_refs = np.empty(len(refs), dtype=object)
+    first_refs[:] = refs
+    return rank[inverse], first_refs[column.index[rows[heads]]].tolist()
 
 
 def reader_codes(sheet: Sheet) -> np.ndarray:
