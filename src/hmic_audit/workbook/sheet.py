@@ -202,7 +202,8 @@ class Sheet:
                 import pyarrow.compute as pc
 
                 cleaned = pc.utf8_trim(pc.replace_substring_regex(arrow, " {2,}", " "), " ")
-                self._parsed["case_ref"] = cleaned.to_pylist()
+                same = pc.all(pc.equal(cleaned, arrow)).as_py() is not False  # the usual
+                self._parsed["case_ref"] = list(values) if same else cleaned.to_pylist()
                 self._ref_keys = dictionary_indices(
                     pc.ascii_lower(cleaned).dictionary_encode().indices).astype(np.int64)
                 self.plain_refs = True
