@@ -173,7 +173,7 @@ def test_the_cli_starts_the_load_and_stops_it_when_the_rubric_fails(workbooks, r
 def test_the_command_line_starts_the_cases_workbook_before_parsing(workbooks, monkeypatch):
     """``main`` guesses the cases file from the words (the first workbook after a command
     that reads cases, and --sheet's value); the command then takes the load up."""
-    from hmic_audit.cli.app import start_early
+    from hmic_audit.cli.start import start_early
 
     in_process(monkeypatch, False)
     sample, many = str(workbooks["sample"]), str(workbooks["many"])
@@ -197,7 +197,8 @@ def test_the_commands_started_early_are_those_that_read_cases():
 
     import typer.main
 
-    from hmic_audit.cli.app import READS_CASES, app
+    from hmic_audit.cli.app import app
+    from hmic_audit.cli.start import READS_CASES
 
     group = typer.main.get_command(app)
     reading = set()
@@ -272,7 +273,7 @@ def test_a_child_dies_with_its_parent(tmp_path):
 
     code = ("import sys, time, fastexcel\n"
             "fastexcel.read_excel = lambda *a, **k: time.sleep(60)\n"
-            "from hmic_audit.cli.app import main\n"
+            "from hmic_audit.cli.start import main\n"
             f"sys.argv = ['hmic-audit', 'validate', {str(SAMPLE)!r}]\n"
             "main()\n")
     env = {**os.environ, processes.ONE_PROCESS_VARIABLE: "0"}
@@ -332,7 +333,7 @@ def test_a_file_replaced_while_it_is_read_is_refused(tmp_path, monkeypatch, one_
 def test_a_wrong_early_guess_stops_when_the_command_starts(workbooks, monkeypatch):
     """``--out old.xlsx`` before the cases: the guess loads old.xlsx, and the command's
     start stops that load at once (not at its end) and keeps its own file's."""
-    from hmic_audit.cli.app import start_early
+    from hmic_audit.cli.start import start_early
 
     in_process(monkeypatch, False)
     start_early(["grade", "--out", str(workbooks["many"]), str(workbooks["sample"])])

@@ -62,7 +62,7 @@ def test_help_does_not_import_the_heavy_libraries():
     import subprocess
     import sys
 
-    code = ("import sys; from hmic_audit.cli.app import main; sys.argv = ['hmic-audit', "
+    code = ("import sys; from hmic_audit.cli.start import main; sys.argv = ['hmic-audit', "
             "'--help']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('numpy', 'pandas', 'openpyxl', 'python_calamine') "
             "if m in sys.modules))")
@@ -190,3 +190,17 @@ def test_the_list_of_commands_is_built_without_their_parameters():
     assert all(c.params == [] for n, c in listed.items() if n not in ("rubric", "profile"))
     alone = typer.main.get_command(for_argv(["grade", "x.xlsx"])).commands  # type: ignore[attr-defined]
     assert list(alone) == ["grade"] and alone["grade"].params
+
+
+def test_the_entry_point_starts_reading_before_it_imports_the_application():
+    """The console script's module imports only the standard library, so the cases
+    workbook starts loading before typer, pydantic and numpy are imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import hmic_audit.cli.start\n"
+            "print(sorted(m for m in ('typer', 'rich', 'pydantic', 'numpy', 'pyarrow', "
+            "'hmic_audit.cli.app') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -12,7 +12,6 @@ output.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
@@ -101,42 +100,3 @@ def for_argv(argv: Sequence[str]) -> typer.Typer:
     """The application a command line needs: its command alone when the first word
     names one, else every command listed."""
     return make_app(argv[0] if argv and argv[0] in COMMANDS else "")
-
-
-READS_CASES = frozenset({"grade", "validate", "compare", "agree", "report", "check-report",
-                         "annex", "moderate", "rounds", "escalations"})
-"""The commands whose first file argument is a cases file (``cases`` or ``files``)."""
-
-
-def start_early(argv: list[str]) -> None:
-    """Start loading the cases workbook before typer parses the command line (parsing
-    imports pydantic, about a tenth of a second): from the words, the first one after a
-    command of ``READS_CASES`` that names a workbook, and ``--sheet``'s value. The
-    command's own start (``output.guarded``) asks for the file it was given, and takes
-    this load up when the guess was right; a wrong guess (``--out old.xlsx`` before the
-    cases) is only a load stopped unused. See :mod:`~hmic_audit.io.sheet_load`."""
-    if not argv or argv[0] not in READS_CASES:
-        return
-    from pathlib import Path
-
-    from ..io.sheet_load import WORKBOOKS, start_reading
-
-    first, sheet = None, None
-    words = iter(argv[1:])
-    for word in words:
-        if word == "--sheet":
-            sheet = next(words, None)
-        elif word.startswith("--sheet="):
-            sheet = word.removeprefix("--sheet=")
-        elif first is None and not word.startswith("-") \
-                and Path(word).suffix.lower() in WORKBOOKS:
-            first = word
-    if first is not None:
-        start_reading(first, sheet=sheet)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    argv = sys.argv[1:]
-    start_early(argv)
-    for_argv(argv)()

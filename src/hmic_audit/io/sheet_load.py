@@ -188,6 +188,11 @@ class SheetLoad:
         """The sheet as the reader gave it (waiting for the child, if there is one)."""
         if self.pid is None:
             return load(self.path, self.sheet)
+        # What reads the child's Arrow columns is imported while the child works (where
+        # this process would wait, a large sheet's load hides it).
+        import pyarrow.compute
+        import pyarrow.ipc  # noqa: F401
+
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         _running.discard(self)

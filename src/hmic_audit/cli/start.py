@@ -1,0 +1,51 @@
+"""The console script's entry point: it starts loading the cases workbook (in a child
+process, :mod:`~hmic_audit.io.sheet_load`) before it imports the application, so the
+load overlaps typer, pydantic, numpy and the rubric; then it runs the part of the
+application the command line reaches (:func:`~hmic_audit.cli.app.for_argv`). Only the
+standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+READS_CASES = frozenset({"grade", "validate", "compare", "agree", "report", "check-report",
+                         "annex", "moderate", "rounds", "escalations"})
+"""The commands whose first file argument is a cases file (``cases`` or ``files``)."""
+
+
+def start_early(argv: list[str]) -> None:
+    """Start loading the cases workbook before the application is imported and typer
+    parses the command line (together about a quarter of a second): from the words,
+    the first one after a command of ``READS_CASES`` that names a workbook, and
+    ``--sheet``'s value. The command's own start (``output.guarded``) asks for the file
+    it was given, and takes this load up when the guess was right; a wrong guess
+    (``--out old.xlsx`` before the cases) is only a load stopped unused. See
+    :mod:`~hmic_audit.io.sheet_load`."""
+    if not argv or argv[0] not in READS_CASES:
+        return
+    from pathlib import Path
+
+    from ..io.sheet_load import WORKBOOKS, start_reading
+
+    first, sheet = None, None
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--sheet":
+            sheet = next(words, None)
+        elif word.startswith("--sheet="):
+            sheet = word.removeprefix("--sheet=")
+        elif first is None and not word.startswith("-") \
+                and Path(word).suffix.lower() in WORKBOOKS:
+            first = word
+    if first is not None:
+        start_reading(first, sheet=sheet)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    argv = sys.argv[1:]
+    start_early(argv)
+    from .app import for_argv
+
+    for_argv(argv)()
