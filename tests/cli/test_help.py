@@ -162,7 +162,8 @@ def test_version_from_the_package_metadata(runner):
 LINES = [[], ["--help"], ["--help", "grade"], ["--version"], ["--version", "grade"],
          ["grdae"], ["grade", "--help"], ["grade"], ["compare", "--bogus", "x.xlsx"],
          ["rubric"], ["rubric", "--help"], ["rubric", "check", "--help"],
-         ["profile", "init", "--help"], ["rubric", "shwo"]]
+         ["profile", "init", "--help"], ["rubric", "shwo"], ["--", "grade"],
+         ["--", "grade", "--help"], ["--", "grade", "x.xlsx"], ["--", "--help"]]
 
 
 @pytest.mark.parametrize("argv", LINES, ids=lambda a: " ".join(a) or "nothing")

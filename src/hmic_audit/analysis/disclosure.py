@@ -16,13 +16,15 @@ apart are merged, which changes nothing an intruder can derive.
 gives the least and the greatest value consistent with every published count, with the
 rubric's ties between answers and cases, and knowing that a hidden count is not 0 (zeros
 are published) - with no upper bound on it: a publication never says how small a hidden
-count is. The count is protected when that range holds more than one value. The range
+count is. The count is protected when that range is wider than half a unit. The range
 is the linear relaxation's (as tau-ARGUS audits): it can only be wider than over whole
-numbers, so the suite's intruder test solves whole-number programs over what the files
-show. **Secondary suppression** hides further counts until every small count is
-protected: each time the first of a few candidates - published counts the linear program
-finds binding at the narrow end of the range, smallest and non-zero first, then any
-sharing units with it - that alone protects the count, else the first candidate. When
+numbers (a relaxed range from 1 to 1.6 holds one whole number), so the suite's intruder
+test solves whole-number programs over what the files show. **Secondary suppression**
+hides further counts until every small count is protected: each time the first of a few
+candidates - published counts the linear program finds binding at the ends of the range
+(the upper end only, when the upper end is within half a unit of the count's least
+allowed value), smallest and non-zero first, then any sharing units with it - that alone
+protects the count, else the first candidate. When
 no published count is left to hide, :class:`ProtectionError` names the table. One model
 serves the whole audit (see :class:`_System` for what keeps it fast).
 
@@ -513,8 +515,9 @@ class Protection:
         return not self._wider(count, 1e-6)
 
     def safe(self, count: Count) -> bool:
-        """Whether a hidden small count is protected: everything published leaves it
-        more than one value (the Done-when of issue 13: no small count determined)."""
+        """Whether a hidden small count is protected: everything published leaves its
+        relaxed range wider than half a unit (the Done-when of issue 13: no small count
+        determined; the suite's intruder checks that over whole numbers)."""
         return self._wider(count, 0.5)
 
     def _binding(self, count: Count) -> list[Count]:
@@ -592,6 +595,11 @@ class Protection:
                 return
             self._set_hidden([option], False)
         self._set_hidden(options[:1], True)
+
+    def decide(self, hidden: Sequence[bool]) -> None:
+        """Take decisions made before for these counts (one per registered count)."""
+        for count, decided in zip(self.counts, hidden, strict=True):
+            self._set_hidden([count], decided)
 
     def _set_hidden(self, counts: list[Count], hidden: bool) -> None:
         for count in counts:

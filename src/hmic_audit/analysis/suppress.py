@@ -49,8 +49,7 @@ def protect(tables: list[AnnexTable], threshold: int, shared: Shared, *,
     # its annex built together (or a test writing every format) audit once.
     key = guard.fingerprint()
     if key in _DECISIONS:
-        for count, decided in zip(guard.counts, _DECISIONS[key], strict=True):
-            count.hidden = decided
+        guard.decide(_DECISIONS[key])
     else:
         guard.protect()
         _DECISIONS[key] = [c.hidden for c in guard.counts]

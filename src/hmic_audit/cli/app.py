@@ -2,10 +2,11 @@
 
 typer turns every registered command into a click command (reading each function's
 parameters and their annotations) before it parses anything: for nineteen commands that
-is about a twentieth of a second on every run. ``main`` builds only what a command line
-can reach - the command it names, or, when it names none (``--help``, ``--version``, a
-typo), every command with its help but without its parameters, which is all the list of
-commands and click's suggestions need. ``app`` is the whole application (tests and
+is about a twentieth of a second on every run. The console script
+(:mod:`~hmic_audit.cli.start`) builds only what a command line can reach
+(:func:`for_argv`) - the command it names first, or, when it names none (``--help``,
+``--version``, a typo), every command with its help but without its parameters, which is
+all the list of commands and click's suggestions need. ``app`` is the whole application (tests and
 library users invoke it); ``tests/cli/test_help.py`` checks that both give the same
 output.
 """
@@ -98,5 +99,8 @@ app = make_app()
 
 def for_argv(argv: Sequence[str]) -> typer.Typer:
     """The application a command line needs: its command alone when the first word
-    names one, else every command listed."""
-    return make_app(argv[0] if argv and argv[0] in COMMANDS else "")
+    names one; every command listed when no word does; else (a command after an option
+    or ``--``) the whole application."""
+    if argv and argv[0] in COMMANDS:
+        return make_app(argv[0])
+    return make_app() if any(word in COMMANDS for word in argv) else make_app("")
