@@ -68,11 +68,17 @@ def fresh_range(guard: Protection, count: Count) -> tuple[float, float]:
     return ends[0], ends[1]
 
 
+def another(value: int, lo: float, hi: float) -> bool:
+    """Whether a range holds a whole number other than ``value``."""
+    return hi >= value + 1 - 1e-6 or lo <= value - 1 + 1e-6
+
+
 def agree(guard: Protection, counts: list[Count]) -> None:
     for count in counts:
         lo, hi = fresh_range(guard, count)
         assert guard.range(count) == pytest.approx((lo, hi), abs=1e-6), count.where
-        assert guard.safe(count) == (hi - lo > 0.5), count.where
+        if count.hidden:
+            assert guard.safe(count) == another(count.value, lo, hi), count.where
         if count.hidden or count.probe:
             assert guard.determined(count) == (hi - lo < 1e-6), count.where
 
@@ -116,9 +122,30 @@ def test_ranges_agree_with_a_program_built_afresh_as_counts_are_hidden(guard):
         agree(guard, rng.sample(small, 2))
 
 
-def test_a_protected_force_leaves_every_small_count_more_than_one_value(guard):
+def test_a_protected_force_leaves_every_small_count_another_whole_number(guard):
     guard.protect()
     small = [c for c in guard.counts if c.primary]
     for count in random.Random(5).sample(small, 6):
-        lo, hi = fresh_range(guard, count)
-        assert hi - lo > 0.5, count.where
+        assert another(count.value, *fresh_range(guard, count)), count.where
+
+
+@pytest.mark.parametrize("value, lo, hi, safe", [
+    (1, 1.0, 1.6, False),  # wider than 0, yet 1 is the only whole number in it
+    (1, 1.0, 1.9999999, True),
+    (1, 1.0, 2.0, True),
+    (3, 2.4, 3.5, False),
+    (3, 2.0, 3.0, True),
+    (3, 3.0, 4.0, True),
+    (3, 3.0, float("inf"), True),
+])
+def test_protected_means_another_whole_number_is_possible(guard, monkeypatch, value, lo,
+                                                           hi, safe):
+    """The rule itself, on ranges a linear program could give: a hidden count is
+    protected only when its relaxed range holds a whole number besides its value."""
+    count = next(c for c in guard.counts if c.primary and not c.probe)
+    monkeypatch.setattr(count, "value", value)
+    monkeypatch.setattr(count, "hidden", True)
+    system = guard._system()
+    ends = {1.0: lo, -1.0: None if hi == float("inf") else hi}
+    monkeypatch.setattr(system, "extreme", lambda c, sign: (ends[sign], []))
+    assert guard.safe(count) is safe

@@ -16,15 +16,15 @@ apart are merged, which changes nothing an intruder can derive.
 gives the least and the greatest value consistent with every published count, with the
 rubric's ties between answers and cases, and knowing that a hidden count is not 0 (zeros
 are published) - with no upper bound on it: a publication never says how small a hidden
-count is. The count is protected when that range is wider than half a unit. The range
-is the linear relaxation's (as tau-ARGUS audits): it can only be wider than over whole
-numbers (a relaxed range from 1 to 1.6 holds one whole number), so the suite's intruder
-test solves whole-number programs over what the files show. **Secondary suppression**
-hides further counts until every small count is protected: each time the first of a few
+count is. The count is protected when that range holds a whole number other than its
+true value (one more or one less). The range is the linear relaxation's (as tau-ARGUS
+audits): it can only be wider than over whole numbers, so the suite's intruder test
+solves whole-number programs over what the files show. **Secondary suppression** hides
+further counts until every small count is protected: each time the first of a few
 candidates - published counts the linear program finds binding at the ends of the range
-(the upper end only, when the upper end is within half a unit of the count's least
-allowed value), smallest and non-zero first, then any sharing units with it - that alone
-protects the count, else the first candidate. When
+(the upper end only, for a count of 1, which cannot go lower), smallest and non-zero
+first, then any sharing units with it - that alone protects the count, else the first
+candidate. When
 no published count is left to hide, :class:`ProtectionError` names the table. One model
 serves the whole audit (see :class:`_System` for what keeps it fast).
 
@@ -493,32 +493,31 @@ class Protection:
         1), below which its range cannot reach."""
         return 1.0 if count.hidden and count.value > 0 else 0.0
 
-    def _wider(self, count: Count, width: float) -> bool:
-        """Whether the count's range is wider than ``width``, with as few linear
-        programs as settle it: the range holds the true value and lies above the
-        count's floor, so a greatest value more than ``width`` above the true value says
-        yes, and one at most ``width`` above the floor says no; only between them is the
-        least value solved."""
+    def _reaches(self, count: Count, step: float) -> bool:
+        """Whether the count's range reaches ``step`` or more away from its true value,
+        up or down, with as few linear programs as settle it: the greatest value first;
+        the least only when the count's floor leaves room that far below."""
         hi = self._system().extreme(count, -1.0)[0]
-        if hi is None or hi - count.value > width:
+        if hi is None or hi >= count.value + step - _TOLERANCE:
             return True
-        if hi - self._floor(count) <= width:
+        if count.value - step < self._floor(count) - _TOLERANCE:
             return False
-        lo, hi = self.range(count)
-        return hi - lo > width
+        lo = self._system().extreme(count, 1.0)[0]
+        return lo is not None and lo <= count.value - step + _TOLERANCE
 
     def determined(self, count: Count) -> bool:
         """Whether the published counts determine a registered count (then stating it
         says nothing new)."""
         if not count.hidden and not count.probe:
             return True
-        return not self._wider(count, 1e-6)
+        return not self._reaches(count, 2 * _TOLERANCE)  # any way at all
 
     def safe(self, count: Count) -> bool:
-        """Whether a hidden small count is protected: everything published leaves its
-        relaxed range wider than half a unit (the Done-when of issue 13: no small count
-        determined; the suite's intruder checks that over whole numbers)."""
-        return self._wider(count, 0.5)
+        """Whether a hidden small count is protected (the Done-when of issue 13: no
+        small count determined): its relaxed range holds a whole number other than its
+        true value - one more or one less. (A range from 1 to 1.6 is wider than 0 yet
+        holds one whole number; the suite's intruder checks over whole numbers.)"""
+        return self._reaches(count, 1.0)
 
     def _binding(self, count: Count) -> list[Count]:
         """Published counts the relaxed linear program finds binding at either end of
@@ -526,10 +525,9 @@ class Protection:
         system = self._system()
         published = [n for n, c in enumerate(system.counts) if not c.hidden and not c.probe]
         binding: list[Count] = []
-        # a greatest value within 0.5 of the count's floor leaves its least value
-        # nowhere to go that would help: only the greatest end's bindings count
-        high = system.extreme(count, -1.0)[0]
-        near_floor = high is not None and high - self._floor(count) <= 0.5
+        # a count within one of its floor cannot be protected from below: only the
+        # greatest end's bindings count
+        near_floor = count.value - 1 < self._floor(count) - _TOLERANCE
         for sign in (-1.0,) if near_floor else (1.0, -1.0):
             value, duals = system.extreme(count, sign)
             if value is not None:
@@ -605,6 +603,10 @@ class Protection:
         for count in counts:
             count.hidden = hidden
             self._update(count)
+
+
+_TOLERANCE = 1e-6
+"""How far a linear program's optimum may miss a whole number it stands for."""
 
 
 def protection(shared: Shared, threshold: int) -> Protection:
