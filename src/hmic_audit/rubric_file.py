@@ -79,9 +79,11 @@ def parse_rubric(text: str, *, file: str = "<rubric>",
     if base_file is not None:
         rubric._base = (base_file.name, hashlib.sha256(base_file.read_bytes()).hexdigest())
     problems = [p.model_copy(update={"file": file}) for p in rubric.check()]
-    problems += requires_version_problems(rubric.requires_version, file,
-                                          key_lines(text).get("requires_version"))
-    return rubric, problems
+    found = requires_version_problems(rubric.requires_version, file)
+    if found:  # its line found only then: that parses the text a second time
+        line = key_lines(text).get("requires_version")
+        found = [p.model_copy(update={"row": line}) for p in found]
+    return rubric, problems + found
 
 
 def running_version() -> str | None:
