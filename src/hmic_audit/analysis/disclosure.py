@@ -24,9 +24,8 @@ further counts until every small count is protected: each time the first of a fe
 candidates - published counts the linear program finds binding at the ends of the range
 (the upper end only, for a count of 1, which cannot go lower), smallest and non-zero
 first, then any sharing units with it - that alone protects the count, else the first
-candidate. When
-no published count is left to hide, :class:`ProtectionError` names the table. One model
-serves the whole audit (see :class:`_System` for what keeps it fast).
+candidate. When no published count is left to hide, :class:`ProtectionError` names the
+table. One model serves the whole audit (see :class:`_System` for what keeps it fast).
 
 Statistics that are not linear in the counts (kappa, p-values) are published only when
 every count they derive from is published or determined by what is

@@ -6,9 +6,9 @@ is about a twentieth of a second on every run. The console script
 (:mod:`~hmic_audit.cli.start`) builds only what a command line can reach
 (:func:`for_argv`) - the command it names first, or, when it names none (``--help``,
 ``--version``, a typo), every command with its help but without its parameters, which is
-all the list of commands and click's suggestions need. ``app`` is the whole application (tests and
-library users invoke it); ``tests/cli/test_help.py`` checks that both give the same
-output.
+all the list of commands and click's suggestions need. ``app`` is the whole application
+(tests and library users invoke it); ``tests/cli/test_help.py`` checks that both give the
+same output.
 """
 
 from __future__ import annotations

@@ -178,24 +178,26 @@ def _blank(texts: Any) -> Any:
     return pc.invert(pc.cast(pc.utf8_length(texts), pa.bool_()))
 
 
-def _bools(array: Any) -> np.ndarray:
-    """An Arrow boolean array (no nulls) as numpy, read from its bit buffer (pyarrow's
-    own conversion imports pandas)."""
-    n, offset = len(array), array.offset
-    data = array.buffers()[1]
-    bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:
+    """``n`` bits of an Arrow bit buffer from ``offset``, as numpy booleans (read
+    straight from the buffer: pyarrow's own conversions import pandas just to look for
+    pandas objects)."""
+    bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")
     return bits[offset:offset + n].astype(bool)
 
 
+def _bools(array: Any) -> np.ndarray:
+    """An Arrow boolean array (no nulls) as numpy."""
+    return _bits(array.buffers()[1], array.offset, len(array))
+
+
 def dictionary_indices(indices: Any) -> np.ndarray:
-    """Dictionary indices as int32, nulls as -1, read straight from the Arrow buffers
-    (pyarrow's own conversion imports pandas just to look for pandas objects)."""
+    """Dictionary indices as int32, nulls as -1, read from the Arrow buffers."""
     n, offset = len(indices), indices.offset
     validity, data = indices.buffers()[:2]
     values = np.frombuffer(data, dtype=np.int32)[offset:offset + n].copy()
     if indices.null_count and validity is not None:
-        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
-        values[~bits[offset:offset + n].astype(bool)] = -1
+        values[~_bits(validity, offset, n)] = -1
     return values
 
 
