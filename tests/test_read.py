@@ -286,3 +286,32 @@ def test_python_and_arrow_read_a_cell_alike():
     assert TextColumn.from_texts([" 2014-07-03 00:00:00\t"]).values == ["2014-07-03"]
     nulls = TextColumn.from_arrow(pa.array([None, " x", None, "x"], type=pa.string()))
     assert (nulls.values, nulls.index.tolist()) == (["x"], [-1, 0, -1, 0])
+
+
+def test_case_references_read_alike_from_arrow_and_from_python(tmp_path: Path, rubric):
+    """Plain references are cleaned and told apart ignoring case over Arrow columns (CSV,
+    workbooks) and in Python (JSON): the same references give the same cleaned texts and
+    the same cases either way, runs of spaces made one and capitals ignored."""
+    import json
+
+    from hmic_audit.io.sheets import read_grid
+    from hmic_audit.workbook.sheet import locate
+
+    refs = ["C  001", "c 001", "C001", "C 001 ", "  D-7", "d-7", "E~x", "e~X", "F 1  2"]
+    rows = [{"Case ref": r, "Grade": "good"} for r in refs]
+    (tmp_path / "a.csv").write_text("Case ref,Grade\n" + "".join(
+        f"{r},good\n" for r in refs), encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps(rows), encoding="utf-8")
+    sheets = [locate(read_grid(tmp_path / name), rubric) for name in ("a.csv", "a.json")]
+    assert sheets[0].column("case_ref").arrow is not None  # the Arrow path is taken
+    assert sheets[1].column("case_ref").arrow is None
+    seen = []
+    for sheet in sheets:
+        column = sheet.column("case_ref")
+        cleaned = [sheet.refs()[k] for k in column.index.tolist()]
+        keys = sheet.ref_keys()[column.index].tolist()
+        seen.append((cleaned, [keys.index(k) for k in keys], sheet.plain_refs))
+    assert seen[0] == seen[1]
+    assert seen[0][0] == ["C 001", "c 001", "C001", "C 001", "D-7", "d-7", "E~x", "e~X",
+                          "F 1 2"]
+    assert seen[0][1] == [0, 0, 2, 0, 4, 4, 6, 6, 8]
