@@ -315,3 +315,61 @@ def test_case_references_read_alike_from_arrow_and_from_python(tmp_path: Path, r
     assert seen[0][0] == ["C 001", "c 001", "C001", "C 001", "D-7", "d-7", "E~x", "e~X",
                           "F 1 2"]
     assert seen[0][1] == [0, 0, 2, 0, 4, 4, 6, 6, 8]
+
+
+def test_kernels_called_by_name_give_what_pyarrow_compute_gives():
+    """``io/kernels.py`` calls Arrow's kernels by name (importing ``pyarrow.compute``
+    costs every command ~40 ms); each gives what the function of the same name there
+    gives, nulls, empty arrays and white space included."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from hmic_audit.io import kernels as k
+    from hmic_audit.io.table import WHITESPACE
+
+    texts = pa.array([" a ", "\u3000b\t", None, "", "2014-07-03 00:00:00", "A  B", "a"])
+    flags = pa.array([True, None, False, True])
+    same = [
+        (k.utf8_trim(texts, WHITESPACE), pc.utf8_trim(texts, characters=WHITESPACE)),
+        (k.replace_substring_regex(texts, " {2,}", " "),
+         pc.replace_substring_regex(texts, pattern=" {2,}", replacement=" ")),
+        (k.match_substring_regex(texts, "^a"), pc.match_substring_regex(texts, "^a")),
+        (k.utf8_length(texts), pc.utf8_length(texts)),
+        (k.ascii_lower(texts), pc.ascii_lower(texts)),
+        (k.dictionary_encode(texts), texts.dictionary_encode()),
+        (k.to_bool(pa.array([0, 3, None])), pc.cast(pa.array([0, 3, None]), pa.bool_())),
+        (k.equal(texts, texts), pc.equal(texts, texts)),
+        (k.not_equal(texts, texts), pc.not_equal(texts, texts)),
+        (k.and_(flags, flags), pc.and_(flags, flags)),
+        (k.invert(flags), pc.invert(flags)),
+        (k.indices_nonzero(flags), pc.indices_nonzero(flags)),
+    ]
+    for ours, theirs in same:
+        assert ours.equals(theirs)
+    for array in (flags, pa.array([], pa.bool_()), pa.array([None], pa.bool_())):
+        assert k.all_(array).as_py() == pc.all(array).as_py()
+        assert k.any_(array).as_py() == pc.any(array).as_py()
+
+
+def test_reading_does_not_import_pyarrow_compute(tmp_path: Path):
+    """Reading and checking a workbook and a CSV (cells, case references) uses the
+    kernels by name only: a command that reads cases pays none of ``pyarrow.compute``'s
+    import."""
+    import os
+    import subprocess
+    import sys
+
+    row = ["C  001", "self-assessed", "Domestic abuse", "Bolton", "Force", "2014-05-01",
+           "Good"]
+    write_xlsx(tmp_path / "a.xlsx", LONG_HEADERS, [row])
+    (tmp_path / "a.csv").write_text(",".join(LONG_HEADERS) + "\n" + ",".join(row) + "\n",
+                                    encoding="utf-8")
+    code = ("import atexit, sys\nfrom hmic_audit.cli.start import main\n"
+            "atexit.register(lambda: print('pyarrow.compute' in sys.modules))\n"
+            "sys.argv = ['hmic-audit', 'validate', sys.argv[1]]\nmain()")
+    for name in ("a.xlsx", "a.csv"):
+        for one_process in ("0", "1"):
+            done = subprocess.run([sys.executable, "-c", code, name], capture_output=True,
+                                  text=True, cwd=tmp_path, env={
+                                      **os.environ, "HMIC_AUDIT_ONE_PROCESS": one_process})
+            assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr

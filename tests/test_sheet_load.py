@@ -315,9 +315,14 @@ def test_a_file_replaced_while_it_is_read_is_refused(tmp_path, monkeypatch, one_
     shutil.copy(SAMPLE, path)
     real = fastexcel.read_excel
 
+    other = SAMPLE.parent.parent / "northshire-2022" / "cases.xlsx"
+
     def then_saved_again(source, *args, **kwargs):
         reader = real(source, *args, **kwargs)
-        path.write_bytes(path.read_bytes() + b"\0")  # another version on disk
+        # another version on disk, saved as Excel saves: written beside, then moved in
+        # (a write in place could be seen half done, which is reported as damage)
+        shutil.copy(other, tmp_path / "saving.tmp")
+        os.replace(tmp_path / "saving.tmp", path)
         return reader
 
     monkeypatch.setattr(fastexcel, "read_excel", then_saved_again)

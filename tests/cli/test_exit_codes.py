@@ -3,6 +3,8 @@ input or usage (130 interrupted), for every command and every way it can end."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ..conftest import ROOT, SAMPLE, invoke, long_rows_good, write_xlsx
@@ -97,3 +99,62 @@ def test_json_error_document_counts_notices_apart(runner, tmp_path):
     assert doc["errors"] == sum(p["severity"] == "error" for p in doc["problems"]) == 1
     assert doc["warnings"] == sum(p["severity"] == "warning" for p in doc["problems"])
     assert doc["notices"] == sum(p["severity"] == "notice" for p in doc["problems"])
+
+
+def _console(*args: object, **kwargs):
+    """The command run as the console script runs it (``python -m hmic_audit``): the
+    process that leaves without tearing the interpreter down (``cli/start.leave``)."""
+    import subprocess
+    import sys
+
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "hmic_audit", *map(str, args)],  # noqa: S603
+                          stderr=subprocess.PIPE, **kwargs)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_on_standard_output_is_said_not_a_traceback():
+    with open("/dev/full", "wb") as full:
+        done = _console("grade", SAMPLE, "--format", "json", "-q", stdout=full)
+    stderr = done.stderr.decode()
+    assert done.returncode == 1
+    assert "cannot write to standard output: No space left on device" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_reader_that_stops_early_is_no_error():
+    """``hmic-audit grade x --format json | head``: the closed pipe ends the command
+    quietly (exit 1, nothing on stderr beyond the usual notices)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-m", "hmic_audit", "grade", str(SAMPLE),  # noqa: S603
+                              "--format", "json", "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(10).startswith(b"{")
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "Exception" not in stderr
+
+
+def test_the_console_script_writes_what_the_application_writes(runner, tmp_path):
+    """The console script leaves without the interpreter's teardown: every file it
+    wrote is whole - the same bytes as the application run in this process."""
+    from .test_report import FORCE
+
+    outputs = {"annex.xlsx": ["annex", SAMPLE],
+               "report.docx": ["report", SAMPLE, "--force", FORCE],
+               "report.md": ["report", SAMPLE, "--force", FORCE]}
+    (tmp_path / "console").mkdir()
+    (tmp_path / "in-process").mkdir()
+    for name, args in outputs.items():
+        ours, theirs = tmp_path / "console" / name, tmp_path / "in-process" / name
+        done = _console(*args, "--out", ours)
+        assert done.returncode == 0, done.stderr
+        assert invoke(runner, *args, "--out", theirs).exit_code == 0
+        assert ours.read_bytes() == theirs.read_bytes(), name
+        figures = Path(f"{ours}.figures.json")
+        if figures.exists():
+            assert figures.read_bytes() == Path(f"{theirs}.figures.json").read_bytes()

@@ -9,13 +9,14 @@ too); 130 interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console, RenderableType
@@ -244,6 +245,10 @@ def guarded(fn: F) -> F:
         except KeyboardInterrupt:
             say("interrupted", style="bold red")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except OSError as exc:
+            if exc.filename is not None or exc.errno not in _STREAM_ERRORS:
+                raise
+            _stdout_failed(exc)
         except HmicAuditError as exc:
             if kwargs.get("format") == OutputFormat.json:  # or another command's json
                 from ..render.json import render_json
@@ -264,6 +269,23 @@ def guarded(fn: F) -> F:
             stop_reading()
 
     return wrapper  # type: ignore[return-value]
+
+
+_STREAM_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Why writing to standard output can fail: a reader that stopped (``| head``), a full
+disk or quota, a device error."""
+
+
+def _stdout_failed(exc: OSError) -> NoReturn:
+    """Standard output could not be written: say why (a closed pipe, like ``| head``,
+    needs no word), and exit 1 - never a traceback."""
+    try:  # what is still buffered for the closed stream goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if exc.errno != errno.EPIPE:
+        say(f"error: cannot write to standard output: {exc.strerror}", style="bold red")
+    raise typer.Exit(EXIT_PROBLEMS) from None
 
 
 def finish_check(*, ok: bool, summary: str, problems: list[Problem], format: OutputFormat,

@@ -8,6 +8,7 @@ standard library is imported here.
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 READS_CASES = frozenset({"grade", "validate", "compare", "agree", "report", "check-report",
                          "annex", "moderate", "rounds", "escalations"})
@@ -43,9 +44,36 @@ def start_early(argv: list[str]) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: run the command, then leave at once (``leave``)."""
     argv = sys.argv[1:]
     start_early(argv)
     from .app import for_argv
 
-    for_argv(argv)()
+    try:
+        for_argv(argv)()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
+
+
+def leave(code: object) -> NoReturn:
+    """End the process once the command has finished: flush the terminal streams, run
+    the exit handlers (children stopped, temporary files removed, logs flushed), then
+    exit without tearing the interpreter down. The teardown frees every module and
+    object one by one - 50 to 70 ms after a large workbook (numpy, pyarrow, pydantic,
+    the audits) - and would change nothing: every file the command writes is closed
+    before it says it is written. ``code`` is ``SystemExit``'s: None (0), a number, or
+    a message (printed, then 1)."""
+    import atexit
+    import os
+
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    if status == 1 and not isinstance(code, int):
+        print(code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or full disk: nothing left to say
+            status = status or 1
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter runs before teardown
+    os._exit(status)

@@ -190,8 +190,9 @@ class SheetLoad:
             return load(self.path, self.sheet)
         # What reads the child's Arrow columns is imported while the child works (where
         # this process would wait, a large sheet's load hides it).
-        import pyarrow.compute
         import pyarrow.ipc  # noqa: F401
+
+        from . import kernels  # noqa: F401
 
         _, status = os.waitpid(self.pid, 0)
         self.pid = None

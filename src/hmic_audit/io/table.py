@@ -46,10 +46,10 @@ def cell_texts(raw: Any) -> tuple[Any, Any]:
     """:func:`cell_text` of every text of an Arrow string array, with Arrow's compute
     functions (the white space of ``str.strip``, the same pattern); and each text only
     trimmed."""
-    import pyarrow.compute as pc
+    from . import kernels as k
 
-    trimmed = pc.utf8_trim(raw, characters=WHITESPACE)
-    return pc.replace_substring_regex(trimmed, pattern=_MIDNIGHT, replacement=r"\1"), trimmed
+    trimmed = k.utf8_trim(raw, WHITESPACE)
+    return k.replace_substring_regex(trimmed, _MIDNIGHT, r"\1"), trimmed
 
 
 @dataclass(frozen=True)
@@ -127,28 +127,29 @@ class TextColumn:
         (:func:`cell_texts`) with Arrow's compute functions, never one by one in
         Python."""
         import pyarrow as pa
-        import pyarrow.compute as pc
+
+        from . import kernels as k
 
         if hasattr(array, "combine_chunks"):  # a table's columns come in chunks
             array = array.combine_chunks()
-        encoded = array.dictionary_encode()
+        encoded = k.dictionary_encode(array)
         raw = encoded.dictionary
         index = dictionary_indices(encoded.indices)
         # NOTE: no comparison with a Python value here: pyarrow's conversion of one
         # imports pandas (0.2 s); a text's length says whether it is blank.
         texts, trimmed = cell_texts(raw)
-        if pc.all(pc.equal(texts, raw)).as_py() is not False \
-                and not pc.any(_blank(raw)).as_py():
+        if k.all_(k.equal(texts, raw)).as_py() is not False \
+                and not k.any_(_blank(raw)).as_py():
             return cls(raw.to_pylist(), index, arrow=raw)
         # Blanks, and texts equal once trimmed, need their positions remapped; cells
         # trimmed of white space are remembered (a reference '  00126 ' is noticed).
         padded = None
-        pad = pc.and_(pc.not_equal(raw, trimmed), pc.invert(_blank(trimmed)))
-        if pc.any(pad).as_py():
+        pad = k.and_(k.not_equal(raw, trimmed), k.invert(_blank(trimmed)))
+        if k.any_(pad).as_py():
             padded = np.append(_bools(pad), False)[index]
-        again = texts.dictionary_encode()
+        again = k.dictionary_encode(texts)
         values, codes = again.dictionary, dictionary_indices(again.indices)
-        found = pc.indices_nonzero(_blank(values)).to_pylist()
+        found = k.indices_nonzero(_blank(values)).to_pylist()
         if found:  # a text of white space only: a blank cell
             blank = found[0]
             codes = np.where(codes == blank, -1, codes - (codes > blank)).astype(np.int32)
@@ -165,17 +166,16 @@ def _padding(column: TextColumn) -> np.ndarray:
 
 def all_printable_ascii(texts: Any) -> bool:
     """Whether every text of an Arrow string array is printable ASCII (space to ``~``)."""
-    import pyarrow.compute as pc
+    from . import kernels as k
 
-    return pc.all(pc.match_substring_regex(texts, r"^[\x20-\x7e]*$")).as_py() is not False
+    return k.all_(k.match_substring_regex(texts, r"^[\x20-\x7e]*$")).as_py() is not False
 
 
 def _blank(texts: Any) -> Any:
     """Per text of an Arrow string array: is it empty?"""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from . import kernels as k
 
-    return pc.invert(pc.cast(pc.utf8_length(texts), pa.bool_()))
+    return k.invert(k.to_bool(k.utf8_length(texts)))
 
 
 def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:

@@ -199,13 +199,13 @@ class Sheet:
             values = [] if column is None else column.values
             arrow = None if column is None else column.arrow
             if arrow is not None and all_printable_ascii(arrow):
-                import pyarrow.compute as pc
+                from ..io import kernels as k
 
-                cleaned = pc.utf8_trim(pc.replace_substring_regex(arrow, " {2,}", " "), " ")
-                same = pc.all(pc.equal(cleaned, arrow)).as_py() is not False  # the usual
+                cleaned = k.utf8_trim(k.replace_substring_regex(arrow, " {2,}", " "), " ")
+                same = k.all_(k.equal(cleaned, arrow)).as_py() is not False  # the usual
                 self._parsed["case_ref"] = list(values) if same else cleaned.to_pylist()
                 self._ref_keys = dictionary_indices(
-                    pc.ascii_lower(cleaned).dictionary_encode().indices).astype(np.int64)
+                    k.dictionary_encode(k.ascii_lower(cleaned)).indices).astype(np.int64)
                 self.plain_refs = True
             elif all(v.isascii() and v.isprintable() for v in values):
                 # NFKC leaves these be; split() splits printable ASCII at spaces only
