@@ -32,6 +32,7 @@ from .output import (
     rubric_warnings,
     say,
     show,
+    to_stdout,
     write_annotated,
 )
 
@@ -151,7 +152,8 @@ def grade_command(
             from ..render.topics import with_topics
 
             head = with_topics(head, topic_grades(result, the_rubric))
-        stream_json(head, batches, tail)
+        with to_stdout():
+            stream_json(head, batches, tail)
     else:
         from ..render.console import grade_view, override_rows
 

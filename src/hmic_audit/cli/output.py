@@ -9,12 +9,13 @@ too); 130 interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
@@ -80,7 +81,8 @@ def err_console() -> Console:
 
 
 def show(renderable: RenderableType) -> None:
-    out_console().print(renderable)
+    with to_stdout():
+        out_console().print(renderable)
 
 
 def say(message: str, style: str | None = None) -> None:
@@ -89,8 +91,35 @@ def say(message: str, style: str | None = None) -> None:
 
 def emit_json(text: str) -> None:
     """Write one JSON document to stdout."""
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    with to_stdout():
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+class StdoutFailed(Exception):  # noqa: N818 - reads as the event it reports
+    """Standard output could not be written (``to_stdout``)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror)
+        self.errno, self.strerror = error.errno, error.strerror
+
+
+_STREAM_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Why writing to standard output can fail: a reader that stopped (``| head``), a full
+disk or quota, a device error."""
+
+
+@contextlib.contextmanager
+def to_stdout() -> Iterator[None]:
+    """Around every write to standard output (``show``, ``emit_json``, the streamed JSON
+    of ``grade``): its failure becomes ``StdoutFailed``, which ``guarded`` reports in one
+    line - and only its failure, never an error reading a file."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _STREAM_ERRORS:
+            raise
+        raise StdoutFailed(exc) from None
 
 
 def report_problems(problems: list[Problem], file: str | None = None, *,
@@ -238,53 +267,56 @@ def guarded(fn: F) -> F:
             first = first[0] if first else None
         # the workbook loads while the command gets ready; a wrong early guess stops
         keep_reading(first, sheet=kwargs.get("sheet"))
-        from ..problems import HmicAuditError  # imported late: --help stays fast
-
         try:
-            return fn(*args, **kwargs)
-        except KeyboardInterrupt:
-            say("interrupted", style="bold red")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except OSError as exc:
-            if exc.filename is not None or exc.errno not in _STREAM_ERRORS:
-                raise
+            return _reported(fn, *args, **kwargs)
+        except StdoutFailed as exc:  # the command's output, or its error document
             _stdout_failed(exc)
-        except HmicAuditError as exc:
-            if kwargs.get("format") == OutputFormat.json:  # or another command's json
-                from ..render.json import render_json
-
-                emit_json(render_json(error_document(exc)))
-            from ..render.problem_list import risk_banner
-
-            banner = risk_banner(exc.problems)  # a child at risk before even the error
-            if banner is not None:
-                err_console().print(banner)
-            say(f"error: {exc.summary}", style="bold red")
-            report_problems(exc.problems, show_all=bool(kwargs.get("show_all")),
-                            quiet=bool(kwargs.get("quiet")), counted=False)
-            if kwargs.get("out") is not None:
-                say("Nothing was written.", style="dim")
-            raise typer.Exit(EXIT_BAD_INPUT) from None
         finally:
             stop_reading()
 
     return wrapper  # type: ignore[return-value]
 
 
-_STREAM_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
-"""Why writing to standard output can fail: a reader that stopped (``| head``), a full
-disk or quota, a device error."""
+def _reported(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn``, with Ctrl-C and bad input reported as ``guarded`` says."""
+    from ..problems import HmicAuditError  # imported late: --help stays fast
+
+    try:
+        return fn(*args, **kwargs)
+    except KeyboardInterrupt:
+        say("interrupted", style="bold red")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except HmicAuditError as exc:
+        if kwargs.get("format") == OutputFormat.json:  # or another command's json
+            from ..render.json import render_json
+
+            emit_json(render_json(error_document(exc)))
+        from ..render.problem_list import risk_banner
+
+        banner = risk_banner(exc.problems)  # a child at risk before even the error
+        if banner is not None:
+            err_console().print(banner)
+        say(f"error: {exc.summary}", style="bold red")
+        report_problems(exc.problems, show_all=bool(kwargs.get("show_all")),
+                        quiet=bool(kwargs.get("quiet")), counted=False)
+        if kwargs.get("out") is not None:
+            say("Nothing was written.", style="dim")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _stdout_failed(exc: OSError) -> NoReturn:
-    """Standard output could not be written: say why (a closed pipe, like ``| head``,
-    needs no word), and exit 1 - never a traceback."""
+def _stdout_failed(exc: StdoutFailed) -> NoReturn:
+    """Standard output could not be written: say why on stderr (a closed pipe, like
+    ``| head``, needs no word), and exit 1 - never a traceback."""
     try:  # what is still buffered for the closed stream goes nowhere
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):
         pass
     if exc.errno != errno.EPIPE:
-        say(f"error: cannot write to standard output: {exc.strerror}", style="bold red")
+        try:
+            say(f"error: cannot write to standard output: {exc.strerror}",
+                style="bold red")
+        except OSError:  # stderr as well: nothing can be said
+            pass
     raise typer.Exit(EXIT_PROBLEMS) from None
 
 

@@ -43,8 +43,9 @@ def start_early(argv: list[str]) -> None:
         start_reading(first, sheet=sheet)
 
 
-def main() -> None:
-    """Console-script entry point: run the command, then leave at once (``leave``)."""
+def main() -> NoReturn:
+    """Console-script entry point: run the command, then end the process at once
+    (``leave``) - it does not return, so call it only as a process's last step."""
     argv = sys.argv[1:]
     start_early(argv)
     from .app import for_argv
@@ -70,10 +71,10 @@ def leave(code: object) -> NoReturn:
     status = code if isinstance(code, int) else 0 if code is None else 1
     if status == 1 and not isinstance(code, int):
         print(code, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter runs before teardown
+    for stream in (sys.stdout, sys.stderr):  # last: the handlers may have printed
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe or full disk: nothing left to say
             status = status or 1
-    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter runs before teardown
     os._exit(status)
