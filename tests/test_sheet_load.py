@@ -349,3 +349,60 @@ def test_a_wrong_early_guess_stops_when_the_command_starts(workbooks, monkeypatc
     assert wrong.pid is None and wrong not in sheet_load._running
     sheet_load.keep_reading(None)  # a command that reads no cases: nothing kept
     assert not sheet_load._early and not sheet_load._running
+
+
+def _far_cell(path: Path, ref: str) -> Path:
+    """The sample with one more value, at ``ref``: a reader fills the grid up to it."""
+    import zipfile
+
+    with zipfile.ZipFile(SAMPLE) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    name = "xl/worksheets/sheet2.xml"  # the Cases sheet (the first is About)
+    row = "".join(c for c in ref if c.isdigit())
+    parts[name] = parts[name].replace(b"</sheetData>", (
+        f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>'
+        "</sheetData>").encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part, data in parts.items():
+            dst.writestr(part, data)
+    return path
+
+
+def test_a_far_cell_meets_the_childs_memory_allowance(tmp_path, monkeypatch):
+    """Before the pre-flight's verdict the child loads with a bounded allowance: a
+    stray cell at ZZ100000 makes the reader ask for a grid of 70 million cells (about
+    2 GB), which fails at once against an allowance of 300 MB, instead of being filled
+    while the pre-flight reads the file."""
+    in_process(monkeypatch, False)
+    monkeypatch.setattr(sheet_load, "MEMORY_FLOOR", 300 << 20)
+    monkeypatch.setattr(sheet_load, "MEMORY_PER_BYTE", 0)
+    path = _far_cell(tmp_path / "far.xlsx", "ZZ100000")
+    started = time.monotonic()
+    with sheet_load.SheetLoad(path, None) as load:
+        assert load.allowance == 300 << 20
+        assert load._wait().failed == "memory"  # noqa: SLF001 - the child's own verdict
+    assert time.monotonic() - started < 20
+    with pytest.raises(WorkbookError) as info:  # and the command says why, as ever
+        read_grid(path)
+    assert info.value.problems[0].code == "used-range-too-large"
+
+
+def test_a_sheet_larger_than_the_allowance_is_loaded_again_without_it(tmp_path,
+                                                                      monkeypatch):
+    """A child that runs out of its allowance on a file the pre-flight passes (the
+    allowance guessed too small) costs only time: the sheet is loaded again without one,
+    and the grid is the one a load here gives. (A value at ZZ3000: a grid of two million
+    cells, which the pre-flight allows.)"""
+    path = _far_cell(tmp_path / "wide.xlsx", "ZZ3000")
+    in_process(monkeypatch, True)
+    here = grid_facts(path)
+    in_process(monkeypatch, False)
+    with sheet_load.SheetLoad(path, None) as load:  # the usual allowance: once
+        assert load.result().batch is not None and not load.retried
+    monkeypatch.setattr(sheet_load, "MEMORY_FLOOR", 1)  # too little for anything new
+    monkeypatch.setattr(sheet_load, "MEMORY_PER_BYTE", 0)
+    with sheet_load.SheetLoad(path, None) as load:
+        loaded = load.result()
+        assert load.retried and load.allowance is None
+        assert loaded.failed is None and loaded.batch is not None
+    assert grid_facts(path) == here

@@ -13,7 +13,11 @@ files it aborts the whole process. So on Linux the sheet is loaded in a forked c
   (``memfd``: never on disk) that this process maps without copying; case data does not
   leave the machine's memory;
 * when the pre-flight refuses the file, the child is killed before anything it read is
-  looked at, and the pre-flight's problems are reported as before.
+  looked at, and the pre-flight's problems are reported as before;
+* until then the child's data memory is limited (:func:`memory_allowance`: 2 GB and 64
+  bytes per byte of the file), so a hostile file cannot take the machine's memory in
+  the meantime; a sheet that really needs more is loaded again, without the limit, once
+  the pre-flight has passed the file.
 
 Elsewhere (macOS and Windows have no safe ``fork``), or with ``HMIC_AUDIT_ONE_PROCESS``
 set to ``1`` (:mod:`~hmic_audit.processes`), the sheet is loaded in this process after
@@ -67,7 +71,9 @@ class Loaded:
 
     ``failed`` is None (loaded), ``"open"`` (the workbook could not be opened),
     ``"choose"`` (no sheet fits: the caller says why, from ``names``) or ``"load"`` (the
-    chosen sheet could not be read); ``error`` is the reader's exception then.
+    chosen sheet could not be read); ``error`` is the reader's exception then. (A child
+    past its memory allowance says ``"memory"``, which ``SheetLoad.result`` never
+    returns: it loads the sheet again without one.)
     """
 
     names: list[str] = field(default_factory=list)
@@ -81,6 +87,8 @@ class Loaded:
     error: Exception | None = None
     sha256: str | None = None
     """SHA-256 of the bytes the reader was given (the file as it was when loaded)."""
+    out_of_memory: bool = False
+    """The reader failed for want of memory (``error`` is a ``MemoryError``)."""
 
 
 def sheets_named(names: list[str], wanted: str) -> list[str]:
@@ -141,6 +149,37 @@ def load(path: Path, sheet: str | None) -> Loaded:
                   stamp=read_stamp(reader, names), sha256=digest)
 
 
+MEMORY_FLOOR = 2 << 30
+"""Data memory (bytes) a child loading a workbook may always take."""
+MEMORY_PER_BYTE = 64
+"""Data memory a child may take besides, per byte of the workbook: a sheet's cells as
+the reader holds them take about 40 bytes per byte of the (compressed) file at most
+(the 100,000-audit benchmark workbook: 350 MB for 8.9 MB)."""
+
+
+def memory_allowance(size: int) -> int:
+    """The data memory a child loading a workbook of ``size`` bytes may take before the
+    pre-flight's verdict: ``MEMORY_FLOOR`` plus ``MEMORY_PER_BYTE`` per byte. A hostile
+    file (a stray cell at ZZ1048576 makes the reader fill a grid of 700 million cells)
+    meets the limit at its first large allocation, instead of taking the machine's
+    memory until the pre-flight refuses it."""
+    return MEMORY_FLOOR + MEMORY_PER_BYTE * size
+
+
+def _limit_memory(allowance: int) -> None:
+    """Limit this process's data memory (``RLIMIT_DATA``: heap and private mappings) to
+    ``allowance``, or to a lower limit already set."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = allowance if hard == resource.RLIM_INFINITY else min(allowance, hard)
+    if soft == resource.RLIM_INFINITY or soft > cap:
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+        except (OSError, ValueError):  # not allowed here: the child runs without it
+            pass
+
+
 class SheetLoad:
     """A sheet being loaded: started before the pre-flight, its result taken after.
 
@@ -152,8 +191,16 @@ class SheetLoad:
         self.path, self.sheet = path, sheet
         self.pid: int | None = None
         self.fd: int | None = None
+        self.allowance: int | None = None
+        """The data memory the running child may take (None: as much as it likes)."""
+        self.retried = False
+        """Whether the child ran out of its allowance and the sheet was loaded again."""
         if forking() and hasattr(os, "memfd_create"):
-            self._start()
+            try:
+                size = path.stat().st_size
+            except OSError:  # gone meanwhile: the child says so
+                size = 0
+            self._start(memory_allowance(size))
 
     def __enter__(self) -> SheetLoad:
         return self
@@ -161,31 +208,41 @@ class SheetLoad:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start(self) -> None:
+    def _start(self, allowance: int | None) -> bool:
+        """Fork the child that loads the sheet; False when none could start."""
         # The child imports the reader itself: a load started before this process has
         # imported it (``start_reading``) overlaps the import too.
         try:
             fd = os.memfd_create("hmic-audit-sheet", os.MFD_CLOEXEC)
         except OSError:  # an old kernel, or memfd refused: load in this process
-            return
+            return False
         try:
             pid = os.fork()
         except OSError:  # no process to spare: load in this process
             os.close(fd)
-            return
+            return False
         if pid == 0:  # the child: load, write, leave without running any clean-up
             code = 3
             try:
                 as_child()
+                if allowance is not None:
+                    _limit_memory(allowance)
                 _write(fd, load(self.path, self.sheet))
                 code = 0
             finally:
                 os._exit(code)
-        self.pid, self.fd = pid, fd
+        self.pid, self.fd, self.allowance = pid, fd, allowance
         _running.add(self)
+        return True
 
     def result(self) -> Loaded:
-        """The sheet as the reader gave it (waiting for the child, if there is one)."""
+        """The sheet as the reader gave it (waiting for the child, if there is one).
+
+        Call it once the pre-flight has passed the file: a child that ran out of its
+        memory allowance (a sheet larger than the allowance foresaw) loads it again in
+        a child without one - the allowance only bounds what a hostile file can take
+        before the pre-flight refuses it.
+        """
         if self.pid is None:
             return load(self.path, self.sheet)
         # What reads the child's Arrow columns is imported while the child works (where
@@ -194,16 +251,33 @@ class SheetLoad:
 
         from . import kernels  # noqa: F401
 
+        loaded = self._wait()
+        if loaded.failed == "memory":
+            self.retried = True
+            self.close()
+            if not self._start(None):  # no child to spare: the file has passed, load here
+                return load(self.path, self.sheet)
+            loaded = self._wait()
+        return loaded
+
+    def _wait(self) -> Loaded:
+        assert self.pid is not None and self.fd is not None  # noqa: S101 - a child runs
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         _running.discard(self)
         code = os.waitstatus_to_exitcode(status)
+        if code == -signal.SIGABRT and self.allowance is not None:
+            # the Rust reader aborts when an allocation fails: here, past the allowance
+            return Loaded(failed="memory", error=ReaderFailed("out of memory"))
         if code != 0:
             why = (f"the reader stopped on signal {-code}" if code < 0
                    else "the reader stopped before it finished")
             return Loaded(failed="open", error=ReaderFailed(why))
-        assert self.fd is not None  # noqa: S101 - set with pid
-        return _read(self.fd)
+        loaded = _read(self.fd)
+        if loaded.failed is not None and loaded.out_of_memory \
+                and self.allowance is not None:
+            loaded.failed = "memory"
+        return loaded
 
     def close(self) -> None:
         _running.discard(self)
@@ -280,7 +354,8 @@ def _write(fd: int, loaded: Loaded) -> None:
     error = loaded.error
     facts = {"names": loaded.names, "chosen": loaded.chosen, "numbers": loaded.numbers,
              "stamp": loaded.stamp, "failed": loaded.failed, "sha256": loaded.sha256,
-             "error": None if error is None else str(error)}
+             "error": None if error is None else str(error),
+             "out_of_memory": isinstance(error, MemoryError)}
     head = json.dumps(facts).encode("utf-8")
     with os.fdopen(fd, "wb", closefd=False) as fh:
         fh.write(_HEADER.pack(len(head)))
@@ -308,4 +383,5 @@ def _read(fd: int) -> Loaded:
     error = None if facts["error"] is None else ReaderFailed(facts["error"])
     return Loaded(names=facts["names"], chosen=facts["chosen"], batch=batch,
                   numbers=facts["numbers"], stamp=facts["stamp"], failed=facts["failed"],
-                  error=error, sha256=facts["sha256"])
+                  error=error, sha256=facts["sha256"],
+                  out_of_memory=facts["out_of_memory"])
