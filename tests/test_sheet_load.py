@@ -406,3 +406,35 @@ def test_a_sheet_larger_than_the_allowance_is_loaded_again_without_it(tmp_path,
         assert load.retried and load.allowance is None
         assert loaded.failed is None and loaded.batch is not None
     assert grid_facts(path) == here
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _fails(n: int) -> int:
+    raise ValueError(n)
+
+
+def test_a_standby_child_does_the_job_it_is_handed_later():
+    """``Standby``: a child prepares now and does one job later (a report's charts);
+    its result, or None - never a hang or a stray process - when it cannot."""
+    imported: list[str] = []
+    with processes.Standby(lambda: imported.append("x")) as ready:
+        assert ready.pid is not None
+        ready.submit(_square, 12)
+        assert ready.result() == 144
+    assert imported == []  # the preparing happened in the child
+    with processes.Standby(lambda: None) as ready:
+        ready.submit(_fails, 3)
+        assert ready.result() is None  # the caller does the job itself
+    with processes.Standby(lambda: None) as ready:
+        ready.submit(_square, lambda: 1)  # cannot be handed over: done by the caller
+        assert ready.result() is None
+    with processes.Standby(lambda: None) as ready:
+        pid = ready.pid
+        assert ready.result() is None  # nothing submitted: nothing to wait for
+    assert pid is not None and not Path(f"/proc/{pid}").exists()  # ended and reaped
+    idle = processes.Standby(lambda: None, start=False)
+    idle.submit(_square, 2)
+    assert (idle.pid, idle.result()) == (None, None)

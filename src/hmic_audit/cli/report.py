@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from ..problems import Problem
+    from ..processes import Standby
     from ..report.context import ReportContext
     from ..workbook.frame import AuditFrame
 
@@ -106,83 +107,86 @@ def report_command(
       hmic-audit report cases.xlsx --force-name "Greater Manchester Police" \\
         --out report.md
     """
-    from .. import grade, load_rubric, read_audits
-    from ..analysis.compare import compare_or_none
-    from ..analysis.pool import many_objects
-    from ..io.write import write_outputs
-    from ..problems import OutputError, Problem, Severity
-    from ..profile import check_profile, profile_rubric, read_profile
-    from ..render.formats import check_out
-    from ..render.report_files import figures_path
-    from ..report.context import build_report
-    from ..workbook.privacy import publish_threshold
+    from ..render.report_files import chart_standby
 
-    check_out(out, "report")
-    if templates is not None and not templates.is_dir():
-        raise OutputError("--templates is not a folder", [Problem(
-            code="bad-templates", file=str(templates), message="is not a folder")])
-    key = pseudonym_key(pseudonymise, key_file)
-    profile, profile_sha, profile_file = None, None, None
-    if force is not None:
-        profile, profile_sha = read_profile(force)
-        the_rubric = load_rubric(rubric or profile_rubric(profile, force))
-        check_profile(profile, the_rubric, force.name)
-        profile_file = force.name
-    else:
-        the_rubric = load_rubric(rubric)
-    rubric_warnings(the_rubric, quiet=quiet)
-    with progress(f"Reading {cases.name}", quiet):
-        frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
-                                      month_first=month_first)
-    name = force_name
-    from_cases, named = case_force_name(frame, cases)  # refuses several forces
-    seen = list(warnings)
-    if name is None and profile is None:
-        name = from_cases
-        seen += named
-    report_problems(seen, cases.name, show_all=show_all, quiet=quiet)
-    threshold = publish_threshold(suppress) if publish else None
-    result = grade(maybe_pseudonymise(frame, key), the_rubric)
-    if moderated is not None:
-        from ..analysis.moderation import apply_queue
+    with chart_standby(out, publish=publish) as charts:  # matplotlib imported meanwhile
+        from .. import grade, load_rubric, read_audits
+        from ..analysis.compare import compare_or_none
+        from ..analysis.pool import many_objects
+        from ..io.write import write_outputs
+        from ..problems import OutputError, Problem, Severity
+        from ..profile import check_profile, profile_rubric, read_profile
+        from ..render.formats import check_out
+        from ..render.report_files import figures_path
+        from ..report.context import build_report
+        from ..workbook.privacy import publish_threshold
 
-        result = apply_queue([result], moderated, the_rubric)[0]
-    comparison = compare_or_none([result], the_rubric)
-    if comparison is None:
-        message = ("no case has both a force and an inspector grade, so the report has no "
-                   "self-assessment comparison")
-        say(f"note: {message}", style="yellow")
-        seen.append(Problem(code="no-comparison", severity=Severity.WARNING,
-                            file=cases.name, message=message))
-    # What is left (the report, its charts and renderers imported) makes many objects
-    # and little garbage: the cyclic collector need not walk the cases over and over.
-    done = None
-    if actions is not None:
-        from ..analysis.action_ledger import read_ledger
-        from ..analysis.actions import parse_as_of
-        from ..analysis.actions import progress as ledger_progress
+        check_out(out, "report")
+        if templates is not None and not templates.is_dir():
+            raise OutputError("--templates is not a folder", [Problem(
+                code="bad-templates", file=str(templates), message="is not a folder")])
+        key = pseudonym_key(pseudonymise, key_file)
+        profile, profile_sha, profile_file = None, None, None
+        if force is not None:
+            profile, profile_sha = read_profile(force)
+            the_rubric = load_rubric(rubric or profile_rubric(profile, force))
+            check_profile(profile, the_rubric, force.name)
+            profile_file = force.name
+        else:
+            the_rubric = load_rubric(rubric)
+        rubric_warnings(the_rubric, quiet=quiet)
+        with progress(f"Reading {cases.name}", quiet):
+            frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
+                                          month_first=month_first)
+        name = force_name
+        from_cases, named = case_force_name(frame, cases)  # refuses several forces
+        seen = list(warnings)
+        if name is None and profile is None:
+            name = from_cases
+            seen += named
+        report_problems(seen, cases.name, show_all=show_all, quiet=quiet)
+        threshold = publish_threshold(suppress) if publish else None
+        result = grade(maybe_pseudonymise(frame, key), the_rubric)
+        if moderated is not None:
+            from ..analysis.moderation import apply_queue
 
-        day = parse_as_of(as_of)[0]
-        done = ledger_progress(read_ledger(actions, as_of=day).actions, day)
-    with many_objects(), progress(f"Rendering {out.name}", quiet):
-        ctx = build_report(result, comparison, the_rubric, profile,
-                           profile_sha256=profile_sha, profile_file=profile_file,
-                           force_name=name, notes=not (no_notes or publish),
-                           publish=threshold, progress=done)
-        outputs = _render(ctx, out, templates)
-        write_outputs(outputs, inputs=[cases, *([force] if force is not None else []),
-                                       *([actions] if actions is not None else [])])
-    figures = figures_path(out)
-    finish_writing(
-        format=format,
-        written=[(path, "figures" if path == figures else "report", data)
-                 for path, data in outputs.items()],
-        counts={"audits": len(result), "figures": len(ctx.figures.all()),
-                **({"moderated": result.summary.moderated} if moderated is not None
-                   else {})},
-        problems=seen, quiet=quiet, lines=[f"wrote {path}" for path in outputs],
-        force=ctx.force, profile=profile_file,
-        rubric={"name": the_rubric.name, "version": the_rubric.version})
+            result = apply_queue([result], moderated, the_rubric)[0]
+        comparison = compare_or_none([result], the_rubric)
+        if comparison is None:
+            message = ("no case has both a force and an inspector grade, so the report has no "
+                       "self-assessment comparison")
+            say(f"note: {message}", style="yellow")
+            seen.append(Problem(code="no-comparison", severity=Severity.WARNING,
+                                file=cases.name, message=message))
+        # What is left (the report, its charts and renderers imported) makes many objects
+        # and little garbage: the cyclic collector need not walk the cases over and over.
+        done = None
+        if actions is not None:
+            from ..analysis.action_ledger import read_ledger
+            from ..analysis.actions import parse_as_of
+            from ..analysis.actions import progress as ledger_progress
+
+            day = parse_as_of(as_of)[0]
+            done = ledger_progress(read_ledger(actions, as_of=day).actions, day)
+        with many_objects(), progress(f"Rendering {out.name}", quiet):
+            ctx = build_report(result, comparison, the_rubric, profile,
+                               profile_sha256=profile_sha, profile_file=profile_file,
+                               force_name=name, notes=not (no_notes or publish),
+                               publish=threshold, progress=done)
+            outputs = _render(ctx, out, templates, charts)
+            write_outputs(outputs, inputs=[cases, *([force] if force is not None else []),
+                                           *([actions] if actions is not None else [])])
+        figures = figures_path(out)
+        finish_writing(
+            format=format,
+            written=[(path, "figures" if path == figures else "report", data)
+                     for path, data in outputs.items()],
+            counts={"audits": len(result), "figures": len(ctx.figures.all()),
+                    **({"moderated": result.summary.moderated} if moderated is not None
+                       else {})},
+            problems=seen, quiet=quiet, lines=[f"wrote {path}" for path in outputs],
+            force=ctx.force, profile=profile_file,
+            rubric={"name": the_rubric.name, "version": the_rubric.version})
 
 
 def case_force_name(frame: AuditFrame, cases: Path) -> tuple[str, list[Problem]]:
@@ -209,7 +213,8 @@ def case_force_name(frame: AuditFrame, cases: Path) -> tuple[str, list[Problem]]
         "(or a force column, or a force profile with --force) to name it")]
 
 
-def _render(ctx: ReportContext, out: Path, templates: Path | None) -> dict[Path, bytes]:
+def _render(ctx: ReportContext, out: Path, templates: Path | None,
+            charts: Standby | None = None) -> dict[Path, bytes]:
     """The report's files; a template that fails is bad input (exit 2), named with its
     file and line."""
     from jinja2 import TemplateError
@@ -218,7 +223,7 @@ def _render(ctx: ReportContext, out: Path, templates: Path | None) -> dict[Path,
     from ..render.report_files import render_outputs, template_problem
 
     try:
-        return render_outputs(ctx, out, templates=templates)
+        return render_outputs(ctx, out, templates=templates, charts=charts)
     except TemplateError as exc:
         raise HmicAuditError("a report template failed", [template_problem(exc, templates)]
                              ) from None

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..processes import as_child, forking
+from ..processes import as_child, forking, stop
 from ..text import header_key
 from .form_stamp import read_stamp
 
@@ -282,11 +282,7 @@ class SheetLoad:
     def close(self) -> None:
         _running.discard(self)
         if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self.pid, 0)
+            stop(self.pid)
             self.pid = None
         if self.fd is not None:
             os.close(self.fd)

@@ -211,7 +211,41 @@ def png(fig) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
+
+
+def draw_charts(chart_ids: list[str], data: dict[str, object], rubric: Rubric,
+                kind: str) -> dict[str, str | bytes]:
+    """The charts named, from the report's ``chart_data``: SVG with a title and a
+    description (``kind`` "svg", for HTML and Markdown) or PNG ("png", for Word, which
+    takes the words as alternative text). Run here, or in a child process started
+    beforehand (:func:`prepare`, :class:`~hmic_audit.processes.Standby`) while this one
+    renders the text: the bytes are the same either way."""
+    drawn: dict[str, str | bytes] = {}
+    for chart_id in chart_ids:
+        fig = draw(chart_id, data, rubric)
+        if kind == "png":
+            drawn[chart_id] = png(fig)
+        else:
+            title, desc = describe(chart_id, data, rubric)
+            drawn[chart_id] = svg(fig, title, desc, f"chart-{chart_id}")
+    return drawn
+
+
 def chart_svg(chart_id: str, ctx: ReportContext) -> str:
-    """A report chart as SVG with its title and description."""
-    title, desc = describe(chart_id, ctx.chart_data, ctx.rubric)
-    return svg(draw(chart_id, ctx.chart_data, ctx.rubric), title, desc, f"chart-{chart_id}")
+    """One report chart as SVG, with its title and description (``draw_charts``)."""
+    return str(draw_charts([chart_id], ctx.chart_data, ctx.rubric, "svg")[chart_id])
+
+
+def prepare() -> None:
+    """What drawing needs, made ready ahead (about half a second in a fresh process):
+    matplotlib imported, and a small figure with text drawn to each format once, which
+    loads the fonts and sets up both backends. Nothing of it reaches a chart's bytes
+    (``tests/cli/test_exit_codes.py`` compares a report drawn so with one drawn here)."""
+    fig = _figure(1, 1)
+    axes = fig.add_subplot()
+    axes.barh([0], [1])
+    axes.set_yticks([0], ["a"])
+    axes.text(0.5, 0, "1")
+    fig.tight_layout()
+    svg(fig)
+    png(fig)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import signal
 import struct
 import sys
 from collections.abc import Callable, Sequence
@@ -13,7 +12,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import BaseModel
 
-from ..processes import as_child, forking
+from ..processes import as_child, forking, stop
 
 
 def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
@@ -93,11 +92,7 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
                 binary.write(piece if piece is not None else make().encode(encoding, errors))
         binary.flush()
     finally:
-        try:
-            os.kill(pid, signal.SIGKILL)  # done already, unless this process was stopped
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
+        stop(pid)  # done already, unless this process was stopped
 
 
 def _handed_over(pipe: BinaryIO) -> bytes | None:

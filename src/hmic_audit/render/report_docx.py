@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 from ..report.context import ReportContext
@@ -60,10 +61,11 @@ def _text(token: Any) -> str:
 class _Writer:
     """Walks the report's tokens into a python-docx document."""
 
-    def __init__(self, doc: Any, ctx: ReportContext, notes: dict[int, str]) -> None:
+    def __init__(self, doc: Any, ctx: ReportContext, notes: dict[int, str],
+                 charts: Mapping[str, str | bytes]) -> None:
         from .docx_fields import Footnotes
 
-        self.doc, self.ctx = doc, ctx
+        self.doc, self.ctx, self.charts = doc, ctx, charts
         self.footnotes: Footnotes | None = None
         if notes:
             md, self.footnotes = parser(), Footnotes(doc)
@@ -95,11 +97,12 @@ class _Writer:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
-        from .charts import describe, draw, png
+        from .charts import describe
         from .docx_fields import alt_text, caption
 
         chart_id = str(token.attrs.get("src", ""))[len(CHART_SCHEME):]
-        picture = png(draw(chart_id, self.ctx.chart_data, self.ctx.rubric))
+        picture = self.charts[chart_id]
+        assert isinstance(picture, bytes)  # noqa: S101 - drawn as PNG for Word
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
@@ -214,10 +217,13 @@ class _Writer:
         return i
 
 
-def render_report_docx(ctx: ReportContext, markdown: str) -> bytes:
-    """The report as .docx bytes."""
+def render_report_docx(ctx: ReportContext, markdown: str, *,
+                       charts: Mapping[str, str | bytes] | None = None) -> bytes:
+    """The report as .docx bytes; its charts as PNG, drawn here unless ``charts`` has
+    them already (``draw_charts``)."""
     from docx import Document
 
+    from .charts import draw_charts
     from .docx_fields import a4
 
     body, notes = split_notes(markdown)
@@ -235,7 +241,10 @@ def render_report_docx(ctx: ReportContext, markdown: str) -> bytes:
     props.revision = 1
     props.comments = ""
     props.language = "en-GB"
-    _Writer(doc, ctx, notes).write(tokens)
+    wanted = [cid for cid in ctx.charts if f"({CHART_SCHEME}{cid})" in markdown]
+    if charts is None or not set(wanted) <= set(charts):
+        charts = draw_charts(wanted, ctx.chart_data, ctx.rubric, "png")
+    _Writer(doc, ctx, notes, charts).write(tokens)
     buffer = io.BytesIO()
     doc.save(buffer)
     return stable_zip(buffer.getvalue())

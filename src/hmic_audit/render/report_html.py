@@ -11,6 +11,7 @@ at the end. The page shell is a Jinja template rendered with HTML autoescaping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +98,16 @@ def markdown_to_html(markdown: str, charts: dict[str, str]
 
 
 def render_report_html(ctx: ReportContext, markdown: str, *,
-                       templates: Path | None = None) -> str:
-    """The whole page: shell template, contents, report body, inline SVG charts, notes."""
-    from .charts import chart_svg
+                       templates: Path | None = None,
+                       charts: Mapping[str, str | bytes] | None = None) -> str:
+    """The whole page: shell template, contents, report body, inline SVG charts (drawn
+    here unless ``charts`` has them already: ``draw_charts``), notes."""
+    wanted = [cid for cid in ctx.charts if f"({CHART_SCHEME}{cid})" in markdown]
+    if charts is None or not set(wanted) <= set(charts):
+        from .charts import draw_charts
 
-    charts = {cid: chart_svg(cid, ctx) for cid in ctx.charts
-              if f"({CHART_SCHEME}{cid})" in markdown}
-    body, contents = markdown_to_html(markdown, charts)
+        charts = draw_charts(wanted, ctx.chart_data, ctx.rubric, "svg")
+    body, contents = markdown_to_html(markdown, {cid: str(charts[cid]) for cid in wanted})
     loader = PackageLoader("hmic_audit", "templates/report")
     cls: type[Environment] = Environment
     if templates is not None:
