@@ -207,3 +207,22 @@ def test_the_entry_point_starts_reading_before_it_imports_the_application():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("preset", "seen"), [(None, "1"), ("3", "3")])
+def test_the_console_script_asks_numpy_for_one_blas_thread(preset, seen):
+    """OpenBLAS's idle threads poll for a tenth of a second at start-up: the console
+    script asks for one thread, unless the user has chosen a number."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import atexit, os, sys; from hmic_audit.cli.start import main\n"
+            "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')))\n"
+            "sys.argv = ['hmic-audit', '--version']\nmain()")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=env)
+    assert done.stdout.strip().splitlines()[-1] == seen

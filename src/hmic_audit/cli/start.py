@@ -43,9 +43,20 @@ def start_early(argv: list[str]) -> None:
         start_reading(first, sheet=sheet)
 
 
+BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+"""numpy's OpenBLAS starts a thread per core when numpy is imported, and each polls for
+work for about a tenth of a second before it sleeps: on two cores, a tenth of a second
+taken from reading the cases, in each process that imports numpy. hmic-audit multiplies
+no large matrices, so the console script asks for one thread, unless this variable is
+set already."""
+
+
 def main() -> NoReturn:
     """Console-script entry point: run the command, then end the process at once
     (``leave``) - it does not return, so call it only as a process's last step."""
+    import os
+
+    os.environ.setdefault(BLAS_THREADS, "1")  # before numpy, here or in a child
     argv = sys.argv[1:]
     start_early(argv)
     from .app import for_argv
