@@ -376,6 +376,8 @@ def test_a_far_cell_meets_the_childs_memory_allowance(tmp_path, monkeypatch):
     in_process(monkeypatch, False)
     monkeypatch.setattr(sheet_load, "MEMORY_FLOOR", 300 << 20)
     monkeypatch.setattr(sheet_load, "MEMORY_PER_BYTE", 0)
+    with sheet_load.SheetLoad(SAMPLE, None) as load:  # the allowance suffices for this
+        assert load._wait().failed is None  # noqa: SLF001 - the child's own verdict
     path = _far_cell(tmp_path / "far.xlsx", "ZZ100000")
     started = time.monotonic()
     with sheet_load.SheetLoad(path, None) as load:
@@ -412,6 +414,13 @@ def _square(n: int) -> int:
     return n * n
 
 
+_PREPARED: list[int] = []
+
+
+def _prepared(n: int) -> int:
+    return len(_PREPARED) + n
+
+
 def _fails(n: int) -> int:
     raise ValueError(n)
 
@@ -419,12 +428,17 @@ def _fails(n: int) -> int:
 def test_a_standby_child_does_the_job_it_is_handed_later():
     """``Standby``: a child prepares now and does one job later (a report's charts);
     its result, or None - never a hang or a stray process - when it cannot."""
-    imported: list[str] = []
-    with processes.Standby(lambda: imported.append("x")) as ready:
+    with processes.Standby(lambda: _PREPARED.append(1)) as ready:
         assert ready.pid is not None
-        ready.submit(_square, 12)
-        assert ready.result() == 144
-    assert imported == []  # the preparing happened in the child
+        ready.submit(_prepared, 10)
+        ready.submit(_square, 12)  # one job only: a second is not handed over
+        assert ready.result() == 11  # prepared in the child, before the job
+    assert _PREPARED == []
+    with processes.Standby(lambda: _PREPARED.append(1)) as ready:
+        ready.close()
+        ready.submit(_square, 2)  # after close: nothing to hand over
+        assert ready.result() is None
+        ready.close()
     with processes.Standby(lambda: None) as ready:
         ready.submit(_fails, 3)
         assert ready.result() is None  # the caller does the job itself
@@ -438,3 +452,17 @@ def test_a_standby_child_does_the_job_it_is_handed_later():
     idle = processes.Standby(lambda: None, start=False)
     idle.submit(_square, 2)
     assert (idle.pid, idle.result()) == (None, None)
+
+
+def test_a_capped_child_that_fails_otherwise_is_given_a_second_load(monkeypatch):
+    """Out of memory can look like other failures (a library that cannot map its
+    memory): a capped child that fails in any way, on a file the pre-flight passed, is
+    followed by a load without the cap."""
+    def broken(allowance: int) -> None:
+        raise RuntimeError("could not map")
+
+    in_process(monkeypatch, False)
+    monkeypatch.setattr(sheet_load, "_limit_memory", broken)
+    with sheet_load.SheetLoad(SAMPLE, None) as load:
+        loaded = load.result()
+        assert load.retried and loaded.failed is None and loaded.batch is not None

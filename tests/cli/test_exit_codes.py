@@ -110,7 +110,8 @@ def _console(*args: object, **kwargs):
     import sys
 
     kwargs.setdefault("stdout", subprocess.PIPE)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env = {k: v for k, v in kwargs.pop("env", os.environ).items()
+           if k != "PYTHONUNBUFFERED"}
     return subprocess.run([sys.executable, "-m", "hmic_audit", *map(str, args)],  # noqa: S603
                           stderr=subprocess.PIPE, env=env, **kwargs)
 
@@ -175,9 +176,14 @@ def test_a_file_that_fails_while_read_is_not_blamed_on_standard_output(
     assert "standard output" not in result.stderr
 
 
-def test_the_console_script_writes_what_the_application_writes(runner, tmp_path):
-    """The console script leaves without the interpreter's teardown: every file it
-    wrote is whole - the same bytes as the application run in this process."""
+def test_the_console_script_writes_what_the_application_writes(runner, tmp_path,
+                                                              monkeypatch):
+    """The console script leaves without the interpreter's teardown, and draws a
+    report's charts in a child that made matplotlib ready beforehand: every file it
+    wrote is whole - the same bytes as the application run all in this process."""
+    from hmic_audit import processes
+
+    monkeypatch.setenv(processes.ONE_PROCESS_VARIABLE, "1")
     from .test_report import FORCE
 
     outputs = {"annex.xlsx": ["annex", SAMPLE],
@@ -186,9 +192,11 @@ def test_the_console_script_writes_what_the_application_writes(runner, tmp_path)
                "report.md": ["report", SAMPLE, "--force", FORCE]}
     (tmp_path / "console").mkdir()
     (tmp_path / "in-process").mkdir()
+    console = {k: v for k, v in __import__("os").environ.items()
+               if k != processes.ONE_PROCESS_VARIABLE}
     for name, args in outputs.items():
         ours, theirs = tmp_path / "console" / name, tmp_path / "in-process" / name
-        done = _console(*args, "--out", ours)
+        done = _console(*args, "--out", ours, env=console)
         assert done.returncode == 0, done.stderr
         assert invoke(runner, *args, "--out", theirs).exit_code == 0
         assert ours.read_bytes() == theirs.read_bytes(), name

@@ -209,20 +209,30 @@ def test_the_entry_point_starts_reading_before_it_imports_the_application():
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize(("preset", "seen"), [(None, "1"), ("3", "3")])
-def test_the_console_script_asks_numpy_for_one_blas_thread(preset, seen):
+def test_the_console_script_asks_numpy_for_one_blas_thread():
     """OpenBLAS's idle threads poll for a tenth of a second at start-up: the console
-    script asks for one thread, unless the user has chosen a number."""
+    script asks for one thread before numpy is imported - as few threads as when the
+    user asks for one - unless the user has chosen a number."""
     import os
     import subprocess
     import sys
 
+    sample = str(ROOT / "sample_cases" / "gmp-2014" / "cases.xlsx")
     code = ("import atexit, os, sys; from hmic_audit.cli.start import main\n"
-            "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')))\n"
-            "sys.argv = ['hmic-audit', '--version']\nmain()")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    if preset is not None:
-        env["OPENBLAS_NUM_THREADS"] = preset
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, env=env)
-    assert done.stdout.strip().splitlines()[-1] == seen
+            "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), "
+            "len(os.listdir('/proc/self/task')), 'numpy' in sys.modules))\n"
+            f"sys.argv = ['hmic-audit', 'validate', {sample!r}, '-q']\nmain()")
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GOTO_NUM_THREADS")}
+
+    def run(**preset: str) -> tuple[str, int]:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={**base, **preset, "HMIC_AUDIT_ONE_PROCESS": "1"})
+        variable, threads, numpy = done.stdout.strip().splitlines()[-1].split()
+        assert numpy == "True"  # numpy was imported: its threads were started by then
+        return variable, int(threads)
+
+    variable, threads = run()
+    assert (variable, threads) == run(OPENBLAS_NUM_THREADS="1")
+    assert run(OPENBLAS_NUM_THREADS="2") == ("2", threads + 1)
+    assert run(OMP_NUM_THREADS="2") == ("None", threads + 1)

@@ -47,8 +47,9 @@ BLAS_THREADS = "OPENBLAS_NUM_THREADS"
 """numpy's OpenBLAS starts a thread per core when numpy is imported, and each polls for
 work for about a tenth of a second before it sleeps: on two cores, a tenth of a second
 taken from reading the cases, in each process that imports numpy. hmic-audit multiplies
-no large matrices, so the console script asks for one thread, unless this variable is
-set already."""
+no large matrices, so the console script asks for one thread, unless a number of
+threads is set already (this variable, or ``GOTO_NUM_THREADS`` or ``OMP_NUM_THREADS``,
+which OpenBLAS reads after it)."""
 
 
 def main() -> NoReturn:
@@ -56,7 +57,9 @@ def main() -> NoReturn:
     (``leave``) - it does not return, so call it only as a process's last step."""
     import os
 
-    os.environ.setdefault(BLAS_THREADS, "1")  # before numpy, here or in a child
+    if not any(os.environ.get(v) for v in (BLAS_THREADS, "GOTO_NUM_THREADS",
+                                             "OMP_NUM_THREADS")):
+        os.environ[BLAS_THREADS] = "1"  # before numpy, here or in a child
     argv = sys.argv[1:]
     start_early(argv)
     from .app import for_argv

@@ -15,9 +15,9 @@ files it aborts the whole process. So on Linux the sheet is loaded in a forked c
 * when the pre-flight refuses the file, the child is killed before anything it read is
   looked at, and the pre-flight's problems are reported as before;
 * until then the child's data memory is limited (:func:`memory_allowance`: 2 GB and 64
-  bytes per byte of the file), so a hostile file cannot take the machine's memory in
-  the meantime; a sheet that really needs more is loaded again, without the limit, once
-  the pre-flight has passed the file.
+  bytes per byte of the file beyond what it shares with this process; Linux 4.7 and
+  later), so a hostile file cannot take the machine's memory in the meantime; if the
+  child fails, a file the pre-flight passes is loaded again without the limit.
 
 Elsewhere (macOS and Windows have no safe ``fork``), or with ``HMIC_AUDIT_ONE_PROCESS``
 set to ``1`` (:mod:`~hmic_audit.processes`), the sheet is loaded in this process after
@@ -153,8 +153,9 @@ MEMORY_FLOOR = 2 << 30
 """Data memory (bytes) a child loading a workbook may always take."""
 MEMORY_PER_BYTE = 64
 """Data memory a child may take besides, per byte of the workbook: a sheet's cells as
-the reader holds them take about 40 bytes per byte of the (compressed) file at most
-(the 100,000-audit benchmark workbook: 350 MB for 8.9 MB)."""
+the reader holds them took about 40 bytes per byte of the (compressed) file in the
+100,000-audit benchmark workbook (350 MB for 8.9 MB); a sparse sheet can take more,
+which the floor absorbs, and a child that fails is followed by a load without a cap."""
 
 
 def memory_allowance(size: int) -> int:
@@ -167,10 +168,12 @@ def memory_allowance(size: int) -> int:
 
 
 def _limit_memory(allowance: int) -> None:
-    """Limit this process's data memory (``RLIMIT_DATA``: heap and private mappings) to
-    ``allowance``, or to a lower limit already set."""
+    """Limit this process's data memory (``RLIMIT_DATA``: heap and private mappings,
+    Linux 4.7 and later) to what it holds now and ``allowance`` more, or to a lower limit
+    already set."""
     import resource
 
+    allowance += _data_size()  # what this child shares with its parent counts too
     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     cap = allowance if hard == resource.RLIM_INFINITY else min(allowance, hard)
     if soft == resource.RLIM_INFINITY or soft > cap:
@@ -178,6 +181,18 @@ def _limit_memory(allowance: int) -> None:
             resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
         except (OSError, ValueError):  # not allowed here: the child runs without it
             pass
+
+
+def _data_size() -> int:
+    """This process's data memory now (``VmData``), in bytes; 0 when unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class SheetLoad:
@@ -252,10 +267,14 @@ class SheetLoad:
         from . import kernels  # noqa: F401
 
         loaded = self._wait()
-        if loaded.failed == "memory":
+        if self.allowance is not None and loaded.failed in ("memory", "open", "load"):
+            # Past its allowance - or failing in a way that may come of it (a library
+            # that could not map its memory): the file has passed the pre-flight, so
+            # it is loaded again without one (a damaged file costs a second try).
             self.retried = True
             self.close()
-            if not self._start(None):  # no child to spare: the file has passed, load here
+            self.allowance = None
+            if not (forking() and self._start(None)):  # a spinner runs, or no child
                 return load(self.path, self.sheet)
             loaded = self._wait()
         return loaded

@@ -16,9 +16,13 @@ and ``<desc>`` and in Word as the picture's alternative text.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..analysis.compare import Comparison
 from ..analysis.tables import GradeTable
@@ -118,7 +122,7 @@ def grades_by_case_type(table: GradeTable, rubric: Rubric):  # type: ignore[no-u
                      zip(table.labels, table.counts.tolist(), strict=True)], rubric)
 
 
-def force_vs_inspectors(c: Comparison, rubric: Rubric):  # type: ignore[no-untyped-def]
+def force_vs_inspectors(c: Comparison | CrossTab, rubric: Rubric):  # type: ignore[no-untyped-def]
     """Heat map of the comparison's cross-tab: force grades (rows) by inspector grades."""
     k = len(c.grades)
     fig = _figure(5.5, 4.2)
@@ -171,7 +175,7 @@ def describe(chart_id: str, data: dict[str, object], rubric: Rubric) -> tuple[st
                                      zip(rows, table.counts.tolist(), strict=True)))
         return title, desc
     if chart_id == "force_vs_inspectors":
-        c: Comparison = data["comparison"]  # type: ignore[assignment]
+        c: Comparison | CrossTab = data["comparison"]  # type: ignore[assignment]
         labels = [rubric.grade_labels[g] for g in c.grades]
         desc = ("Heat map of the self-assessed cases, the force's grade in rows and the "
                 "inspectors' grade in columns. " + " ".join(
@@ -211,6 +215,30 @@ def png(fig) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
+
+
+@dataclass(frozen=True)
+class CrossTab:
+    """What the heat map reads of a comparison: its grades and its cross-tab."""
+
+    grades: list[str]
+    crosstab: list[list[int]]
+
+
+def chart_payload(data: dict[str, object]) -> dict[str, object]:
+    """What drawing reads of the report's ``chart_data``, and no more: the grade tables
+    without their per-audit columns, the comparison as its cross-tab. Handed to a child
+    process (:func:`~hmic_audit.render.report_files.render_outputs`), a hundred thousand
+    audits pickle in no time; drawn from it, a chart is the one drawn from the whole."""
+    light: dict[str, object] = {}
+    for key, value in data.items():
+        if isinstance(value, GradeTable):
+            none = np.empty(0, dtype=np.int64)
+            value = dataclasses.replace(value, group=none, final=none)
+        elif isinstance(value, Comparison):
+            value = CrossTab(list(value.grades), [list(row) for row in value.crosstab])
+        light[key] = value
+    return light
 
 
 def draw_charts(chart_ids: list[str], data: dict[str, object], rubric: Rubric,

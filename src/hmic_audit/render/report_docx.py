@@ -97,12 +97,15 @@ class _Writer:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
-        from .charts import describe
+        from .charts import describe, draw_charts
         from .docx_fields import alt_text, caption
 
         chart_id = str(token.attrs.get("src", ""))[len(CHART_SCHEME):]
-        picture = self.charts[chart_id]
-        assert isinstance(picture, bytes)  # noqa: S101 - drawn as PNG for Word
+        picture = self.charts.get(chart_id)
+        if not isinstance(picture, bytes):  # a chart written in another form: draw it
+            picture = draw_charts([chart_id], self.ctx.chart_data, self.ctx.rubric, "png"
+                                  )[chart_id]
+            assert isinstance(picture, bytes)  # noqa: S101 - drawn as PNG
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True

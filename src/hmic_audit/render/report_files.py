@@ -57,7 +57,7 @@ def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = No
                    charts: Standby | None = None) -> dict[Path, bytes]:
     """Every file ``report --out`` writes, rendered in memory; the charts drawn by
     ``charts`` (:func:`chart_standby`) while the text is rendered here, else here."""
-    from .charts import draw_charts
+    from .charts import chart_payload, draw_charts
     from .json import render_json
     from .report_markdown import markdown_for_file, render_report_markdown
 
@@ -65,7 +65,8 @@ def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = No
     check_out(out, "report")
     kind = CHART_KINDS.get(suffix)
     if charts is not None and kind is not None and ctx.charts:
-        charts.submit(draw_charts, list(ctx.charts), ctx.chart_data, ctx.rubric, kind)
+        charts.submit(draw_charts, list(ctx.charts), chart_payload(ctx.chart_data),
+                      ctx.rubric, kind)
     markdown = render_report_markdown(ctx, templates=templates)
     drawn = charts.result() if charts is not None else None
     ready = drawn if isinstance(drawn, dict) else None
