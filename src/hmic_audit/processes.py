@@ -68,6 +68,15 @@ def stop(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
+def release(pid: int | None, fd: int | None) -> None:
+    """End a child still running (``stop``) and close the memory file it wrote to;
+    either may be None (already done)."""
+    if pid is not None:
+        stop(pid)
+    if fd is not None:
+        os.close(fd)
+
+
 class Standby:
     """A forked child that gets ready now (``prepare``: imports, as a rule) and does one
     job later, handed over a pipe when its inputs exist; the result comes back pickled,
@@ -167,9 +176,5 @@ class Standby:
         if self.jobs is not None:
             os.close(self.jobs)
             self.jobs = None
-        if self.pid is not None:
-            stop(self.pid)
-            self.pid = None
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+        release(self.pid, self.fd)
+        self.pid = self.fd = None

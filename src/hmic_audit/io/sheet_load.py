@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..processes import as_child, forking, stop
+from ..processes import as_child, forking, release
 from ..text import header_key
 from .form_stamp import read_stamp
 
@@ -300,12 +300,8 @@ class SheetLoad:
 
     def close(self) -> None:
         _running.discard(self)
-        if self.pid is not None:
-            stop(self.pid)
-            self.pid = None
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+        release(self.pid, self.fd)
+        self.pid = self.fd = None
 
 
 _early: dict[tuple[Path, str | None], SheetLoad] = {}
