@@ -57,13 +57,13 @@ def check_report_command(
     """
     from .. import grade, load_rubric, read_audits
     from ..analysis.compare import compare_or_none
+    from ..jobs.report import case_force_name
     from ..profile import check_profile, profile_rubric, read_profile
     from ..render.report_markdown import render_report_markdown
     from ..report.check import check_report
     from ..report.context import build_report
     from ..report.draft import read_draft
     from ..text import plural
-    from .report import case_force_name
 
     text = read_draft(draft)  # an unreadable draft stops before the cases are read
     profile = None

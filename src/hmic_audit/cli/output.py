@@ -387,6 +387,24 @@ def finish_writing(*, format: OutputFormat, written: list[tuple[Path, str, bytes
             say(line)
 
 
+class ConsoleFeedback:
+    """A job's feedback (:class:`~hmic_audit.jobs.feedback.Feedback`) on stderr: a
+    spinner for a step that takes more than a second, problems as
+    :func:`report_problems` shows them, notes in yellow."""
+
+    def __init__(self, *, show_all: bool = False, quiet: bool = False) -> None:
+        self.show_all, self.quiet = show_all, quiet
+
+    def step(self, what: str) -> progress:
+        return progress(what, self.quiet)
+
+    def problems(self, found: list[Problem], file: str | None = None) -> None:
+        report_problems(found, file, show_all=self.show_all, quiet=self.quiet)
+
+    def note(self, message: str) -> None:
+        say(f"note: {message}", style="yellow")
+
+
 class progress:  # noqa: N801 - used like a function: ``with progress("Reading", quiet):``
     """A spinner on stderr for work that takes more than a second.
 

@@ -82,7 +82,7 @@ def init_command(
     name = force_name
     if name is None and cases is not None:
         from .. import read_audits
-        from .report import case_force_name
+        from ..jobs.report import case_force_name
 
         with progress(f"Reading {cases.name}", quiet):
             frame, warnings = read_audits(cases, the_rubric, encoding=encoding,

@@ -4,15 +4,9 @@ force profile."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from ..problems import Problem
-    from ..processes import Standby
-    from ..report.context import ReportContext
-    from ..workbook.frame import AuditFrame
 
 from .options import (
     AllOpt,
@@ -29,16 +23,7 @@ from .options import (
     QuietOpt,
     SheetOpt,
 )
-from .output import (
-    finish_writing,
-    guarded,
-    maybe_pseudonymise,
-    progress,
-    pseudonym_key,
-    report_problems,
-    rubric_warnings,
-    say,
-)
+from .output import ConsoleFeedback, finish_writing, guarded, pseudonym_key
 
 ForceNameOpt = Annotated[str | None, typer.Option(
     "--force-name", metavar="NAME", show_default=False,
@@ -107,130 +92,26 @@ def report_command(
       hmic-audit report cases.xlsx --force-name "Greater Manchester Police" \\
         --out report.md
     """
+    from ..io.write import write_outputs
+    from ..jobs.report import make_report
     from ..render.report_files import chart_standby
 
+    key = pseudonym_key(pseudonymise, key_file)
     with chart_standby(out, publish=publish) as charts:  # matplotlib imported meanwhile
-        from .. import grade, load_rubric, read_audits
-        from ..analysis.compare import compare_or_none
-        from ..analysis.pool import many_objects
-        from ..io.write import write_outputs
-        from ..problems import OutputError, Problem, Severity
-        from ..profile import check_profile, profile_rubric, read_profile
-        from ..render.formats import check_out
-        from ..render.report_files import figures_path
-        from ..report.context import build_report
-        from ..workbook.privacy import publish_threshold
-
-        check_out(out, "report")
-        if templates is not None and not templates.is_dir():
-            raise OutputError("--templates is not a folder", [Problem(
-                code="bad-templates", file=str(templates), message="is not a folder")])
-        key = pseudonym_key(pseudonymise, key_file)
-        profile, profile_sha, profile_file = None, None, None
-        if force is not None:
-            profile, profile_sha = read_profile(force)
-            the_rubric = load_rubric(rubric or profile_rubric(profile, force))
-            check_profile(profile, the_rubric, force.name)
-            profile_file = force.name
-        else:
-            the_rubric = load_rubric(rubric)
-        rubric_warnings(the_rubric, quiet=quiet)
-        with progress(f"Reading {cases.name}", quiet):
-            frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
-                                          month_first=month_first)
-        name = force_name
-        from_cases, named = case_force_name(frame, cases)  # refuses several forces
-        seen = list(warnings)
-        if name is None and profile is None:
-            name = from_cases
-            seen += named
-        report_problems(seen, cases.name, show_all=show_all, quiet=quiet)
-        threshold = publish_threshold(suppress) if publish else None
-        result = grade(maybe_pseudonymise(frame, key), the_rubric)
-        if moderated is not None:
-            from ..analysis.moderation import apply_queue
-
-            result = apply_queue([result], moderated, the_rubric)[0]
-        comparison = compare_or_none([result], the_rubric)
-        if comparison is None:
-            message = ("no case has both a force and an inspector grade, so the report has no "
-                       "self-assessment comparison")
-            say(f"note: {message}", style="yellow")
-            seen.append(Problem(code="no-comparison", severity=Severity.WARNING,
-                                file=cases.name, message=message))
-        # What is left (the report, its charts and renderers imported) makes many objects
-        # and little garbage: the cyclic collector need not walk the cases over and over.
-        done = None
-        if actions is not None:
-            from ..analysis.action_ledger import read_ledger
-            from ..analysis.actions import parse_as_of
-            from ..analysis.actions import progress as ledger_progress
-
-            day = parse_as_of(as_of)[0]
-            done = ledger_progress(read_ledger(actions, as_of=day).actions, day)
-        with many_objects(), progress(f"Rendering {out.name}", quiet):
-            ctx = build_report(result, comparison, the_rubric, profile,
-                               profile_sha256=profile_sha, profile_file=profile_file,
-                               force_name=name, notes=not (no_notes or publish),
-                               publish=threshold, progress=done)
-            outputs = _render(ctx, out, templates, charts)
-            write_outputs(outputs, inputs=[cases, *([force] if force is not None else []),
-                                           *([actions] if actions is not None else [])])
-        figures = figures_path(out)
-        finish_writing(
-            format=format,
-            written=[(path, "figures" if path == figures else "report", data)
-                     for path, data in outputs.items()],
-            counts={"audits": len(result), "figures": len(ctx.figures.all()),
-                    **({"moderated": result.summary.moderated} if moderated is not None
-                       else {})},
-            problems=seen, quiet=quiet, lines=[f"wrote {path}" for path in outputs],
-            force=ctx.force, profile=profile_file,
-            rubric={"name": the_rubric.name, "version": the_rubric.version})
-
-
-def case_force_name(frame: AuditFrame, cases: Path) -> tuple[str, list[Problem]]:
-    """The force a cases file is about: its ``force`` column (one force: a report is about
-    one), else the file's name, with a notice saying so. Raises ``WorkbookError`` when
-    the column names several forces."""
-    from ..problems import Problem, Severity, WorkbookError
-
-    named = sorted({str(v).strip() for v in frame.extra("force") if v is not None
-                    and str(v).strip()})
-    if len(named) > 1:
-        shown = ", ".join(repr(n) for n in named[:5]) + (", ..." if len(named) > 5 else "")
-        raise WorkbookError(f"{cases.name} holds audits of {len(named)} forces", [Problem(
-            code="several-forces", file=cases.name, column="Force", value=shown,
-            message=f"names {len(named)} forces ({shown}); a report is about one force: "
-            "give each force's cases in a file of its own (hmic-audit annex compares "
-            "forces)")])
-    if named:
-        return named[0], []
-    stem = cases.name.rsplit(".", 1)[0]
-    return stem, [Problem(
-        code="force-named-after-file", severity=Severity.NOTICE, file=cases.name,
-        message=f"the report calls the force {stem!r} after the file: give --force-name "
-        "(or a force column, or a force profile with --force) to name it")]
-
-
-def _render(ctx: ReportContext, out: Path, templates: Path | None,
-            charts: Standby | None = None) -> dict[Path, bytes]:
-    """The report's files; a template that fails is bad input (exit 2), named with its
-    file and line."""
-    from jinja2 import TemplateError
-
-    from ..problems import HmicAuditError
-    from ..render.report_files import render_outputs, template_problem
-
-    try:
-        return render_outputs(ctx, out, templates=templates, charts=charts)
-    except TemplateError as exc:
-        raise HmicAuditError("a report template failed", [template_problem(exc, templates)]
-                             ) from None
-    except Exception as exc:
-        # NOTE: a user's template can raise anything Python can (1 + "a"); only an error
-        # raised inside one of their templates is theirs to fix, anything else is ours.
-        problem = template_problem(exc, templates) if templates is not None else None
-        if problem is None or problem.file is None or problem.file.startswith("shipped"):
-            raise
-        raise HmicAuditError("a report template failed", [problem]) from None
+        made = make_report(
+            cases, out, force=force, force_name=force_name, rubric=rubric,
+            templates=templates, notes=not no_notes, publish=publish, suppress=suppress,
+            key=key, encoding=encoding, sheet=sheet, month_first=month_first,
+            moderated=moderated, actions=actions, as_of=as_of, charts=charts,
+            feedback=ConsoleFeedback(show_all=show_all, quiet=quiet))
+    write_outputs(made.outputs, inputs=made.inputs)
+    finish_writing(
+        format=format,
+        written=[(path, "figures" if path == made.figures else "report", data)
+                 for path, data in made.outputs.items()],
+        counts={"audits": len(made.result), "figures": len(made.context.figures.all()),
+                **({"moderated": made.result.summary.moderated} if moderated is not None
+                   else {})},
+        problems=made.problems, quiet=quiet, lines=[f"wrote {path}" for path in made.outputs],
+        force=made.context.force, profile=made.profile_file,
+        rubric={"name": made.rubric.name, "version": made.rubric.version})

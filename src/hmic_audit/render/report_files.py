@@ -17,7 +17,10 @@ from ..processes import Standby
 from .formats import check_out
 
 if TYPE_CHECKING:  # imported by the caller: here the chart child starts before it
+    from collections.abc import Iterable
+
     from ..report.context import ReportContext
+    from ..rubric import Rubric
 
 FIGURES_SUFFIX = ".figures.json"
 
@@ -55,34 +58,51 @@ def chart_standby(out: Path, *, publish: bool) -> Standby:
 
 def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = None,
                    charts: Standby | None = None) -> dict[Path, bytes]:
-    """Every file ``report --out`` writes, rendered in memory; the charts drawn by
-    ``charts`` (:func:`chart_standby`) while the text is rendered here, else here."""
-    from .charts import chart_payload, draw_charts
+    """Every file ``report --out`` writes, rendered in memory. The charts are drawn by
+    ``charts`` (:func:`chart_standby`; handed their job here unless :func:`draw_ahead`
+    did it already) while the text is rendered here; an HTML page asks for them once the
+    page is rendered, a Word document before it is built; any the child did not draw
+    are drawn here."""
     from .json import render_json
     from .report_markdown import markdown_for_file, render_report_markdown
 
     suffix = out.suffix.lower()
     check_out(out, "report")
-    kind = CHART_KINDS.get(suffix)
-    if charts is not None and kind is not None and ctx.charts:
-        charts.submit(draw_charts, list(ctx.charts), chart_payload(ctx.chart_data),
-                      ctx.rubric, kind)
+    if charts is not None:
+        draw_ahead(charts, ctx.charts, ctx.chart_data, ctx.rubric, out)
     markdown = render_report_markdown(ctx, templates=templates)
-    drawn = charts.result() if charts is not None else None
-    ready = drawn if isinstance(drawn, dict) else None
+    figures = render_json(figures_document(ctx, out.name)).encode("utf-8")
+
+    def drawn() -> dict[str, str | bytes] | None:
+        ready = charts.result() if charts is not None else None
+        return ready if isinstance(ready, dict) else None
+
     if suffix == ".md":
         data = markdown_for_file(markdown).encode("utf-8")
     elif suffix == ".html":
         from .report_html import render_report_html
 
         data = render_report_html(ctx, markdown, templates=templates,
-                                  charts=ready).encode("utf-8")
+                                  charts=drawn).encode("utf-8")
     else:
         from .report_docx import render_report_docx
 
-        data = render_report_docx(ctx, markdown, charts=ready)
-    return {out: data,
-            figures_path(out): render_json(figures_document(ctx, out.name)).encode("utf-8")}
+        data = render_report_docx(ctx, markdown, charts=drawn())
+    return {out: data, figures_path(out): figures}
+
+
+def draw_ahead(charts: Standby, chart_ids: Iterable[str], data: dict[str, object],
+               rubric: Rubric, out: Path) -> None:
+    """Hand ``charts`` (:func:`chart_standby`) its job as soon as the charts' data is
+    known (:func:`~hmic_audit.report.context.report_charts`), before the report's text
+    is built: the child draws while this process builds and renders the text. Nothing
+    happens for a report without charts, or once the job is handed over."""
+    from .charts import chart_payload, draw_charts
+
+    kind = CHART_KINDS.get(out.suffix.lower())
+    chart_ids = list(chart_ids)
+    if kind is not None and chart_ids:
+        charts.submit(draw_charts, chart_ids, chart_payload(data), rubric, kind)
 
 
 def shipped_templates() -> Path:

@@ -11,7 +11,7 @@ at the end. The page shell is a Jinja template rendered with HTML autoescaping.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,17 +97,24 @@ def markdown_to_html(markdown: str, charts: dict[str, str]
     return html, contents
 
 
+Drawn = Mapping[str, str | bytes]
+"""Charts drawn (chart id -> SVG), as ``draw_charts`` gives them."""
+
+
 def render_report_html(ctx: ReportContext, markdown: str, *,
                        templates: Path | None = None,
-                       charts: Mapping[str, str | bytes] | None = None) -> str:
-    """The whole page: shell template, contents, report body, inline SVG charts (drawn
-    here unless ``charts`` has them already: ``draw_charts``), notes."""
-    wanted = [cid for cid in ctx.charts if f"({CHART_SCHEME}{cid})" in markdown]
-    if charts is None or not set(wanted) <= set(charts):
-        from .charts import draw_charts
+                       charts: Drawn | Callable[[], Drawn | None] | None = None) -> str:
+    """The whole page: shell template, contents, report body, inline SVG charts, notes.
 
-        charts = draw_charts(wanted, ctx.chart_data, ctx.rubric, "svg")
-    body, contents = markdown_to_html(markdown, {cid: str(charts[cid]) for cid in wanted})
+    ``charts`` are the charts drawn already, or what gives them when called: the page
+    is rendered first, with a slot where each chart goes, and asks for them only then
+    (a child process draws them meanwhile: :func:`~.report_files.render_outputs`). A
+    chart not given is drawn here (``draw_charts``)."""
+    wanted = [cid for cid in ctx.charts if f"({CHART_SCHEME}{cid})" in markdown]
+    # NOTE: no NUL comes out of markdown-it (it replaces each with U+FFFD), so text in
+    # the body cannot be mistaken for a slot.
+    slots = {cid: f"\0chart:{cid}\0" for cid in wanted}
+    body, contents = markdown_to_html(markdown, slots)
     loader = PackageLoader("hmic_audit", "templates/report")
     cls: type[Environment] = Environment
     if templates is not None:
@@ -121,4 +128,12 @@ def render_report_html(ctx: ReportContext, markdown: str, *,
         # is already escaped, so it is marked safe for the autoescaping shell template.
         title=f"{ctx.force}: child protection inspection", head=Markup(head),  # noqa: S704
         body=Markup(body), contents=contents)  # noqa: S704
+    if slots:
+        drawn = charts() if callable(charts) else charts
+        if drawn is None or not set(wanted) <= set(drawn):
+            from .charts import draw_charts
+
+            drawn = draw_charts(wanted, ctx.chart_data, ctx.rubric, "svg")
+        for cid, slot in slots.items():
+            page = page.replace(slot, str(drawn[cid]))
     return page if page.endswith("\n") else page + "\n"

@@ -117,7 +117,8 @@ def build_report(result: GradeResult, comparison: Comparison | None, rubric: Rub
                  profile: ForceProfile | None, *, profile_sha256: str | None = None,
                  profile_file: str | None = None, force_name: str | None = None,
                  notes: bool = True, publish: int | None = None,
-                 progress: Progress | None = None) -> ReportContext:
+                 progress: Progress | None = None,
+                 tables: findings.ReportTables | None = None) -> ReportContext:
     """The report's context from the graded cases, their comparison (None when no case
     was graded by both sides) and the force profile (None: the chapters from the cases
     alone, the force called ``force_name``; a ``force_name`` also overrides the
@@ -126,18 +127,47 @@ def build_report(result: GradeResult, comparison: Comparison | None, rubric: Rub
     ``publish`` (a suppression threshold) makes a report fit for publication: small
     counts hidden, no case references, examples, notes or ages. ``progress`` (from the
     recommendations ledger, ``report --actions``) adds how far the force has got with
-    the earlier recommendations to Next steps: a re-inspection's report.
+    the earlier recommendations to Next steps: a re-inspection's report. ``tables``
+    are the report's shared tables when the caller has built them already
+    (:func:`report_tables`: the charts can be drawn from them before the text exists).
     """
     with many_objects():
         return _build(result, comparison, rubric, profile, profile_sha256=profile_sha256,
                       profile_file=profile_file, force_name=force_name, notes=notes,
-                      publish=publish, progress=progress)
+                      publish=publish, progress=progress,
+                      t=tables or report_tables(result, rubric, publish=publish))
+
+
+def report_tables(result: GradeResult, rubric: Rubric, *, publish: int | None = None
+                  ) -> findings.ReportTables:
+    """The shared tables a report counts from; a published report's figures list no
+    cases."""
+    return findings.ReportTables.of(result, rubric, listed=not publish)
+
+
+def report_charts(t: findings.ReportTables, comparison: Comparison | None, *,
+                  publish: int | None = None) -> tuple[dict[str, str], dict[str, object]]:
+    """The report's charts (id -> caption) and the data they are drawn from: known once
+    the tables and the comparison are, before any text.
+
+    A published report draws no chart (a bar shows the counts its tables hide) and
+    hands its templates no chart data: nothing unpublished reaches them."""
+    if publish:
+        return {}, {}
+    charts = {"grades_by_sample": "Final grades by sample and assessor",
+              "grades_by_case_type": "Inspectors' grades by case type"}
+    if comparison:
+        charts["force_vs_inspectors"] = ("Self-assessed cases: force grade against "
+                                         "inspector grade")
+    return charts, {"grades_by_sample": t.by_sample, "grades_by_case_type": t.by_type,
+                    "comparison": comparison}
 
 
 def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
            given: ForceProfile | None, *, profile_sha256: str | None,
            profile_file: str | None, force_name: str | None, notes: bool,
-           publish: int | None, progress: Progress | None = None) -> ReportContext:
+           publish: int | None, progress: Progress | None,
+           t: findings.ReportTables) -> ReportContext:
     guard = None
     if publish:  # the report publishes only what the protected annex tables allow
         from ..analysis.annex import build_annex
@@ -147,7 +177,6 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
     book = FigureBook(threshold=publish,
                       words_up_to=given.numbers.words_up_to if given else WORDS_UP_TO,
                       guard=guard)
-    t = findings.ReportTables.of(result, rubric, listed=not publish)
     # NOTE: without a profile, one with only its defaults (no narrative, highlights,
     # figures or recommendations) stands in for the optional parts; the parts a profile
     # must give (dates, workforce, authorities) are never read from it.
@@ -163,6 +192,7 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
     leadership = _theme(book, "leadership", "Leadership, management and governance",
                         profile, t, rubric, notes, pub)
     every = _recommendations(book, profile, None, pub)
+    charts, chart_data = report_charts(t, comparison, publish=publish)
     recs = []
     for ts in Timescale:
         items = [r for r in every if r.timescale == ts.label]
@@ -195,16 +225,7 @@ def _build(result: GradeResult, comparison: Comparison | None, rubric: Rubric,
                     (f"Cases: {result.input.file}", result.input.sha256),
                     *([(f"Force profile: {profile_file}", profile_sha256 or "")]
                       if given else [])],
-        # NOTE: a published report draws no chart (a bar shows the counts its tables hide)
-        # and hands its templates no chart data: nothing unpublished reaches them.
-        charts={} if publish else {
-            "grades_by_sample": "Final grades by sample and assessor",
-            "grades_by_case_type": "Inspectors' grades by case type",
-            **({"force_vs_inspectors": "Self-assessed cases: force grade against "
-                                       "inspector grade"} if comparison else {})},
-        chart_data={} if publish else {"grades_by_sample": t.by_sample,
-                                       "grades_by_case_type": t.by_type,
-                                       "comparison": comparison},
+        charts=charts, chart_data=chart_data,
         notes=notes, figures=book,
         data={"answers": t.answered, "self_assessed": t.self_assessed},
         statistics=method.statistics(book, comparison) if comparison else {},

@@ -1,0 +1,173 @@
+"""The report job (``jobs/report.make_report``), the library function the ``report``
+command is a shell over: the files rendered in memory, what it tells its feedback, and
+the order that keeps a report quick - the charts handed to their child before the text
+is built, an HTML page asking for them only once it is rendered."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from hmic_audit.jobs.report import NO_COMPARISON, make_report
+from hmic_audit.problems import Severity
+
+from .conftest import SAMPLE, long_rows_good, write_xlsx
+
+FORCE = SAMPLE.parent / "force.yaml"
+
+
+class Recorder:
+    """Feedback that writes down what it is told, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    @contextlib.contextmanager
+    def step(self, what: str):  # type: ignore[no-untyped-def]
+        self.events.append(("step", what))
+        yield
+
+    def problems(self, found, file=None) -> None:  # type: ignore[no-untyped-def]
+        self.events.append(("problems", (file, [p.code for p in found])))
+
+    def note(self, message: str) -> None:
+        self.events.append(("note", message))
+
+
+class FakeStandby:
+    """A chart child stood in for: records the job handed over, and when."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log, self.job = log, None
+
+    def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+        if self.job is None:
+            self.log.append("charts handed over")
+            self.job = (fn, args)
+
+    def result(self):  # type: ignore[no-untyped-def]
+        self.log.append("charts asked for")
+        if self.job is None:
+            return None
+        fn, args = self.job
+        ids = args[0]
+        return {c: f"<svg>drawn by the child: {c}</svg>" for c in ids}
+
+
+def test_the_job_renders_in_memory_and_tells_its_feedback(tmp_path):
+    headers, rows = long_rows_good()
+    cases = write_xlsx(tmp_path / "northshire.xlsx", headers, rows)
+    feedback = Recorder()
+    made = make_report(cases, tmp_path / "report.md", feedback=feedback)
+    assert list(tmp_path.iterdir()) == [cases]  # nothing written: the caller writes
+    assert set(made.outputs) == {tmp_path / "report.md", made.figures}
+    assert made.figures.name == "report.md.figures.json"
+    assert made.inputs == [cases]
+    assert made.context.force == "northshire"  # after the file, with a notice
+    assert feedback.events == [
+        ("step", "Reading northshire.xlsx"),
+        ("problems", ("northshire.xlsx", ["force-named-after-file"])),
+        ("step", "Rendering report.md"),
+    ]
+    assert [p.code for p in made.problems] == ["force-named-after-file"]
+    assert b"northshire" in made.outputs[tmp_path / "report.md"]
+
+
+def test_no_comparison_is_a_note_and_a_warning(tmp_path):
+    headers, rows = long_rows_good()
+    cases = write_xlsx(tmp_path / "inspected.xlsx", headers,
+                       [r for r in rows if r[4] == "inspector" and r[0] == "C-2"])
+    feedback = Recorder()
+    made = make_report(cases, tmp_path / "report.md", force_name="Northshire Police",
+                       feedback=feedback)
+    assert ("note", NO_COMPARISON) in feedback.events
+    (warning,) = [p for p in made.problems if p.code == "no-comparison"]
+    assert warning.severity is Severity.WARNING and warning.file == "inspected.xlsx"
+    assert "force_vs_inspectors" not in made.context.charts
+
+
+def test_the_charts_are_handed_over_before_the_text_is_built(monkeypatch, tmp_path):
+    from hmic_audit.report import context
+
+    log: list[str] = []
+    built = context.build_report
+
+    def build_report(*args, **kwargs):  # type: ignore[no-untyped-def]
+        log.append("text built")
+        return built(*args, **kwargs)
+
+    monkeypatch.setattr(context, "build_report", build_report)
+    made = make_report(SAMPLE, tmp_path / "report.html", force=FORCE,
+                       charts=FakeStandby(log))  # type: ignore[arg-type]
+    assert log == ["charts handed over", "text built", "charts asked for"]
+    page = made.outputs[tmp_path / "report.html"].decode("utf-8")
+    for chart_id in made.context.charts:
+        assert f"<svg>drawn by the child: {chart_id}</svg>" in page
+    assert "\0" not in page
+
+
+def test_a_published_report_hands_over_no_charts(tmp_path):
+    log: list[str] = []
+    make_report(SAMPLE, tmp_path / "report.html", force=FORCE, publish=True,
+                charts=FakeStandby(log))  # type: ignore[arg-type]
+    assert log == []  # and the page did not wait for a child with nothing to draw
+
+
+def test_bad_options_stop_before_the_cases_are_read(tmp_path):
+    from hmic_audit.problems import HmicAuditError
+
+    feedback = Recorder()
+    for kwargs in ({"templates": tmp_path / "missing"}, {"publish": True, "suppress": 2}):
+        with pytest.raises(HmicAuditError):
+            make_report(SAMPLE, tmp_path / "report.md", feedback=feedback,
+                        **kwargs)  # type: ignore[arg-type]
+    assert feedback.events == []
+
+
+def test_html_asks_for_its_charts_once_the_page_is_rendered(monkeypatch):
+    from hmic_audit import grade, load_rubric, read_audits
+    from hmic_audit.analysis.compare import compare_or_none
+    from hmic_audit.render import charts as chart_module
+    from hmic_audit.render import report_html
+    from hmic_audit.render.report_markdown import render_report_markdown
+    from hmic_audit.report.context import build_report
+
+    rubric = load_rubric(SAMPLE.parent / "rubric.yaml")
+    result = grade(read_audits(SAMPLE, rubric)[0], rubric)
+    ctx = build_report(result, compare_or_none([result], rubric), rubric, None,
+                       force_name="Northshire Police")
+    markdown = render_report_markdown(ctx)
+    # text that looks like a slot stays text
+    markdown += "\n\nA line with \0chart:grades_by_sample\0 in it.\n"
+    asked: list[int] = []
+
+    def later():  # type: ignore[no-untyped-def]
+        asked.append(1)
+        return {c: f"<svg>{c}</svg>" for c in ctx.charts}
+
+    page = report_html.render_report_html(ctx, markdown, charts=later)
+    assert asked == [1]
+    assert page.count("<svg>grades_by_sample</svg>") == 1
+    assert "\0" not in page and "\ufffdchart:grades_by_sample\ufffd" in page
+    # a child that drew nothing (None) or not every chart: the rest drawn here
+    monkeypatch.setattr(chart_module, "draw_charts", lambda ids, data, rubric, kind: {
+        c: f"<svg>here: {c}</svg>" for c in ids})
+    for given in (lambda: None, lambda: {"grades_by_sample": "<svg>x</svg>"}):
+        page = report_html.render_report_html(ctx, markdown, charts=given)
+        assert all(f"<svg>here: {c}</svg>" in page for c in ctx.charts)
+
+
+def test_the_command_is_the_job_written(tmp_path, runner):
+    """The CLI writes exactly the files the job renders, byte for byte."""
+    from .conftest import invoke
+
+    out = tmp_path / "cli" / "report.md"
+    out.parent.mkdir()
+    result = invoke(runner, "report", SAMPLE, "--force", FORCE, "--out", out)
+    assert result.exit_code == 0, result.output
+    made = make_report(SAMPLE, tmp_path / "report.md", force=FORCE)
+    assert out.read_bytes() == made.outputs[tmp_path / "report.md"]
+    assert Path(f"{out}.figures.json").read_bytes().replace(b"cli/", b"") == \
+        made.outputs[made.figures].replace(b"cli/", b"")
