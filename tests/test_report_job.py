@@ -36,24 +36,21 @@ class Recorder:
         self.events.append(("note", message))
 
 
-class FakeStandby:
-    """A chart child stood in for: records the job handed over, and when."""
+class FakeChartChild:
+    """A chart child stood in for: records each job handed over, and when."""
 
     def __init__(self, log: list[str]) -> None:
-        self.log, self.job = log, None
+        self.log, self.handed = log, []
 
-    def submit(self, fn, *args):  # type: ignore[no-untyped-def]
-        if self.job is None:
-            self.log.append("charts handed over")
-            self.job = (fn, args)
+    def hand(self, chart_ids, data, rubric):  # type: ignore[no-untyped-def]
+        new = [c for c in chart_ids if c not in self.handed]
+        if new:
+            self.log.append(f"handed over: {', '.join(new)}")
+            self.handed += new
 
-    def result(self):  # type: ignore[no-untyped-def]
+    def drawn(self):  # type: ignore[no-untyped-def]
         self.log.append("charts asked for")
-        if self.job is None:
-            return None
-        fn, args = self.job
-        ids = args[0]
-        return {c: f"<svg>drawn by the child: {c}</svg>" for c in ids}
+        return {c: f"<svg>drawn by the child: {c}</svg>" for c in self.handed} or None
 
 
 def test_the_job_renders_in_memory_and_tells_its_feedback(tmp_path):
@@ -88,20 +85,27 @@ def test_no_comparison_is_a_note_and_a_warning(tmp_path):
     assert "force_vs_inspectors" not in made.context.charts
 
 
-def test_the_charts_are_handed_over_before_the_text_is_built(monkeypatch, tmp_path):
+def test_each_chart_is_handed_over_as_soon_as_its_data_exists(monkeypatch, tmp_path):
+    from hmic_audit.analysis import compare
     from hmic_audit.report import context
 
     log: list[str] = []
-    built = context.build_report
+    built, compared = context.build_report, compare.compare_or_none
 
     def build_report(*args, **kwargs):  # type: ignore[no-untyped-def]
         log.append("text built")
         return built(*args, **kwargs)
 
+    def compare_or_none(*args, **kwargs):  # type: ignore[no-untyped-def]
+        log.append("compared")
+        return compared(*args, **kwargs)
+
     monkeypatch.setattr(context, "build_report", build_report)
+    monkeypatch.setattr(compare, "compare_or_none", compare_or_none)
     made = make_report(SAMPLE, tmp_path / "report.html", force=FORCE,
-                       charts=FakeStandby(log))  # type: ignore[arg-type]
-    assert log == ["charts handed over", "text built", "charts asked for"]
+                       charts=FakeChartChild(log))  # type: ignore[arg-type]
+    assert log == ["handed over: grades_by_sample, grades_by_case_type", "compared",
+                   "handed over: force_vs_inspectors", "text built", "charts asked for"]
     page = made.outputs[tmp_path / "report.html"].decode("utf-8")
     for chart_id in made.context.charts:
         assert f"<svg>drawn by the child: {chart_id}</svg>" in page
@@ -111,7 +115,7 @@ def test_the_charts_are_handed_over_before_the_text_is_built(monkeypatch, tmp_pa
 def test_a_published_report_hands_over_no_charts(tmp_path):
     log: list[str] = []
     make_report(SAMPLE, tmp_path / "report.html", force=FORCE, publish=True,
-                charts=FakeStandby(log))  # type: ignore[arg-type]
+                charts=FakeChartChild(log))  # type: ignore[arg-type]
     assert log == []  # and the page did not wait for a child with nothing to draw
 
 

@@ -425,33 +425,46 @@ def _fails(n: int) -> int:
     raise ValueError(n)
 
 
-def test_a_standby_child_does_the_job_it_is_handed_later():
-    """``Standby``: a child prepares now and does one job later (a report's charts);
-    its result, or None - never a hang or a stray process - when it cannot."""
+def test_a_standby_child_does_the_jobs_it_is_handed_later():
+    """``Standby``: a child prepares now and does jobs handed over later, in order (a
+    report's grade charts, then its heat map); their results, or None - never a hang or
+    a stray process - when it cannot."""
     with processes.Standby(lambda: _PREPARED.append(1)) as ready:
         assert ready.pid is not None
         ready.submit(_prepared, 10)
-        ready.submit(_square, 12)  # one job only: a second is not handed over
-        assert ready.result() == 11  # prepared in the child, before the job
+        ready.submit(_square, 12)  # a second job, done after the first
+        assert ready.results() == [11, 144]  # prepared in the child, before the jobs
+        assert ready.results() is None  # given once: the child has ended
     assert _PREPARED == []
     with processes.Standby(lambda: _PREPARED.append(1)) as ready:
         ready.close()
         ready.submit(_square, 2)  # after close: nothing to hand over
-        assert ready.result() is None
+        assert ready.results() is None
         ready.close()
     with processes.Standby(lambda: None) as ready:
+        ready.submit(_square, 2)
         ready.submit(_fails, 3)
-        assert ready.result() is None  # the caller does the job itself
+        assert ready.results() is None  # one job failed: the caller does them all
     with processes.Standby(lambda: None) as ready:
+        ready.submit(_square, 2)
         ready.submit(_square, lambda: 1)  # cannot be handed over: done by the caller
-        assert ready.result() is None
+        ready.submit(_square, 3)
+        assert ready.results() is None
     with processes.Standby(lambda: None) as ready:
         pid = ready.pid
-        assert ready.result() is None  # nothing submitted: nothing to wait for
+        assert ready.results() is None  # nothing submitted: nothing to wait for
     assert pid is not None and not Path(f"/proc/{pid}").exists()  # ended and reaped
     idle = processes.Standby(lambda: None, start=False)
     idle.submit(_square, 2)
-    assert (idle.pid, idle.result()) == (None, None)
+    assert (idle.pid, idle.results()) == (None, None)
+
+
+def test_a_job_larger_than_a_pipe_is_handed_over_whole():
+    big = "x" * (1 << 20)  # a pipe holds 64 kB: the child reads while it is written
+    with processes.Standby(lambda: None) as ready:
+        ready.submit(len, big)
+        ready.submit(len, big + "y")
+        assert ready.results() == [1 << 20, (1 << 20) + 1]
 
 
 def test_a_capped_child_that_fails_otherwise_is_given_a_second_load(monkeypatch):

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable
+from typing import BinaryIO
 
 ONE_PROCESS_VARIABLE = "HMIC_AUDIT_ONE_PROCESS"
 """Set to ``1`` (or ``true``, ``yes``) to start no child processes."""
@@ -78,23 +80,26 @@ def release(pid: int | None, fd: int | None) -> None:
 
 
 class Standby:
-    """A forked child that gets ready now (``prepare``: imports, as a rule) and does one
-    job later, handed over a pipe when its inputs exist; the result comes back pickled,
-    in an anonymous memory file (``memfd``: never on disk).
+    """A forked child that gets ready now (``prepare``: imports, as a rule) and then does
+    jobs handed over a pipe as their inputs come to exist, in order; the results come
+    back pickled, in an anonymous memory file (``memfd``: never on disk).
 
     It starts only where :func:`forking` allows (and ``start`` asks). ``submit(fn,
-    *args)`` hands the job over (``fn`` a module-level function, its arguments
-    picklable); ``result`` waits and gives what ``fn`` returned, or None when there is
-    no child, it failed or nothing was submitted: the caller then does the job itself.
-    ``close`` (or leaving a ``with`` block) ends a child still running.
+    *args)`` hands a job over (``fn`` a module-level function, its arguments
+    picklable): the child starts on it at once, or when it has finished the jobs before
+    it. ``results`` says no more jobs are coming, waits, and gives what each job
+    returned, in the order submitted - or None when there is no child, it failed (or a
+    job could not be handed over), or nothing was submitted: the caller then does the
+    jobs itself. ``close`` (or leaving a ``with`` block) ends a child still running.
     """
 
     def __init__(self, prepare: Callable[[], object], *, start: bool = True) -> None:
         self.pid: int | None = None
         self.fd: int | None = None
         self.jobs: int | None = None
-        self.submitted = False
-        if not (start and forking()):  # no child: submit does nothing, result is None
+        self.submitted = 0
+        self.failed = False
+        if not (start and forking()):  # no child: submit does nothing, results is None
             return
         try:
             fd = os.memfd_create("hmic-audit-standby", os.MFD_CLOEXEC)
@@ -111,7 +116,7 @@ class Standby:
             for end in (fd, read_end, write_end):
                 os.close(end)
             return
-        if pid == 0:  # the child: prepare, wait for the job, do it, leave at once
+        if pid == 0:  # the child: prepare, do each job as it comes, leave at once
             code = 3
             try:
                 import pickle
@@ -119,12 +124,14 @@ class Standby:
                 as_child()
                 os.close(write_end)
                 prepare()
+                done = []
                 with os.fdopen(read_end, "rb") as jobs:
-                    job = jobs.read()
-                if job:
-                    fn, args = pickle.loads(job)  # noqa: S301 - from this program itself
+                    while (job := next_framed(jobs)) is not None:
+                        fn, args = pickle.loads(job)  # noqa: S301 - from this program itself
+                        done.append(fn(*args))
+                if done:
                     with os.fdopen(fd, "wb", closefd=False) as out:
-                        pickle.dump(fn(*args), out, protocol=pickle.HIGHEST_PROTOCOL)
+                        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
                     code = 0
             finally:
                 os._exit(code)
@@ -138,27 +145,35 @@ class Standby:
         self.close()
 
     def submit(self, fn: Callable[..., object], *args: object) -> None:
-        """Hand the job over (once); nothing happens when there is no child."""
-        if self.jobs is None or self.submitted:
+        """Hand a job over; nothing happens when there is no child (or it failed)."""
+        if self.jobs is None:
             return
         import pickle
 
-        jobs, self.jobs = self.jobs, None
         try:
             job = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001 - cannot be handed over: the caller does the job
-            os.close(jobs)  # the child reads nothing and leaves
+        except Exception:  # noqa: BLE001 - cannot be handed over: the caller does the jobs
+            self._give_up()
             return
-        self.submitted = True
         try:
-            with os.fdopen(jobs, "wb") as out:
-                out.write(job)
-        except OSError:  # the child has gone: result() says None
-            pass
+            _write_all(self.jobs, framed(job))
+        except OSError:  # the child has gone: results() says None
+            self._give_up()
+            return
+        self.submitted += 1
 
-    def result(self) -> object | None:
-        if self.pid is None or self.fd is None or not self.submitted:
+    def _give_up(self) -> None:
+        self.failed = True
+        if self.jobs is not None:
+            os.close(self.jobs)  # the child finishes what it has and leaves
+            self.jobs = None
+
+    def results(self) -> list[object] | None:
+        if self.pid is None or self.fd is None or not self.submitted or self.failed:
             return None
+        if self.jobs is not None:  # no more jobs: the child leaves after the last
+            os.close(self.jobs)
+            self.jobs = None
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         if os.waitstatus_to_exitcode(status) != 0:
@@ -168,9 +183,10 @@ class Standby:
         try:
             os.lseek(self.fd, 0, os.SEEK_SET)
             with os.fdopen(os.dup(self.fd), "rb") as data:
-                return pickle.load(data)  # noqa: S301 - written by this program's own child
-        except Exception:  # noqa: BLE001 - anything unreadable: the caller does the job
+                done = pickle.load(data)  # noqa: S301 - written by this program's own child
+        except Exception:  # noqa: BLE001 - anything unreadable: the caller does the jobs
             return None
+        return done if isinstance(done, list) and len(done) == self.submitted else None
 
     def close(self) -> None:
         if self.jobs is not None:
@@ -178,3 +194,29 @@ class Standby:
             self.jobs = None
         release(self.pid, self.fd)
         self.pid = self.fd = None
+
+
+_LENGTH = struct.Struct("<Q")
+"""A piece's length, before the piece, on a pipe between parent and child."""
+
+
+def framed(data: bytes) -> bytes:
+    """``data`` as a piece for a pipe: its length, then itself (see ``next_framed``)."""
+    return _LENGTH.pack(len(data)) + data
+
+
+def next_framed(pipe: BinaryIO) -> bytes | None:
+    """The next piece on a pipe (``framed``), or None at its end or when the writer
+    stopped before the piece was whole."""
+    head = pipe.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    data = pipe.read(size)
+    return data if len(data) == size else None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

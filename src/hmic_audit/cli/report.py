@@ -94,16 +94,13 @@ def report_command(
     """
     from ..io.write import write_outputs
     from ..jobs.report import make_report
-    from ..render.report_files import chart_standby
 
-    key = pseudonym_key(pseudonymise, key_file)
-    with chart_standby(out, publish=publish) as charts:  # matplotlib imported meanwhile
-        made = make_report(
-            cases, out, force=force, force_name=force_name, rubric=rubric,
-            templates=templates, notes=not no_notes, publish=publish, suppress=suppress,
-            key=key, encoding=encoding, sheet=sheet, month_first=month_first,
-            moderated=moderated, actions=actions, as_of=as_of, charts=charts,
-            feedback=ConsoleFeedback(show_all=show_all, quiet=quiet))
+    made = make_report(
+        cases, out, force=force, force_name=force_name, rubric=rubric,
+        templates=templates, notes=not no_notes, publish=publish, suppress=suppress,
+        key=pseudonym_key(pseudonymise, key_file), encoding=encoding, sheet=sheet,
+        month_first=month_first, moderated=moderated, actions=actions, as_of=as_of,
+        feedback=ConsoleFeedback(show_all=show_all, quiet=quiet))
     write_outputs(made.outputs, inputs=made.inputs)
     finish_writing(
         format=format,

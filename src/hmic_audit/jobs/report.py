@@ -2,24 +2,31 @@
 profile - read, grade, moderate, compare, build the context, render every file in
 memory.
 
-The order is the one that keeps a report quick: the charts' data (the grade tables and
-the comparison) is handed to the chart child (``charts``, a
-:func:`~hmic_audit.render.report_files.chart_standby`) as soon as it is known, so the
-charts are drawn while the text is built and rendered.
+The order is the one that keeps a report quick: each chart's data is handed to the chart
+child (``charts``, a :class:`~hmic_audit.render.chart_child.ChartChild`) as soon as it
+is known - the grade tables before the comparison is made, the comparison before the
+text is built - so the charts are drawn while this process works on.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import grade, load_rubric, read_audits
+from ..analysis.compare import compare_or_none
 from ..problems import HmicAuditError, OutputError, Problem, Severity, WorkbookError
+from ..profile import check_profile, profile_rubric, read_profile
+from ..render.chart_child import ChartChild
+from ..render.formats import check_out
+from ..render.report_files import figures_path, render_outputs, template_problem
+from ..report.context import ReportContext, build_report, report_charts, report_tables
+from ..workbook.privacy import publish_threshold
 from .feedback import SILENT, Feedback
 
 if TYPE_CHECKING:
-    from ..processes import Standby
-    from ..report.context import ReportContext
     from ..rubric import Rubric
     from ..scoring.grading import GradeResult
     from ..workbook.frame import AuditFrame
@@ -53,7 +60,7 @@ def make_report(cases: Path, out: Path, *, force: Path | None = None,
                 encoding: str | None = None, sheet: str | None = None,
                 month_first: bool = False, moderated: Path | None = None,
                 actions: Path | None = None, as_of: str | None = None,
-                charts: Standby | None = None, feedback: Feedback = SILENT) -> MadeReport:
+                charts: ChartChild | None = None, feedback: Feedback = SILENT) -> MadeReport:
     """The report ``out`` (.html, .md or .docx) and its figures file, rendered from
     ``cases``.
 
@@ -65,22 +72,36 @@ def make_report(cases: Path, out: Path, *, force: Path | None = None,
     moderation queue whose grades replace inspectors'; ``actions`` the earlier
     recommendations' ledger, counted as at ``as_of``.
 
+    The charts are drawn meanwhile by ``charts``: by default a child process started
+    here (:class:`~hmic_audit.render.chart_child.ChartChild`; this module's imports
+    done first, so the child does not repeat them), handed each chart's data as soon as
+    it exists.
+
     Raises ``HmicAuditError`` (bad input: exit 2) naming the file and place: a template
     that fails is named with its file and line.
     """
-    from .. import grade, load_rubric, read_audits
-    from ..analysis.compare import compare_or_none
-    from ..profile import check_profile, profile_rubric, read_profile
-    from ..render.formats import check_out
-    from ..render.report_files import draw_ahead
-    from ..report.context import build_report, report_charts, report_tables
-    from ..workbook.privacy import publish_threshold
-
     check_out(out, "report")
     if templates is not None and not templates.is_dir():
         raise OutputError("--templates is not a folder", [Problem(
             code="bad-templates", file=str(templates), message="is not a folder")])
     threshold = publish_threshold(suppress) if publish else None
+    drawing = charts if charts is not None else ChartChild(out, publish=publish)
+    with contextlib.ExitStack() as stack:
+        if charts is None:  # ours to end
+            stack.enter_context(drawing)
+        return _make(cases, out, force=force, force_name=force_name, rubric=rubric,
+                     templates=templates, notes=notes and not publish, threshold=threshold,
+                     key=key, encoding=encoding, sheet=sheet, month_first=month_first,
+                     moderated=moderated, actions=actions, as_of=as_of,
+                     charts=drawing, feedback=feedback)
+
+
+def _make(cases: Path, out: Path, *, force: Path | None, force_name: str | None,
+          rubric: str | Path | None, templates: Path | None, notes: bool,
+          threshold: int | None, key: bytes | None, encoding: str | None,
+          sheet: str | None, month_first: bool, moderated: Path | None,
+          actions: Path | None, as_of: str | None, charts: ChartChild,
+          feedback: Feedback) -> MadeReport:
     profile, profile_sha, the_rubric = None, None, None
     if force is not None:  # the profile may name the rubric
         profile, profile_sha = read_profile(force)
@@ -108,15 +129,16 @@ def make_report(cases: Path, out: Path, *, force: Path | None = None,
         from ..analysis.moderation import apply_queue
 
         result = apply_queue([result], moderated, the_rubric)[0]
+    tables = report_tables(result, the_rubric, publish=threshold)
+    # the grade charts drawn in the child from here on
+    charts.hand(*report_charts(tables, None, publish=threshold), the_rubric)
     comparison = compare_or_none([result], the_rubric)
     if comparison is None:
         feedback.note(NO_COMPARISON)
         seen.append(Problem(code="no-comparison", severity=Severity.WARNING,
                             file=cases.name, message=NO_COMPARISON))
-    tables = report_tables(result, the_rubric, publish=threshold)
-    if charts is not None:  # drawn in the child from here on, while the text is built
-        draw_ahead(charts, *report_charts(tables, comparison, publish=threshold),
-                   the_rubric, out)
+    else:  # and the heat map, while the text is built
+        charts.hand(*report_charts(tables, comparison, publish=threshold), the_rubric)
     done = None
     if actions is not None:
         from ..analysis.action_ledger import read_ledger
@@ -128,11 +150,9 @@ def make_report(cases: Path, out: Path, *, force: Path | None = None,
         ctx = build_report(result, comparison, the_rubric, profile,
                            profile_sha256=profile_sha,
                            profile_file=force.name if force is not None else None,
-                           force_name=force_name, notes=notes and not publish,
+                           force_name=force_name, notes=notes,
                            publish=threshold, progress=done, tables=tables)
         outputs = _render(ctx, out, templates, charts)
-    from ..render.report_files import figures_path
-
     return MadeReport(outputs=outputs, figures=figures_path(out), result=result,
                       context=ctx, rubric=the_rubric,
                       inputs=[cases, *(p for p in (force, actions) if p is not None)],
@@ -163,12 +183,10 @@ def case_force_name(frame: AuditFrame, cases: Path) -> tuple[str, list[Problem]]
 
 
 def _render(ctx: ReportContext, out: Path, templates: Path | None,
-            charts: Standby | None = None) -> dict[Path, bytes]:
+            charts: ChartChild) -> dict[Path, bytes]:
     """The report's files; a template that fails is bad input (exit 2), named with its
     file and line."""
     from jinja2 import TemplateError
-
-    from ..render.report_files import render_outputs, template_problem
 
     try:
         return render_outputs(ctx, out, templates=templates, charts=charts)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import struct
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
@@ -12,7 +11,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import BaseModel
 
-from ..processes import as_child, forking, stop
+from ..processes import as_child, forking, framed, next_framed, stop
 
 
 def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
@@ -57,9 +56,6 @@ def stream_json(head: str, batches: Sequence[Callable[[], str]], tail: str) -> N
     out.flush()
 
 
-_LENGTH = struct.Struct("<Q")
-
-
 def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding: str,
                errors: str) -> None:
     """Every batch written to ``binary`` in order: the even ones made here, the odd ones
@@ -74,8 +70,7 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
             with os.fdopen(write_end, "wb") as pipe:
                 for k in range(1, len(batches), 2):
                     data = batches[k]().encode(encoding, errors)
-                    pipe.write(_LENGTH.pack(len(data)))
-                    pipe.write(data)
+                    pipe.write(framed(data))
                     pipe.flush()
             code = 0
         finally:
@@ -87,19 +82,9 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
             for k, make in enumerate(batches):
                 piece = None
                 if k % 2 and handed:
-                    piece = _handed_over(pipe)
+                    piece = next_framed(pipe)
                     handed = piece is not None
                 binary.write(piece if piece is not None else make().encode(encoding, errors))
         binary.flush()
     finally:
         stop(pid)  # done already, unless this process was stopped
-
-
-def _handed_over(pipe: BinaryIO) -> bytes | None:
-    """The child's next batch, or None when it stopped before handing it over whole."""
-    head = pipe.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    (size,) = _LENGTH.unpack(head)
-    data = pipe.read(size)
-    return data if len(data) == size else None

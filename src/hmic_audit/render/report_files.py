@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..problems import Problem
-from ..processes import Standby
 from .formats import check_out
 
-if TYPE_CHECKING:  # imported by the caller: here the chart child starts before it
-    from collections.abc import Iterable
-
+if TYPE_CHECKING:  # imported by the caller
     from ..report.context import ReportContext
-    from ..rubric import Rubric
+    from .chart_child import ChartChild
 
 FIGURES_SUFFIX = ".figures.json"
 
@@ -41,41 +38,24 @@ def figures_document(ctx: ReportContext, report_name: str) -> dict[str, object]:
     }
 
 
-CHART_KINDS = {".html": "svg", ".docx": "png"}
-"""The charts each report format draws (Markdown leaves them out)."""
-
-
-def chart_standby(out: Path, *, publish: bool) -> Standby:
-    """A child process that imports matplotlib now and draws the report's charts once
-    they are known (:func:`render_outputs`), while this process reads the cases and
-    renders the text: about a third of a report's time, on a second core. Idle (no
-    child) where no chart is drawn - Markdown, a publication - or where work stays in
-    one process (:mod:`~hmic_audit.processes`)."""
-    from .charts import prepare
-
-    return Standby(prepare, start=out.suffix.lower() in CHART_KINDS and not publish)
-
-
 def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = None,
-                   charts: Standby | None = None) -> dict[Path, bytes]:
+                   charts: ChartChild | None = None) -> dict[Path, bytes]:
     """Every file ``report --out`` writes, rendered in memory. The charts are drawn by
-    ``charts`` (:func:`chart_standby`; handed their job here unless :func:`draw_ahead`
-    did it already) while the text is rendered here; an HTML page asks for them once the
-    page is rendered, a Word document before it is built; any the child did not draw
-    are drawn here."""
+    ``charts`` (:class:`ChartChild`; any not handed over yet are handed over here) while
+    the text is rendered here; an HTML page asks for them once the page is rendered, a
+    Word document before it is built; any the child did not draw are drawn here."""
     from .json import render_json
     from .report_markdown import markdown_for_file, render_report_markdown
 
     suffix = out.suffix.lower()
     check_out(out, "report")
     if charts is not None:
-        draw_ahead(charts, ctx.charts, ctx.chart_data, ctx.rubric, out)
+        charts.hand(ctx.charts, ctx.chart_data, ctx.rubric)
     markdown = render_report_markdown(ctx, templates=templates)
     figures = render_json(figures_document(ctx, out.name)).encode("utf-8")
 
     def drawn() -> dict[str, str | bytes] | None:
-        ready = charts.result() if charts is not None else None
-        return ready if isinstance(ready, dict) else None
+        return charts.drawn() if charts is not None else None
 
     if suffix == ".md":
         data = markdown_for_file(markdown).encode("utf-8")
@@ -89,20 +69,6 @@ def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = No
 
         data = render_report_docx(ctx, markdown, charts=drawn())
     return {out: data, figures_path(out): figures}
-
-
-def draw_ahead(charts: Standby, chart_ids: Iterable[str], data: dict[str, object],
-               rubric: Rubric, out: Path) -> None:
-    """Hand ``charts`` (:func:`chart_standby`) its job as soon as the charts' data is
-    known (:func:`~hmic_audit.report.context.report_charts`), before the report's text
-    is built: the child draws while this process builds and renders the text. Nothing
-    happens for a report without charts, or once the job is handed over."""
-    from .charts import chart_payload, draw_charts
-
-    kind = CHART_KINDS.get(out.suffix.lower())
-    chart_ids = list(chart_ids)
-    if kind is not None and chart_ids:
-        charts.submit(draw_charts, chart_ids, chart_payload(data), rubric, kind)
 
 
 def shipped_templates() -> Path:

@@ -1,0 +1,70 @@
+"""A report's chart child (:class:`ChartChild`), started by the report job
+(:func:`~hmic_audit.jobs.report.make_report`) once the report's code is imported (numpy,
+pydantic, the analyses: the child inherits them rather than importing them again while
+this process does), so that matplotlib is imported in the child while the cases are
+read. The chart code itself is imported in the child."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..processes import Standby
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ..rubric import Rubric
+
+CHART_KINDS = {".html": "svg", ".docx": "png"}
+"""The charts each report format draws (Markdown leaves them out)."""
+
+
+class ChartChild:
+    """A report's chart child: a process that imports matplotlib now (``Standby``) and
+    draws the report's charts as their data comes to exist, while this process reads
+    the cases and builds and renders the text - about a third of a report's time, on a
+    second core. Idle (no child) where no chart is drawn - Markdown, a publication - or
+    where work stays in one process (:mod:`~hmic_audit.processes`)."""
+
+    def __init__(self, out: Path, *, publish: bool) -> None:
+        self.kind = CHART_KINDS.get(out.suffix.lower())
+        self.standby = Standby(_prepare, start=self.kind is not None and not publish)
+        self.handed: list[str] = []
+
+    def __enter__(self) -> ChartChild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.standby.close()
+
+    def hand(self, chart_ids: Iterable[str], data: dict[str, object],
+             rubric: Rubric) -> None:
+        """Hand over the charts named that are not handed over yet, with the data they
+        are drawn from (``chart_data``, or the part of it they read): the grade charts
+        once the tables exist, the heat map once the comparison does
+        (:func:`~hmic_audit.report.context.report_charts`)."""
+        new = [c for c in chart_ids if c not in self.handed]
+        if self.kind is None or not new or self.standby.jobs is None:
+            return  # nothing to draw, or no child to draw it
+        from .charts import chart_payload, draw_charts
+
+        self.standby.submit(draw_charts, new, chart_payload(data), rubric, self.kind)
+        self.handed += new
+
+    def drawn(self) -> dict[str, str | bytes] | None:
+        """Every chart the child drew (waiting for it), or None when it drew none: the
+        renderer then draws what it needs itself."""
+        drawn: dict[str, str | bytes] = {}
+        for done in self.standby.results() or [None]:
+            if not isinstance(done, dict):
+                return None
+            drawn.update(done)
+        return drawn
+
+
+def _prepare() -> None:
+    """In the child: the chart code and matplotlib imported, a figure drawn."""
+    from .charts import prepare
+
+    prepare()
