@@ -86,11 +86,10 @@ def test_no_comparison_is_a_note_and_a_warning(tmp_path):
 
 
 def test_each_chart_is_handed_over_as_soon_as_its_data_exists(monkeypatch, tmp_path):
-    from hmic_audit.analysis import compare
-    from hmic_audit.report import context
+    from hmic_audit.jobs import report as job
 
     log: list[str] = []
-    built, compared = context.build_report, compare.compare_or_none
+    built, compared = job.build_report, job.compare_or_none
 
     def build_report(*args, **kwargs):  # type: ignore[no-untyped-def]
         log.append("text built")
@@ -100,8 +99,8 @@ def test_each_chart_is_handed_over_as_soon_as_its_data_exists(monkeypatch, tmp_p
         log.append("compared")
         return compared(*args, **kwargs)
 
-    monkeypatch.setattr(context, "build_report", build_report)
-    monkeypatch.setattr(compare, "compare_or_none", compare_or_none)
+    monkeypatch.setattr(job, "build_report", build_report)
+    monkeypatch.setattr(job, "compare_or_none", compare_or_none)
     made = make_report(SAMPLE, tmp_path / "report.html", force=FORCE,
                        charts=FakeChartChild(log))  # type: ignore[arg-type]
     assert log == ["handed over: grades_by_sample, grades_by_case_type", "compared",
