@@ -174,3 +174,43 @@ def test_the_command_is_the_job_written(tmp_path, runner):
     assert out.read_bytes() == made.outputs[tmp_path / "report.md"]
     assert Path(f"{out}.figures.json").read_bytes().replace(b"cli/", b"") == \
         made.outputs[made.figures].replace(b"cli/", b"")
+
+
+def test_a_small_workbooks_chart_child_starts_first_thing(monkeypatch, tmp_path):
+    """The console script starts the chart child of a report of a small workbook before
+    anything is imported (its longest part is matplotlib); the report job takes it up
+    when it is for the same report, and ends it when it is not."""
+    from hmic_audit import processes
+    from hmic_audit.cli.start import start_early
+    from hmic_audit.io import sheet_load
+    from hmic_audit.render import chart_child
+
+    monkeypatch.delenv(processes.ONE_PROCESS_VARIABLE, raising=False)
+    html = tmp_path / "r.html"
+
+    def early(*argv: str) -> list[tuple[Path, bool]]:
+        start_early(["report", *argv])
+        sheet_load.stop_reading()
+        return [(c.out, c.standby.pid is not None) for c in chart_child._EARLY]
+
+    try:
+        assert early(str(SAMPLE), "--out", str(html)) == [(html, True)]
+        taken = chart_child.chart_child(html, publish=False)
+        assert taken.standby.pid is not None and chart_child._EARLY == []
+        taken.standby.close()
+        assert early(str(SAMPLE), f"--out={tmp_path / 'r.docx'}") == [
+            (tmp_path / "r.docx", True)]
+        pid = chart_child._EARLY[0].standby.pid
+        other = chart_child.chart_child(tmp_path / "other.html", publish=False)
+        assert other.out == tmp_path / "other.html" and chart_child._EARLY == []
+        assert not Path(f"/proc/{pid}").exists()  # the wrong guess ended and reaped
+        other.standby.close()
+        for argv in ([str(SAMPLE), "--out", str(html), "--publish"],  # no charts
+                     [str(SAMPLE), "-o", str(tmp_path / "r.md")],  # no charts
+                     ["--out", str(html)]):  # no workbook named
+            assert early(*argv) == []
+        monkeypatch.setattr(chart_child, "EARLY_BELOW", SAMPLE.stat().st_size)
+        assert early(str(SAMPLE), "--out", str(html)) == []  # not small: started later
+    finally:
+        while chart_child._EARLY:
+            chart_child._EARLY.pop().standby.close()

@@ -18,29 +18,48 @@ READS_CASES = frozenset({"grade", "validate", "compare", "agree", "report", "che
 def start_early(argv: list[str]) -> None:
     """Start loading the cases workbook before the application is imported and typer
     parses the command line (together about a quarter of a second): from the words,
-    the first one after a command of ``READS_CASES`` that names a workbook, and
-    ``--sheet``'s value. The command's own start (``output.guarded``) asks for the file
-    it was given, and takes this load up when the guess was right; a wrong guess
-    (``--out old.xlsx`` before the cases) is only a load stopped unused. See
-    :mod:`~hmic_audit.io.sheet_load`."""
+    the first one after a command of ``READS_CASES`` that names a workbook (not the
+    value of ``--out``/``-o``, always an output), and ``--sheet``'s value. The
+    command's own start (``output.guarded``) asks for the file it was given, and takes
+    this load up when the guess was right; a wrong guess (``--moderated queue.xlsx``
+    before the cases) is only a load stopped unused. See
+    :mod:`~hmic_audit.io.sheet_load`. For ``report`` with charts (``--out`` an HTML or
+    Word file, no ``--publish``) of a small workbook, the chart child starts here too
+    (:func:`~hmic_audit.render.chart_child.start_early`)."""
     if not argv or argv[0] not in READS_CASES:
         return
     from pathlib import Path
 
     from ..io.sheet_load import WORKBOOKS, start_reading
 
-    first, sheet = None, None
+    first, sheet, out, publish = None, None, None, False
     words = iter(argv[1:])
     for word in words:
         if word == "--sheet":
             sheet = next(words, None)
         elif word.startswith("--sheet="):
             sheet = word.removeprefix("--sheet=")
+        elif word in ("--out", "-o"):
+            out = next(words, None)
+        elif word.startswith("--out="):
+            out = word.removeprefix("--out=")
+        elif word == "--publish":
+            publish = True
         elif first is None and not word.startswith("-") \
                 and Path(word).suffix.lower() in WORKBOOKS:
             first = word
     if first is not None:
         start_reading(first, sheet=sheet)
+    if argv[0] == "report" and out is not None and not publish and first is not None:
+        from ..render.chart_child import CHART_KINDS, EARLY_BELOW
+        from ..render.chart_child import start_early as start_charts
+
+        try:
+            small = Path(first).stat().st_size < EARLY_BELOW
+        except OSError:
+            small = False
+        if small and Path(out).suffix.lower() in CHART_KINDS:
+            start_charts(out)
 
 
 BLAS_THREADS = "OPENBLAS_NUM_THREADS"

@@ -19,7 +19,7 @@ from .. import grade, load_rubric, read_audits
 from ..analysis.compare import compare_or_none
 from ..problems import HmicAuditError, OutputError, Problem, Severity, WorkbookError
 from ..profile import check_profile, profile_rubric, read_profile
-from ..render.chart_child import ChartChild
+from ..render.chart_child import ChartChild, chart_child
 from ..render.formats import check_out
 from ..render.report_files import figures_path, render_outputs, template_problem
 from ..report.context import ReportContext, build_report, report_charts, report_tables
@@ -72,10 +72,10 @@ def make_report(cases: Path, out: Path, *, force: Path | None = None,
     moderation queue whose grades replace inspectors'; ``actions`` the earlier
     recommendations' ledger, counted as at ``as_of``.
 
-    The charts are drawn meanwhile by ``charts``: by default a child process started
-    here (:class:`~hmic_audit.render.chart_child.ChartChild`; this module's imports
-    done first, so the child does not repeat them), handed each chart's data as soon as
-    it exists.
+    The charts are drawn meanwhile by ``charts``: by default a child process
+    (:func:`~hmic_audit.render.chart_child.chart_child`: the one the console script
+    started first thing, else one started here), handed each chart's data as soon as it
+    exists.
 
     Raises ``HmicAuditError`` (bad input: exit 2) naming the file and place: a template
     that fails is named with its file and line.
@@ -85,7 +85,7 @@ def make_report(cases: Path, out: Path, *, force: Path | None = None,
         raise OutputError("--templates is not a folder", [Problem(
             code="bad-templates", file=str(templates), message="is not a folder")])
     threshold = publish_threshold(suppress) if publish else None
-    drawing = charts if charts is not None else ChartChild(out, publish=publish)
+    drawing = charts if charts is not None else chart_child(out, publish=publish)
     with contextlib.ExitStack() as stack:
         if charts is None:  # ours to end
             stack.enter_context(drawing)
