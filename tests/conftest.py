@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +117,36 @@ def invoke(runner: CliRunner, *args: Any) -> Any:
 
 def stdout_json(result: Any) -> Any:
     return json.loads(result.stdout)
+
+
+class FeedbackRecorder:
+    """A job's feedback (``jobs/feedback.py``) that writes down what it is told, in
+    order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    @contextlib.contextmanager
+    def step(self, what: str) -> Iterator[None]:
+        self.events.append(("step", what))
+        yield
+
+    def problems(self, found: list[Any], file: str | None = None) -> None:
+        self.events.append(("problems", (file, [p.code for p in found])))
+
+    def note(self, message: str) -> None:
+        self.events.append(("note", message))
+
+    def warning(self, message: str) -> None:
+        self.events.append(("warning", message))
+
+
+def too_few_to_publish(folder: Path) -> Path:
+    """A grades-only workbook whose self-assessed sample is one case: published, the
+    tables that would show it are left out."""
+    rows = [[f"F{i}", "inspector-selected", "Domestic abuse", "inspector", "adequate"]
+            for i in range(12)]
+    rows += [["S1", "self-assessed", "s47", "force", "good"],
+             ["S1", "self-assessed", "s47", "inspector", "good"]]
+    return write_xlsx(folder / "c.xlsx", ["Case ref", "Sample", "Case type", "Assessor",
+                                          "Grade"], rows)

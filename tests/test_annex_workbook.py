@@ -17,7 +17,7 @@ from hmic_audit.analysis.annex_table import AnnexTable, Column, share_columns
 from hmic_audit.render.annex_xlsx import column_titles, table_notes
 from hmic_audit.render.xlsx import unique_sheet_names
 
-from .conftest import ROOT, SAMPLE, invoke, write_xlsx
+from .conftest import ROOT, SAMPLE, invoke, too_few_to_publish
 
 SAMPLE_2024 = ROOT / "sample_cases" / "wyvern-valley-2024" / "cases.xlsx"
 PROFILE = ROOT / "sample_cases" / "gmp-2014" / "force.yaml"
@@ -204,12 +204,7 @@ def test_notes_under_the_tables(annexes, run):
 
 
 def test_a_published_workbook_lists_the_tables_left_out(runner, tmp_path):
-    rows = [[f"F{i}", "inspector-selected", "Domestic abuse", "inspector", "adequate"]
-            for i in range(12)]
-    rows += [["S1", "self-assessed", "s47", "force", "good"],
-             ["S1", "self-assessed", "s47", "inspector", "good"]]
-    cases = write_xlsx(tmp_path / "c.xlsx", ["Case ref", "Sample", "Case type", "Assessor",
-                                             "Grade"], rows)
+    cases = too_few_to_publish(tmp_path)
     out = tmp_path / "annex.xlsx"
     result = invoke(runner, "annex", cases, "--out", out, "--publish", "-f", "json")
     assert result.exit_code == 0, result.stderr

@@ -5,7 +5,6 @@ is built, an HTML page asking for them only once it is rendered."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
@@ -13,27 +12,9 @@ import pytest
 from hmic_audit.jobs.report import NO_COMPARISON, make_report
 from hmic_audit.problems import Severity
 
-from .conftest import SAMPLE, long_rows_good, write_xlsx
+from .conftest import SAMPLE, FeedbackRecorder, long_rows_good, write_xlsx
 
 FORCE = SAMPLE.parent / "force.yaml"
-
-
-class Recorder:
-    """Feedback that writes down what it is told, in order."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, object]] = []
-
-    @contextlib.contextmanager
-    def step(self, what: str):  # type: ignore[no-untyped-def]
-        self.events.append(("step", what))
-        yield
-
-    def problems(self, found, file=None) -> None:  # type: ignore[no-untyped-def]
-        self.events.append(("problems", (file, [p.code for p in found])))
-
-    def note(self, message: str) -> None:
-        self.events.append(("note", message))
 
 
 class FakeChartChild:
@@ -56,7 +37,7 @@ class FakeChartChild:
 def test_the_job_renders_in_memory_and_tells_its_feedback(tmp_path):
     headers, rows = long_rows_good()
     cases = write_xlsx(tmp_path / "northshire.xlsx", headers, rows)
-    feedback = Recorder()
+    feedback = FeedbackRecorder()
     made = make_report(cases, tmp_path / "report.md", feedback=feedback)
     assert list(tmp_path.iterdir()) == [cases]  # nothing written: the caller writes
     assert set(made.outputs) == {tmp_path / "report.md", made.figures}
@@ -76,7 +57,7 @@ def test_no_comparison_is_a_note_and_a_warning(tmp_path):
     headers, rows = long_rows_good()
     cases = write_xlsx(tmp_path / "inspected.xlsx", headers,
                        [r for r in rows if r[4] == "inspector" and r[0] == "C-2"])
-    feedback = Recorder()
+    feedback = FeedbackRecorder()
     made = make_report(cases, tmp_path / "report.md", force_name="Northshire Police",
                        feedback=feedback)
     assert ("note", NO_COMPARISON) in feedback.events
@@ -121,7 +102,7 @@ def test_a_published_report_hands_over_no_charts(tmp_path):
 def test_bad_options_stop_before_the_cases_are_read(tmp_path):
     from hmic_audit.problems import HmicAuditError
 
-    feedback = Recorder()
+    feedback = FeedbackRecorder()
     for kwargs in ({"templates": tmp_path / "missing"}, {"publish": True, "suppress": 2}):
         with pytest.raises(HmicAuditError):
             make_report(SAMPLE, tmp_path / "report.md", feedback=feedback,

@@ -10,7 +10,7 @@ import random
 import openpyxl
 import pytest
 
-from ..conftest import SAMPLE, invoke, write_xlsx
+from ..conftest import SAMPLE, invoke, too_few_to_publish, write_xlsx
 from .test_report import FORCE
 
 
@@ -230,12 +230,7 @@ def test_format_json_summarises_what_was_written(runner, tmp_path):
 
 
 def test_format_json_names_each_csv_and_each_table_left_out(runner, tmp_path):
-    rows = [[f"F{i}", "inspector-selected", "Domestic abuse", "inspector", "adequate"]
-            for i in range(12)]
-    rows += [["S1", "self-assessed", "s47", "force", "good"],
-             ["S1", "self-assessed", "s47", "inspector", "good"]]
-    cases = write_xlsx(tmp_path / "c.xlsx", ["Case ref", "Sample", "Case type", "Assessor",
-                                             "Grade"], rows)
+    cases = too_few_to_publish(tmp_path)
     out = tmp_path / "tables"
     result = invoke(runner, "annex", cases, "--out", out, "--publish", "-f", "json")
     assert result.exit_code == 0, result.stderr

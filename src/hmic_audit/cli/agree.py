@@ -16,7 +16,7 @@ from .options import (
     RubricOpt,
     SheetOpt,
 )
-from .output import emit_json, guarded, progress, report_problems, rubric_warnings, say, show
+from .output import ConsoleFeedback, emit_json, guarded, show, write_file
 
 
 @guarded
@@ -52,29 +52,21 @@ def agree_command(
       hmic-audit agree double-read.xlsx --format json
       hmic-audit agree double-read.xlsx --out calibration.html
     """
-    from .. import grade, load_rubric, read_audits
+    from .. import load_rubric
     from ..analysis.readers import reader_agreement
+    from ..jobs.graded import read_and_grade
     from ..render.formats import check_out
 
     check_out(out, "agree")
 
     the_rubric = load_rubric(rubric)
-    rubric_warnings(the_rubric, quiet=quiet)
-    with progress(f"Reading {cases.name}", quiet):
-        frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
-                                      month_first=month_first)
-    report_problems(warnings, cases.name, quiet=quiet)
-    found = reader_agreement([grade(frame, the_rubric)], the_rubric)
+    graded = read_and_grade([cases], [the_rubric], encoding=encoding, sheet=sheet,
+                            month_first=month_first, feedback=ConsoleFeedback(quiet=quiet))
+    found = reader_agreement(graded.results, the_rubric)
     if out is not None:
-        from ..io.write import write_outputs
         from ..render.agree_out import agree_file
 
-        cut: list[str] = []
-        write_outputs({out: agree_file(out, found, cut)}, inputs=[cases])
-        for message in cut:
-            say(f"warning: {message}", style="yellow")
-        if not quiet:
-            say(f"wrote {out}")
+        write_file(out, lambda cut: agree_file(out, found, cut), inputs=[cases], quiet=quiet)
     if format is OutputFormat.json:
         from ..render.json import render_json
 

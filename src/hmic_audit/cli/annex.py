@@ -21,15 +21,7 @@ from .options import (
     RubricsOpt,
     SheetOpt,
 )
-from .output import (
-    finish_writing,
-    guarded,
-    progress,
-    report_problems,
-    rubric_warnings,
-    say,
-    without_lock_files,
-)
+from .output import ConsoleFeedback, finish_writing, guarded
 
 
 class TableFiles(StrEnum):
@@ -92,84 +84,26 @@ def annex_command(
         --rubric child-protection-2014 --rubric child-protection-2024 \\
         --crosswalk common-3
     """
-    from .. import grade, read_audits
-    from ..analysis.annex import build_annex
-    from ..crosswalk import rubrics_for
     from ..io.write import write_outputs
-    from ..problems import Problem, Severity, WorkbookError
-    from ..profile import load_profile
-    from ..render.annex_out import annex_about, annex_outputs
-    from ..render.formats import check_out
+    from ..jobs.annex import make_annex
     from ..text import plural
-    from ..workbook.privacy import publish_threshold
 
-    cases, skipped = without_lock_files(cases)
-    report_problems(skipped, quiet=quiet)
-    seen = list(skipped)
-    if not cases:
-        raise WorkbookError("no cases file to read", [Problem(
-            code="no-cases-files", message="every file given is a spreadsheet lock file; "
-            "give the workbooks themselves")])
-    folder = out.suffix == "" or out.is_dir()
-    if not folder:
-        check_out(out, "annex", also="a folder")
-    if force is not None and not rubric:  # the profile names its rubric, as for report
-        from ..profile import profile_rubric, read_profile
-
-        named = profile_rubric(read_profile(force)[0], force)
-        rubric = [str(named)] if named is not None else None
-    rubrics, the_crosswalk = rubrics_for(len(cases), rubric, crosswalk)
-    rubric_warnings(*rubrics, quiet=quiet)
-    the_rubric = rubrics[0]
-    profile, profile_sha = load_profile(force, the_rubric) if force else (None, None)
-    threshold = publish_threshold(suppress) if publish else suppress
-    results = []
-    for path, its_rubric in zip(cases, rubrics, strict=True):
-        with progress(f"Reading {path.name}", quiet):
-            frame, warnings = read_audits(path, its_rubric, encoding=encoding, sheet=sheet,
-                                          month_first=month_first)
-        report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
-        seen += warnings
-        results.append(grade(frame, its_rubric))
-    if moderated is not None:
-        from ..analysis.moderation import apply_queue
-
-        results = apply_queue(results, moderated, the_rubric)
-    names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
-    built = build_annex(results, the_rubric, profile=profile, tables=names,
-                        threshold=threshold, publish=publish, crosswalk=the_crosswalk)
-    if the_crosswalk is not None:
-        from ..analysis.common_scale import common_rubric
-
-        the_rubric = common_rubric(the_crosswalk, rubrics)
-    for name in built.refused:
-        message = (f"table {name} left out: too few cases to publish without identifying "
-                   "a child")
-        say(f"warning: {message}", style="yellow")
-        seen.append(Problem(code="table-left-out", severity=Severity.WARNING,
-                            message=message, value=name))
-    about = annex_about(results, the_rubric, profile=profile, profile_sha256=profile_sha,
-                        profile_file=force.name if force else None,
-                        crosswalk=the_crosswalk, publish=publish)
-    facts = None
-    if table_files == TableFiles.parquet:
-        from ..render.parquet import provenance
-
-        facts = provenance(the_rubric, [r.input for r in results])
-        if the_crosswalk is not None:
-            facts["crosswalk"] = {"name": the_crosswalk.name,
-                                  "version": the_crosswalk.version}
-    outputs = annex_outputs(built, out, the_rubric, about, table_files=table_files.value,
-                            facts=facts)
-    if folder:
+    made = make_annex(
+        cases, out, force=force, suppress=suppress, publish=publish, rubric=rubric,
+        tables=[t.strip() for t in tables.split(",") if t.strip()] if tables else None,
+        crosswalk=crosswalk, table_files=table_files.value, encoding=encoding, sheet=sheet,
+        month_first=month_first, moderated=moderated,
+        feedback=ConsoleFeedback(show_all=show_all, quiet=quiet))
+    if made.folder:
         out.mkdir(parents=True, exist_ok=True)
-    write_outputs(outputs, inputs=[*cases, *([force] if force else [])])
+    write_outputs(made.outputs, inputs=made.inputs)
+    results, built = made.results, made.annex
     finish_writing(
-        format=format, written=[(path, "table" if folder else "annex", data)
-                                for path, data in outputs.items()],
+        format=format, written=[(path, "table" if made.folder else "annex", data)
+                                for path, data in made.outputs.items()],
         counts={"tables": len(built), "inputs": len(results),
                 "audits": sum(len(r) for r in results),
                 **({"moderated": sum(r.summary.moderated for r in results)}
                    if moderated is not None else {})},
-        problems=seen, lines=[f"wrote {plural(len(built), 'table')} to {out}"],
+        problems=made.problems, lines=[f"wrote {plural(len(built), 'table')} to {out}"],
         quiet=quiet, tables=[t.name for t in built], left_out=list(built.refused))

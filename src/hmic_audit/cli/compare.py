@@ -22,18 +22,7 @@ from .options import (
     RubricsOpt,
     SheetOpt,
 )
-from .output import (
-    emit_json,
-    guarded,
-    maybe_pseudonymise,
-    progress,
-    pseudonym_key,
-    report_problems,
-    rubric_warnings,
-    say,
-    show,
-    without_lock_files,
-)
+from .output import ConsoleFeedback, emit_json, guarded, pseudonym_key, show, write_file
 
 
 class Use(StrEnum):
@@ -104,73 +93,25 @@ def compare_command(
         --rubric child-protection-2014 --rubric child-protection-2024 \\
         --crosswalk 2014-to-2024
     """
-    from .. import Assessor, grade, read_audits
-    from ..analysis.compare import compare_sets
-    from ..problems import Problem, WorkbookError
+    from ..jobs.compare import compare_files
     from ..render.formats import check_out
-    from ..text import plural
 
-    files, skipped = without_lock_files(files)
-    report_problems(skipped, quiet=quiet)
-    if not 1 <= len(files) <= 2:
-        given = plural(len(files), "file") + (" was" if len(files) == 1 else " were")
-        raise WorkbookError("give one or two files", [Problem(
-            code="bad-arguments", message=f"compare takes one workbook or two (self-assessment "
-            f"and inspectors'); {given} given")])
     check_out(out, "compare")
-    key = pseudonym_key(pseudonymise, key_file)
-    from ..crosswalk import rubrics_for
-
-    rubrics, the_crosswalk = rubrics_for(len(files), rubric, crosswalk)
-    rubric_warnings(*rubrics, quiet=quiet)
-    the_rubric = rubrics[0]
-    sides: list[Assessor | None] = (
-        [None] if len(files) == 1 else [Assessor.FORCE, Assessor.INSPECTOR])
-    results = []
-    for path, only, its_rubric in zip(files, sides, rubrics, strict=True):
-        with progress(f"Reading {path.name}", quiet):
-            frame, warnings = read_audits(path, its_rubric, encoding=encoding, sheet=sheet,
-                                          only=only, month_first=month_first)
-        report_problems(warnings, path.name, show_all=show_all, quiet=quiet)
-        results.append(grade(maybe_pseudonymise(frame, key), its_rubric))
-    if moderated is not None:
-        from ..analysis.moderation import apply_queue
-
-        results = apply_queue(results, moderated, the_rubric)
-    with progress("Comparing", quiet):
-        comparison = compare_sets(results, the_rubric, crosswalk=the_crosswalk,
-                                  use=use.value, threshold=threshold,
-                                  by=by.value if by else None)
-    if the_crosswalk is not None:
-        from ..analysis.common_scale import common_rubric
-
-        the_rubric = common_rubric(the_crosswalk, rubrics)
-    if comparison.unmatched:
-        n = len(comparison.unmatched)
-        say(f"{plural(n, 'case')} audited by one side only {'was' if n == 1 else 'were'} "
-            "not compared: " + ", ".join(u.case_ref for u in comparison.unmatched[:20])
-            + (" ..." if n > 20 else ""), style="yellow")
-    if comparison.later_readings:
-        n = len(comparison.later_readings)
-        say(f"{plural(n, 'case')} read by several readers of one side: each side's first "
-            "audit (in row order) was compared; hmic-audit agree compares the readers: "
-            + ", ".join(comparison.later_readings[:20]) + (" ..." if n > 20 else ""),
-            style="yellow")
+    done = compare_files(
+        files, rubric=rubric, crosswalk=crosswalk, key=pseudonym_key(pseudonymise, key_file),
+        encoding=encoding, sheet=sheet, month_first=month_first, moderated=moderated,
+        use=use.value, threshold=threshold, by=by.value if by else None,
+        feedback=ConsoleFeedback(show_all=show_all, quiet=quiet))
     if out is not None:
-        from ..io.write import write_outputs
         from ..render.compare_tables import comparison_file
 
-        cut: list[str] = []
-        write_outputs({out: comparison_file(out, comparison, the_rubric, cut)}, inputs=files)
-        for message in cut:
-            say(f"warning: {message}", style="yellow")
-        if not quiet:
-            say(f"wrote {out}")
+        write_file(out, lambda cut: comparison_file(out, done.comparison, done.rubric, cut),
+                   inputs=done.files, quiet=quiet)
     if format is OutputFormat.json:
         from ..render.json import render_json
 
-        emit_json(render_json(comparison))
+        emit_json(render_json(done.comparison))
     else:
         from ..render.console import compare_view
 
-        show(compare_view(comparison, the_rubric))
+        show(compare_view(done.comparison, done.rubric))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -22,22 +22,16 @@ from .options import (
     SheetOpt,
 )
 from .output import (
+    ConsoleFeedback,
     check_annotate,
     emit_json,
     guarded,
-    maybe_pseudonymise,
-    progress,
     pseudonym_key,
-    report_problems,
-    rubric_warnings,
-    say,
     show,
     to_stdout,
     write_annotated,
+    write_file,
 )
-
-if TYPE_CHECKING:
-    from ..scoring.grading import GradeResult
 
 
 @guarded
@@ -86,8 +80,8 @@ def grade_command(
       hmic-audit grade cases.csv --rubric my-rubric.yaml --format json
       hmic-audit grade cases.xlsx --annotate graded.xlsx
     """
-    from .. import grade, load_rubric, read_audits
-    from ..io.write import write_outputs
+    from .. import load_rubric
+    from ..jobs.graded import read_and_grade
     from ..problems import OutputError, Problem, WorkbookError
     from ..render.formats import check_out
     from ..render.json import render_json
@@ -101,21 +95,17 @@ def grade_command(
             code="bad-arguments", message="--annotate writes a copy of your own workbook, "
             "case references and all, so it cannot be pseudonymised; leave out one of them")])
     the_rubric = load_rubric(rubric)
-    rubric_warnings(the_rubric, quiet=quiet)
-    with progress(f"Reading {cases.name}", quiet):
-        try:
-            audits, warnings = read_audits(cases, the_rubric, encoding=encoding,
-                                           sheet=sheet, month_first=month_first)
-        except WorkbookError as exc:  # the problems marked in the copy, then stop
-            if annotate is not None and any(p.row is not None for p in exc.problems):
-                write_annotated(annotate, cases, exc.problems, rubric=the_rubric,
-                                encoding=encoding, sheet=sheet, quiet=quiet)
-            raise
-    report_problems(warnings, cases.name, show_all=show_all, quiet=quiet)
-    audits = maybe_pseudonymise(audits, key)
-    with progress("Grading", quiet):
-        result = grade(audits, the_rubric)
-    if moderated is not None:
+    try:
+        graded = read_and_grade([cases], [the_rubric], key=key, encoding=encoding,
+                                sheet=sheet, month_first=month_first,
+                                feedback=ConsoleFeedback(show_all=show_all, quiet=quiet))
+    except WorkbookError as exc:  # the problems marked in the copy, then stop
+        if annotate is not None and any(p.row is not None for p in exc.problems):
+            write_annotated(annotate, cases, exc.problems, rubric=the_rubric,
+                            encoding=encoding, sheet=sheet, quiet=quiet)
+        raise
+    result, warnings = graded.results[0], graded.problems
+    if moderated is not None:  # after the try: the queue's problems are not the copy's
         from ..analysis.moderation import apply_queue
 
         result = apply_queue([result], moderated, the_rubric)[0]
@@ -125,18 +115,13 @@ def grade_command(
     if out is not None:
         from ..render.graded import render_graded
 
-        cut: list[str] = []
-        with progress(f"Writing {out.name}", quiet):
-            write_outputs({out: render_graded(out.suffix, result, the_rubric, cut)},
-                          inputs=[cases])
-        for message in cut:
-            say(f"warning: {message}", style="yellow")
-        if not quiet:
-            say(f"wrote {out} ({plural(len(result), 'audit')})")
+        write_file(out, lambda cut: render_graded(out.suffix, result, the_rubric, cut),
+                   inputs=[cases], quiet=quiet,
+                   said=f"wrote {out} ({plural(len(result), 'audit')})")
     if explain is not None:
-        from ..scoring.explain import explain_case
+        from ..scoring.explain import explain_case, looked_up
 
-        explanation = explain_case(_looked_up(explain, result, key), result, the_rubric)
+        explanation = explain_case(looked_up(explain, result, key), result, the_rubric)
         if format is OutputFormat.json:
             emit_json(render_json(explanation))
         else:
@@ -144,41 +129,13 @@ def grade_command(
 
             show(explain_view(explanation, the_rubric))
     elif format is OutputFormat.json:
+        from ..render.graded import graded_json_pieces
         from ..render.json import stream_json
 
-        head, batches, tail = result.json_pieces()
-        if the_rubric.rollup is not None:  # topic grades: the rubric's roll-up of reviews
-            from ..analysis.rollup import topic_grades
-            from ..render.topics import with_topics
-
-            head = with_topics(head, topic_grades(result, the_rubric))
         with to_stdout():
-            stream_json(head, batches, tail)
+            stream_json(*graded_json_pieces(result, the_rubric))
     else:
-        from ..render.console import grade_view, override_rows
+        from ..render.graded import grade_views
 
-        show(grade_view(result.summary, result.input.file, the_rubric,
-                        override_rows(result, the_rubric)))
-        if the_rubric.rollup is not None:
-            from ..analysis.rollup import topic_grades
-            from ..render.topics import topics_view
-
-            show(topics_view(topic_grades(result, the_rubric), the_rubric))
-
-
-def _looked_up(case_ref: str, result: GradeResult, key: bytes | None) -> str:
-    """The reference ``--explain`` looks up: as given, or with ``--pseudonymise`` (a
-    ``key``) the pseudonym of the case's own reference, else the pseudonym as given."""
-    if key is None:
-        return case_ref
-    from ..problems import HmicAuditError, Problem
-    from ..text import clean_reference
-    from ..workbook.privacy import pseudonym
-
-    for ref in (pseudonym(key, clean_reference(case_ref)), case_ref):
-        if result.case(ref):
-            return ref
-    raise HmicAuditError("no such case", [Problem(
-        code="unknown-case", file=result.input.file,
-        message="has no case with the reference given to --explain, nor one with that "
-        "pseudonym")])
+        for view in grade_views(result, the_rubric):
+            show(view)

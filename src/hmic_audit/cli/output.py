@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ..problems import HmicAuditError, Problem
     from ..rubric import Rubric
     from ..scoring.grading import GradeResult
-    from ..workbook.frame import AuditFrame
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -144,14 +143,10 @@ def report_problems(problems: list[Problem], file: str | None = None, *,
 
 
 def rubric_warnings(*rubrics: Rubric, quiet: bool = False) -> None:
-    """Show each rubric's warnings once (an hmic-audit version outside the rubric's
-    ``requires_version``): the rubric is still used, and the user should know."""
-    shown: set[int] = set()
-    for rubric in rubrics:
-        if id(rubric) not in shown and rubric.warnings:
-            shown.add(id(rubric))
-            report_problems(rubric.warnings, Path(rubric.source or "").name or None,
-                            quiet=quiet)
+    """Show each rubric's warnings once on stderr (``jobs.graded.rubric_warnings``)."""
+    from ..jobs.graded import rubric_warnings as tell
+
+    tell(rubrics, ConsoleFeedback(quiet=quiet))
 
 
 def check_annotate(annotate: Path | None) -> None:
@@ -180,22 +175,21 @@ def write_annotated(annotate: Path, cases: Path, problems: list[Problem], *,
         say(f"wrote {annotate}")
 
 
-def without_lock_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """The paths that are not spreadsheet lock files (``~$cases.xlsx``, ``.~lock.cases.
-    xlsx#``, which a shell's ``*.xlsx`` picks up), and a notice for each one skipped."""
-    from ..io.sheets import is_lock_file
-    from ..problems import Problem, Severity
+def write_file(out: Path, render: Callable[[list[str]], bytes], *, inputs: list[Path],
+               quiet: bool = False, said: str | None = None) -> None:
+    """Write one output file (atomically, never over an input; a spinner while it
+    takes): ``render`` makes its bytes, listing in the list it is given each cell it had
+    to cut, which is then said as a warning; then ``said`` ("wrote OUT") unless
+    ``quiet``."""
+    from ..io.write import write_outputs
 
-    kept, skipped = [], []
-    for path in paths:
-        if is_lock_file(path):
-            skipped.append(Problem(
-                code="lock-file-skipped", severity=Severity.NOTICE, file=path.name,
-                message="skipped: a lock file a spreadsheet program keeps while the "
-                "workbook is open, not a workbook"))
-        else:
-            kept.append(path)
-    return kept, skipped
+    cut: list[str] = []
+    with progress(f"Writing {out.name}", quiet):
+        write_outputs({out: render(cut)}, inputs=inputs)
+    for message in cut:
+        say(f"warning: {message}", style="yellow")
+    if not quiet:
+        say(said or f"wrote {out}")
 
 
 def pseudonym_key(on: bool, key_file: Path | None) -> bytes | None:
@@ -224,16 +218,6 @@ def pseudonym_key(on: bool, key_file: Path | None) -> bytes | None:
             code="key-too-short", file=key_file.name if key_file is not None else None,
             message=f"{which} is too short ({length}): --pseudonymise needs a secret key "
             f"of at least {MIN_KEY_BYTES} characters")]) from None
-
-
-def maybe_pseudonymise(audits: AuditFrame, key: bytes | None) -> AuditFrame:
-    """The audits with pseudonymous case references when there is a key
-    (``--pseudonymise``: see ``pseudonym_key``)."""
-    if key is None:
-        return audits
-    from ..workbook.privacy import pseudonymise
-
-    return pseudonymise(audits, key)
 
 
 def problems_document(problems: list[Problem]) -> dict[str, Any]:
@@ -403,6 +387,9 @@ class ConsoleFeedback:
 
     def note(self, message: str) -> None:
         say(f"note: {message}", style="yellow")
+
+    def warning(self, message: str) -> None:
+        say(f"warning: {message}", style="yellow")
 
 
 class progress:  # noqa: N801 - used like a function: ``with progress("Reading", quiet):``

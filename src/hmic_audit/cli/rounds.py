@@ -18,7 +18,7 @@ from .options import (
     RubricsOpt,
     SheetOpt,
 )
-from .output import emit_json, guarded, progress, report_problems, rubric_warnings, say, show
+from .output import ConsoleFeedback, emit_json, guarded, show, write_file
 
 
 @guarded
@@ -56,9 +56,9 @@ def rounds_command(
         --rubric child-protection-2014 --rubric child-protection-2021 \\
         --crosswalk common-3 --out rounds.xlsx
     """
-    from .. import grade, read_audits
     from ..analysis.rounds import counted_under, rounds
     from ..crosswalk import rubrics_for
+    from ..jobs.graded import read_and_grade
     from ..problems import Problem, WorkbookError
     from ..render.formats import check_out
     from ..text import plural
@@ -70,26 +70,15 @@ def rounds_command(
             f"2); {given} given")])
     check_out(out, "rounds")
     rubrics, the_crosswalk = rubrics_for(2, rubric, crosswalk)
-    rubric_warnings(*rubrics, quiet=quiet)
-    results = []
-    for path, its_rubric in zip(files, rubrics, strict=True):
-        with progress(f"Reading {path.name}", quiet):
-            frame, warnings = read_audits(path, its_rubric, encoding=encoding, sheet=sheet,
-                                          month_first=month_first)
-        report_problems(warnings, path.name, quiet=quiet)
-        results.append(grade(frame, its_rubric))
-    found = rounds(results, crosswalk=the_crosswalk)
+    graded = read_and_grade(files, rubrics, encoding=encoding, sheet=sheet,
+                            month_first=month_first, feedback=ConsoleFeedback(quiet=quiet))
+    found = rounds(graded.results, crosswalk=the_crosswalk)
     the_rubric = counted_under(rubrics, the_crosswalk)
     if out is not None:
-        from ..io.write import write_outputs
         from ..render.rounds_out import rounds_file
 
-        cut: list[str] = []
-        write_outputs({out: rounds_file(out, found, the_rubric, cut)}, inputs=files)
-        for message in cut:
-            say(f"warning: {message}", style="yellow")
-        if not quiet:
-            say(f"wrote {out}")
+        write_file(out, lambda cut: rounds_file(out, found, the_rubric, cut), inputs=files,
+                   quiet=quiet)
     if format is OutputFormat.json:
         from ..render.json import render_json
 

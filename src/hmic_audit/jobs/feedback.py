@@ -27,6 +27,11 @@ class Feedback(Protocol):
         """Something the user should know that is not about one input."""
         ...
 
+    def warning(self, message: str) -> None:
+        """Something left out or not counted that the user must know about (a table
+        too small to publish, cases audited by one side only)."""
+        ...
+
 
 class Silent:
     """Feedback that shows nothing (what a job's result holds is enough)."""
@@ -39,6 +44,9 @@ class Silent:
         pass
 
     def note(self, message: str) -> None:
+        pass
+
+    def warning(self, message: str) -> None:
         pass
 
 

@@ -25,6 +25,7 @@ from ..render.report_files import figures_path, render_outputs, template_problem
 from ..report.context import ReportContext, build_report, report_charts, report_tables
 from ..workbook.privacy import publish_threshold
 from .feedback import SILENT, Feedback
+from .graded import rubric_warnings
 
 if TYPE_CHECKING:
     from ..rubric import Rubric
@@ -109,8 +110,7 @@ def _make(cases: Path, out: Path, *, force: Path | None, force_name: str | None,
         check_profile(profile, the_rubric, force.name)
     else:
         the_rubric = load_rubric(rubric)
-    if the_rubric.warnings:
-        feedback.problems(the_rubric.warnings, Path(the_rubric.source or "").name or None)
+    rubric_warnings([the_rubric], feedback)
     with feedback.step(f"Reading {cases.name}"):
         frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
                                       month_first=month_first)

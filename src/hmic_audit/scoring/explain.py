@@ -51,6 +51,25 @@ class CaseExplanation(BaseModel):
     audits: list[AuditExplanation]
 
 
+def looked_up(case_ref: str, result: GradeResult, key: bytes | None) -> str:
+    """The reference ``--explain`` looks up: as given, or with ``--pseudonymise`` (a
+    ``key``) the pseudonym of the case's own reference, else the pseudonym as given (the
+    audits are pseudonymised already: no output holds a real reference, and one not
+    found is not repeated back)."""
+    if key is None:
+        return case_ref
+    from ..text import clean_reference
+    from ..workbook.privacy import pseudonym
+
+    for ref in (pseudonym(key, clean_reference(case_ref)), case_ref):
+        if result.case(ref):
+            return ref
+    raise HmicAuditError("no such case", [Problem(
+        code="unknown-case", file=result.input.file,
+        message="has no case with the reference given to --explain, nor one with that "
+        "pseudonym")])
+
+
 def explain_case(case_ref: str, result: GradeResult, rubric: Rubric) -> CaseExplanation:
     """Line-by-line explanation of a case; ``HmicAuditError`` if the case is not there."""
     graded = result.case(case_ref)
