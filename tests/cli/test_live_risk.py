@@ -135,3 +135,20 @@ def test_a_child_at_risk_is_said_before_the_error_that_stops_grade(runner, flagg
     said = result.stderr.lstrip()
     assert said.startswith("A CHILD MAY STILL BE AT RISK"), said[:200]
     assert said.count("A CHILD MAY STILL BE AT RISK") == 1
+
+
+def test_a_reason_cut_to_fit_the_workbook_is_said(runner, tmp_path):
+    """A reason longer than an Excel cell holds (typed in a CSV) is cut in the list, as
+    a spreadsheet would cut it on opening, and the command says so."""
+    reason = "Seen with an adult not known to the family. " * 800  # ~35,000 characters
+    cases = tmp_path / "cases.csv"
+    cases.write_text("Case ref,Sample,Case type,Assessor,Grade,Live risk\n"
+                     f'C1,inspector-selected,s47,inspector,good,"{reason}"\n',
+                     encoding="utf-8")
+    for name in ("list.xlsx", "list.csv"):
+        result = invoke(runner, "escalations", cases, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.stderr
+        said = " ".join(result.stderr.split())
+        assert "warning:" in said and "longer than 32,767 characters and was cut" in said
+        assert f"wrote {tmp_path / name}" in said
+    assert reason[:1000] in (tmp_path / "list.csv").read_text(encoding="utf-8-sig")
