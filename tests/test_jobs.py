@@ -5,6 +5,8 @@ nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hmic_audit import grade, load_rubric, read_audits
@@ -12,7 +14,7 @@ from hmic_audit.analysis.compare import compare_sets
 from hmic_audit.jobs.annex import make_annex
 from hmic_audit.jobs.compare import compare_files
 from hmic_audit.jobs.graded import read_and_grade
-from hmic_audit.problems import WorkbookError
+from hmic_audit.problems import HmicAuditError, WorkbookError
 
 from .conftest import SAMPLE, FeedbackRecorder, too_few_to_publish, write_xlsx
 
@@ -96,3 +98,27 @@ def test_read_and_grade_tells_a_rubrics_warnings_once_and_pseudonymises(tmp_path
     assert len(hidden) == len(plain) and not hidden & plain
     with pytest.raises(ValueError, match="zip"):
         read_and_grade([SAMPLE], [rubric, rubric])  # a rubric per file, or a mistake
+
+
+def test_check_draft_holds_a_draft_to_the_report_its_cases_give(tmp_path):
+    from hmic_audit.jobs.check_report import check_draft
+    from hmic_audit.jobs.report import make_report
+
+    force = SAMPLE.parent / "force.yaml"
+    made = make_report(SAMPLE, tmp_path / "report.md", force=force)
+    draft = tmp_path / "draft.md"
+    draft.write_bytes(made.outputs[tmp_path / "report.md"])
+    feedback = FeedbackRecorder()
+    checked = check_draft(draft, SAMPLE, force=force, feedback=feedback)
+    assert checked.ok and checked.findings == [] and checked.paragraphs > 10
+    assert feedback.events == [("step", "Reading cases.xlsx"), ("step", "Checking draft.md")]
+    text = draft.read_text(encoding="utf-8")
+    first = next(m for m in re.finditer(r"\b(\d{2,3})\b", text)
+                 if int(m.group(1)) > 20)
+    draft.write_text(text[:first.start()] + str(int(first.group(1)) + 1)
+                     + text[first.end():], encoding="utf-8")
+    assert not check_draft(draft, SAMPLE, force=force).ok  # one figure changed: found
+    missing = FeedbackRecorder()
+    with pytest.raises(HmicAuditError):  # the draft is read before the cases
+        check_draft(tmp_path / "none.md", SAMPLE, feedback=missing)
+    assert missing.events == []

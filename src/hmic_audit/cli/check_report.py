@@ -17,7 +17,7 @@ from .options import (
     QuietOpt,
     SheetOpt,
 )
-from .output import EXIT_PROBLEMS, emit_json, guarded, progress, say, show
+from .output import EXIT_PROBLEMS, ConsoleFeedback, emit_json, guarded, say, show
 
 
 @guarded
@@ -55,36 +55,12 @@ def check_report_command(
         --force sample_cases/gmp-2014/force.yaml
       hmic-audit check-report draft.md --cases cases.xlsx --format json
     """
-    from .. import grade, load_rubric, read_audits
-    from ..analysis.compare import compare_or_none
-    from ..jobs.report import case_force_name
-    from ..profile import check_profile, profile_rubric, read_profile
-    from ..render.report_markdown import render_report_markdown
-    from ..report.check import check_report
-    from ..report.context import build_report
-    from ..report.draft import read_draft
+    from ..jobs.check_report import check_draft
     from ..text import plural
 
-    text = read_draft(draft)  # an unreadable draft stops before the cases are read
-    profile = None
-    if force is not None:
-        profile, _ = read_profile(force)
-        the_rubric = load_rubric(rubric or profile_rubric(profile, force))
-        check_profile(profile, the_rubric, force.name)
-    else:
-        the_rubric = load_rubric(rubric)
-    with progress(f"Reading {cases.name}", quiet):
-        frame, _ = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
-                               month_first=month_first)
-    name = force_name
-    if name is None and profile is None:
-        name = case_force_name(frame, cases)[0]
-    result = grade(frame, the_rubric)
-    with progress(f"Checking {draft.name}", quiet):
-        ctx = build_report(result, compare_or_none([result], the_rubric), the_rubric,
-                           profile, force_name=name)
-        checked = check_report(text, render_report_markdown(ctx), ctx.figures.all(),
-                               the_rubric, name=draft.name)
+    checked = check_draft(draft, cases, force=force, force_name=force_name, rubric=rubric,
+                          encoding=encoding, sheet=sheet, month_first=month_first,
+                          feedback=ConsoleFeedback(quiet=quiet))
     if format is OutputFormat.json:
         from ..render.json import render_json
 

@@ -28,6 +28,7 @@ from .feedback import SILENT, Feedback
 from .graded import rubric_warnings
 
 if TYPE_CHECKING:
+    from ..profile import ForceProfile
     from ..rubric import Rubric
     from ..scoring.grading import GradeResult
     from ..workbook.frame import AuditFrame
@@ -103,13 +104,7 @@ def _make(cases: Path, out: Path, *, force: Path | None, force_name: str | None,
           sheet: str | None, month_first: bool, moderated: Path | None,
           actions: Path | None, as_of: str | None, charts: ChartChild,
           feedback: Feedback) -> MadeReport:
-    profile, profile_sha, the_rubric = None, None, None
-    if force is not None:  # the profile may name the rubric
-        profile, profile_sha = read_profile(force)
-        the_rubric = load_rubric(rubric or profile_rubric(profile, force))
-        check_profile(profile, the_rubric, force.name)
-    else:
-        the_rubric = load_rubric(rubric)
+    profile, profile_sha, the_rubric = profile_and_rubric(force, rubric)
     rubric_warnings([the_rubric], feedback)
     with feedback.step(f"Reading {cases.name}"):
         frame, warnings = read_audits(cases, the_rubric, encoding=encoding, sheet=sheet,
@@ -158,6 +153,19 @@ def _make(cases: Path, out: Path, *, force: Path | None, force_name: str | None,
                       inputs=[cases, *(p for p in (force, actions) if p is not None)],
                       profile_file=force.name if force is not None else None,
                       problems=seen)
+
+
+def profile_and_rubric(force: Path | None, rubric: str | Path | None
+                       ) -> tuple[ForceProfile | None, str | None, Rubric]:
+    """The force profile (and its SHA-256) when one is given, and the rubric: ``rubric``
+    when given, else the one the profile names, else the default; the profile checked
+    against it."""
+    if force is None:
+        return None, None, load_rubric(rubric)
+    profile, digest = read_profile(force)
+    the_rubric = load_rubric(rubric or profile_rubric(profile, force))
+    check_profile(profile, the_rubric, force.name)
+    return profile, digest, the_rubric
 
 
 def case_force_name(frame: AuditFrame, cases: Path) -> tuple[str, list[Problem]]:
