@@ -192,6 +192,18 @@ def test_a_small_workbooks_chart_child_starts_first_thing(monkeypatch, tmp_path)
             assert early(*argv) == []
         monkeypatch.setattr(chart_child, "EARLY_BELOW", SAMPLE.stat().st_size)
         assert early(str(SAMPLE), "--out", str(html)) == []  # not small: started later
+        monkeypatch.setattr(chart_child, "EARLY_BELOW", 512 * 1024)
+        # a report that fails before its job begins: the child it had is ended
+        argv = [str(SAMPLE), "--out", str(html), "--templates", str(tmp_path / "none")]
+        assert early(*argv) == [(html, True)]
+        pid = chart_child._EARLY[0].standby.pid
+        from typer.testing import CliRunner
+
+        from .conftest import invoke
+
+        failed = invoke(CliRunner(), "report", *argv)
+        assert failed.exit_code == 2 and chart_child._EARLY == []
+        assert not Path(f"/proc/{pid}").exists()
     finally:
         while chart_child._EARLY:
             chart_child._EARLY.pop().standby.close()

@@ -245,6 +245,7 @@ def guarded(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..io.sheet_load import keep_reading, stop_reading
+        from ..render.chart_child import stop_early as stop_charts
 
         first = kwargs.get("cases", kwargs.get("files"))
         if isinstance(first, list):
@@ -257,6 +258,7 @@ def guarded(fn: F) -> F:
             _stdout_failed(exc)
         finally:
             stop_reading()
+            stop_charts()  # a chart child started early that no report took up
 
     return wrapper  # type: ignore[return-value]
 

@@ -125,7 +125,7 @@ def _parsed(text: str, how: Callable[..., Any]) -> Any:
     if loader is not StrictLoader:
         try:
             return how(text, Loader=loader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeError):  # libyaml encodes the text: a lone surrogate
             pass  # read again below, to be told what is wrong in the usual words
     return how(text, Loader=StrictLoader)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .. import grade, load_rubric, read_audits
 from ..analysis.compare import compare_or_none
+from ..analysis.pool import many_objects
 from ..problems import HmicAuditError, OutputError, Problem, Severity, WorkbookError
 from ..profile import check_profile, profile_rubric, read_profile
 from ..render.chart_child import ChartChild, chart_child
@@ -141,7 +142,9 @@ def _make(cases: Path, out: Path, *, force: Path | None, force_name: str | None,
 
         day = parse_as_of(as_of)[0]
         done = progress(read_ledger(actions, as_of=day).actions, day)
-    with feedback.step(f"Rendering {out.name}"):
+    # the report, its renderers and its files make many objects and little garbage: the
+    # cyclic collector need not walk the cases over and over meanwhile
+    with feedback.step(f"Rendering {out.name}"), many_objects():
         ctx = build_report(result, comparison, the_rubric, profile,
                            profile_sha256=profile_sha,
                            profile_file=force.name if force is not None else None,

@@ -90,9 +90,16 @@ def chart_child(out: Path, *, publish: bool) -> ChartChild:
         if early.out == out and early.publish == publish:
             _EARLY.remove(early)
             return early
+    stop_early()
+    return ChartChild(out, publish=publish)
+
+
+def stop_early() -> None:
+    """End (and reap) a chart child started early that no report took up: the command
+    failed before its report job began (a bad option, a missing key), or guessed
+    wrong. Called when every command ends (``cli.output.guarded``)."""
     while _EARLY:
         _EARLY.pop().standby.close()
-    return ChartChild(out, publish=publish)
 
 
 def _prepare() -> None:
