@@ -185,6 +185,9 @@ def test_the_command_line_starts_the_cases_workbook_before_parsing(workbooks, mo
             (["grade", "--out", many, sample], (workbooks["sample"], None)),  # an output
             (["grade", "-o", many, sample], (workbooks["sample"], None)),
             (["grade", f"--out={many}", sample], (workbooks["sample"], None)),
+            (["report", "--moderated", many, "--actions", many, sample],
+             (workbooks["sample"], None)),  # a queue, a ledger: not the cases
+            (["check-report", "draft.docx", "--cases", sample], (workbooks["sample"], None)),
             (["template", "--out", sample], None),  # writes a workbook: reads none
             (["grade", "missing.xlsx"], None),
             (["grade", "cases.csv"], None)]:
@@ -339,13 +342,13 @@ def test_a_file_replaced_while_it_is_read_is_refused(tmp_path, monkeypatch, one_
 
 
 def test_a_wrong_early_guess_stops_when_the_command_starts(workbooks, monkeypatch):
-    """``--moderated queue.xlsx`` before the cases: the guess loads queue.xlsx, and the
-    command's start stops that load at once (not at its end) and keeps its own
-    file's."""
+    """A guess that is not the file the command was given (an option the guess does not
+    know, taking a workbook, before the cases): the command's start stops that load at
+    once (not at its end) and keeps its own file's."""
     from hmic_audit.cli.start import start_early
 
     in_process(monkeypatch, False)
-    start_early(["grade", "--moderated", str(workbooks["many"]), str(workbooks["sample"])])
+    start_early(["grade", "--some-option", str(workbooks["many"]), str(workbooks["sample"])])
     assert [p for p, _ in sheet_load._early] == [workbooks["many"].resolve()]
     wrong = sheet_load._early[(workbooks["many"].resolve(), None)]
     sheet_load.keep_reading(workbooks["sample"])

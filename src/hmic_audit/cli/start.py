@@ -14,15 +14,21 @@ READS_CASES = frozenset({"grade", "validate", "compare", "agree", "report", "che
                          "annex", "moderate", "rounds", "escalations"})
 """The commands whose first file argument is a cases file (``cases`` or ``files``)."""
 
+OTHER_FILES = frozenset({"--force", "--rubric", "--crosswalk", "--moderated", "--actions",
+                         "--templates", "--key-file", "--annotate"})
+"""Options whose value is a file other than the cases (a moderation queue or an action
+ledger may be a workbook too): the early guess skips it. (``--name=value`` needs no
+skipping: it starts with a dash.)"""
+
 
 def start_early(argv: list[str]) -> None:
     """Start loading the cases workbook before the application is imported and typer
     parses the command line (together about a quarter of a second): from the words,
     the first one after a command of ``READS_CASES`` that names a workbook (not the
-    value of ``--out``/``-o``, always an output), and ``--sheet``'s value. The
-    command's own start (``output.guarded``) asks for the file it was given, and takes
-    this load up when the guess was right; a wrong guess (``--moderated queue.xlsx``
-    before the cases) is only a load stopped unused. See
+    value of ``--out``/``-o``, always an output, nor of an option in ``OTHER_FILES``),
+    and ``--sheet``'s value. The command's own start (``output.guarded``) asks for the
+    file it was given, and takes this load up when the guess was right; a wrong guess
+    is only a load stopped unused. See
     :mod:`~hmic_audit.io.sheet_load`. For ``report`` with charts (``--out`` an HTML or
     Word file, no ``--publish``) of a small workbook, the chart child starts here too
     (:func:`~hmic_audit.render.chart_child.start_early`)."""
@@ -45,6 +51,8 @@ def start_early(argv: list[str]) -> None:
             out = word.removeprefix("--out=")
         elif word == "--publish":
             publish = True
+        elif word in OTHER_FILES:
+            next(words, None)  # its value is not the cases file, whatever its ending
         elif first is None and not word.startswith("-") \
                 and Path(word).suffix.lower() in WORKBOOKS:
             first = word
