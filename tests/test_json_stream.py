@@ -61,6 +61,28 @@ def test_a_child_that_stops_leaves_the_rest_to_this_process(result, capsys, monk
         os.waitpid(-1, os.WNOHANG)  # the child was waited for
 
 
+def test_a_child_far_ahead_waits_for_its_memory_file_to_be_free(result, capsys, monkeypatch):
+    """The child's batches go through two memory files in turn: when this process is
+    slow, the child waits for a file to be copied out before it fills it again."""
+    import time
+
+    whole = "".join(result.json_parts())
+    head, batches, tail = result.json_pieces(3)
+    parent = os.getpid()
+
+    def slow(make):
+        def made() -> str:
+            if os.getpid() == parent:
+                time.sleep(0.002)  # the child makes several of its batches meanwhile
+            return make()
+        return made
+
+    monkeypatch.setenv(ONE_PROCESS_VARIABLE, "0")
+    capsys.readouterr()
+    stream_json(head, [slow(b) for b in batches], tail)
+    assert capsys.readouterr().out == whole
+
+
 def test_the_cli_prints_the_same_document_either_way(runner, monkeypatch, rubric):
     outputs = []
     for one in ("1", "0"):

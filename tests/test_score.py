@@ -156,7 +156,7 @@ AWKWARD = ["SA-\"1\"", "é-ü 42", "tab\there", "bell\x07", "line\nbreak", "\\ba
            "</script>", "%s %d {0}"]
 
 
-@pytest.mark.parametrize("fixture", ["sample_path", "generated", "wide_sample"])
+@pytest.mark.parametrize("fixture", ["sample_path", "generated", "wide_sample", "plain_refs"])
 def test_json_lines_are_exactly_each_record_encoded(request, fixture, tmp_path):
     import dataclasses
 
@@ -168,7 +168,7 @@ def test_json_lines_are_exactly_each_record_encoded(request, fixture, tmp_path):
     rubric = load_rubric()
     if fixture == "sample_path":
         path = request.getfixturevalue(fixture)
-    elif fixture == "generated":  # random answers: caps, not gradable audits
+    elif fixture in ("generated", "plain_refs"):  # random answers: caps, not gradable
         from benchmarks.generate import write
 
         path = tmp_path / "generated.csv"
@@ -176,7 +176,9 @@ def test_json_lines_are_exactly_each_record_encoded(request, fixture, tmp_path):
     else:
         path = _wide(tmp_path)
     frame, _ = read_audits(path, rubric)
-    refs = np.array([AWKWARD[i % len(AWKWARD)] + str(i) for i in range(len(frame))],
+    # awkward references, or plain ones (none to escape: quoted as they are)
+    refs = np.array([f"Réf {i} 🙂" if fixture == "plain_refs" else
+                     AWKWARD[i % len(AWKWARD)] + str(i) for i in range(len(frame))],
                     dtype=object)
     areas = np.array([None if i % 3 else AWKWARD[i % len(AWKWARD)] for i in range(len(frame))],
                      dtype=object)
@@ -190,7 +192,36 @@ def test_json_lines_are_exactly_each_record_encoded(request, fixture, tmp_path):
     assert document["audits"] == records
     kinds = {reason["kind"] for r in records for reason in r["reasons"]}
     assert kinds == {"sample_path": {"points", "cap"}, "wide_sample": {"not-gradable"},
-                     "generated": {"points", "cap", "not-gradable"}}[fixture]
+                     "generated": {"points", "cap", "not-gradable"},
+                     "plain_refs": {"points", "cap", "not-gradable"}}[fixture]
+    if fixture in ("generated", "plain_refs"):  # grades lowered by caps, and not
+        assert any(r["caps"] for r in records) and any(not r["caps"] for r in records)
+
+
+def test_json_encoders_give_orjsons_bytes():
+    """The column encoders' shortcuts (distinct floats by their bits, constant columns
+    written into the pattern, plain texts quoted as they are) give orjson's bytes."""
+    import numpy as np
+    import orjson
+
+    from hmic_audit.scoring.json_lines import assemble, encode_distinct, encode_floats
+
+    floats = np.array([0.0, -0.0, np.nan, 1.5, 1e-7, 1e20, 66.66666666666667, 1.5, -0.0])
+    assert encode_floats(floats) == [
+        orjson.dumps(None if np.isnan(v) else float(v)).decode() for v in floats]
+    assert encode_floats(np.full(3, np.nan)) == ["null"] * 3
+    for texts in ([f"C{i:05d} é" for i in range(100)],  # plain: quoted as they are
+                  [f"C{i}" for i in range(99)] + ['say "hi"'],  # one to escape
+                  [f"C{i}" for i in range(99)] + ["line\u2028sep"],
+                  [f"C{i}" for i in range(99)] + [None],
+                  ["Bolton", "Bury"] * 50):  # few distinct
+        assert encode_distinct(texts) == [orjson.dumps(t).decode() for t in texts]
+    rows = [{"a%s": 1, "b": "100%", "c": i, "d": "x%d"} for i in range(4)]
+    columns = [(k, [orjson.dumps(r[k]).decode() for r in rows]) for k in rows[0]]
+    assert assemble(columns) == [orjson.dumps(r).decode() for r in rows]
+    constant = [(k, c) for k, c in columns if k != "c"]  # nothing varies
+    assert assemble(constant) == [orjson.dumps({k: r[k] for k in r if k != "c"}).decode()
+                                  for r in rows]
 
 
 def _wide(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import struct
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
@@ -11,7 +12,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import BaseModel
 
-from ..processes import as_child, forking, framed, next_framed, stop
+from ..processes import as_child, forking, stop
 
 
 def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
@@ -35,7 +36,7 @@ def stream_json(head: str, batches: Sequence[Callable[[], str]], tail: str) -> N
 
     Where work may go to a child process (:mod:`~hmic_audit.processes`) and there are
     more than two batches, a forked child makes every other batch meanwhile and hands
-    each over a pipe as this process reaches it: two cores make the document, the bytes
+    each over in a memory file (``_two_cores``): two cores make the document, the bytes
     are the same, and no more than a batch or two is held at a time. If the child stops,
     this process makes the rest itself.
     """
@@ -59,32 +60,79 @@ def stream_json(head: str, batches: Sequence[Callable[[], str]], tail: str) -> N
 def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding: str,
                errors: str) -> None:
     """Every batch written to ``binary`` in order: the even ones made here, the odd ones
-    by a forked child (or here, from the first one the child did not hand over)."""
-    read_end, write_end = os.pipe()
+    by a forked child (or here, from the first one the child did not hand over).
+
+    The child puts each batch it made in one of two anonymous memory files (``memfd``,
+    in turn) and says so with its length on a pipe; this process copies it out, then
+    says the file is free again on a second pipe. So the child makes its next batch
+    while this process makes its own - it never waits for a batch to be read - and no
+    more than two of its batches are held at once. A child that stops part-way hands
+    over no half batch: a batch counts once its length is on the pipe.
+    """
+    try:
+        slots = [os.memfd_create(f"hmic-audit-json-{i}", os.MFD_CLOEXEC) for i in (0, 1)]
+    except (OSError, AttributeError):  # no memfd here: one process makes them all
+        for make in batches:
+            binary.write(make().encode(encoding, errors))
+        return
+    ready_r, ready_w = os.pipe()  # child -> here: the length of each batch made
+    free_r, free_w = os.pipe()  # here -> child: a byte for each batch copied out
     pid = os.fork()
     if pid == 0:  # the child: make the odd batches, hand each over, leave at once
         code = 3
         try:
             as_child()
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                for k in range(1, len(batches), 2):
-                    data = batches[k]().encode(encoding, errors)
-                    pipe.write(framed(data))
-                    pipe.flush()
+            os.close(ready_r)
+            os.close(free_w)
+            freed = 0
+            for j, k in enumerate(range(1, len(batches), 2)):
+                data = batches[k]().encode(encoding, errors)
+                while freed < j - 1:  # its file still holds batch j - 2: wait for it
+                    if not os.read(free_r, 1):
+                        return  # this process has gone on without the child
+                    freed += 1
+                slot = slots[j % 2]
+                os.ftruncate(slot, 0)
+                written = 0
+                while written < len(data):
+                    written += os.pwrite(slot, memoryview(data)[written:], written)
+                os.write(ready_w, _LENGTH.pack(len(data)))
             code = 0
         finally:
             os._exit(code)
-    os.close(write_end)
+    os.close(ready_w)
+    os.close(free_r)
     handed = True
     try:
-        with os.fdopen(read_end, "rb") as pipe:
-            for k, make in enumerate(batches):
-                piece = None
-                if k % 2 and handed:
-                    piece = next_framed(pipe)
-                    handed = piece is not None
-                binary.write(piece if piece is not None else make().encode(encoding, errors))
+        for k, make in enumerate(batches):
+            piece = None
+            if k % 2 and handed:
+                head = os.read(ready_r, _LENGTH.size)  # a write this short is never split
+                handed = len(head) == _LENGTH.size
+                if handed:
+                    (size,) = _LENGTH.unpack(head)
+                    piece = _read_all(slots[(k // 2) % 2], size)
+                    try:
+                        os.write(free_w, b"\0")
+                    except BrokenPipeError:  # the child has left: nothing waits for it
+                        pass
+            binary.write(piece if piece is not None else make().encode(encoding, errors))
         binary.flush()
     finally:
         stop(pid)  # done already, unless this process was stopped
+        for fd in (*slots, ready_r, free_w):
+            os.close(fd)
+
+
+_LENGTH = struct.Struct("<Q")
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The first ``size`` bytes of a file."""
+    data = os.pread(fd, size, 0)
+    while len(data) < size:  # a short read (not seen for a memory file, but allowed)
+        more = os.pread(fd, size - len(data), len(data))
+        if not more:
+            raise OSError(f"a batch of {size} bytes ended after {len(data)}")
+        data += more
+    return data

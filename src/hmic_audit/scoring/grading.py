@@ -26,7 +26,6 @@ from .json_lines import (
     assemble,
     encode_distinct,
     encode_floats,
-    encode_lists,
     encode_numbers,
     encode_objects,
     encode_one,
@@ -35,6 +34,7 @@ from .score import (
     PointsKey,
     ReasonData,
     caps_applied,
+    caps_json,
     reasons_json,
     score_codes,
     unscored,
@@ -275,8 +275,6 @@ class GradeResult:
             return list(table[codes])
 
         keys = rubric.grade_keys
-        gradable = a.gradable.tolist()
-        scores = [s if g else None for s, g in zip(a.score.tolist(), gradable, strict=True)]
         flags = np.array(["false", "true"], dtype=object)
         file, sheet = orjson.dumps(f.file).decode(), orjson.dumps(f.sheet).decode()
         source = '{"file":' + file + ',"sheet":' + sheet + ',"row":'
@@ -291,7 +289,7 @@ class GradeResult:
             ("reader", encode_distinct(f.extra("reader")[rows].tolist())),
             ("answered", encode_numbers(a.answered.tolist())),
             ("gradable", list(flags[a.gradable.astype(np.int8)])),
-            ("score", encode_numbers(scores)),
+            ("score", encode_floats(np.where(a.gradable, a.score, np.nan))),
             ("theme_scores", encode_objects(
                 themes, [encode_floats(a.theme_scores[t]) for t in themes], n)),
             ("band_grade", coded(a.band_level, keys)),
@@ -299,7 +297,7 @@ class GradeResult:
             ("given_grade", coded(f.grade[rows], keys)),
             ("final_grade", coded(self.final[rows], keys)),
             ("override", list(flags[self.override[rows].astype(np.int8)])),
-            ("caps", encode_lists(caps_applied(a, rubric))),
+            ("caps", caps_json(a, rubric, encode_one)),
             ("reasons", reasons_json(a, f.answers[rows], f.case_type[rows], rubric,
                                      encode_one, self._made.setdefault(id(rubric), {}))),
             ("example", encode_distinct(f.extra("example")[rows].tolist())),

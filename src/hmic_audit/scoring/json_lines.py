@@ -26,9 +26,25 @@ _dumps = encode_one
 
 
 def encode_distinct(values: Sequence[Hashable]) -> list[str]:
-    """Each value encoded, each distinct value once (texts, keys, None)."""
-    cache = {value: encode_one(value) for value in set(values)}
+    """Each value encoded, each distinct value once (texts, keys, None). A column of
+    texts that are mostly different (case references) and need no escaping is quoted
+    as it is: what orjson gives for such a text."""
+    distinct = set(values)
+    if len(distinct) * 4 > len(values) > 64 and _plain(distinct):
+        return ['"' + value + '"' for value in values]  # type: ignore[operator]
+    cache = {value: encode_one(value) for value in distinct}
     return [cache[value] for value in values]
+
+
+def _plain(texts: set[Any]) -> bool:
+    """Whether every value is a text JSON writes as it is, between quotes: no quote,
+    backslash or control character (the characters orjson escapes), nothing a
+    printable text does not hold (lone surrogates, which orjson refuses, among them)."""
+    try:
+        joined = "".join(texts)
+    except TypeError:  # None, or another value that is not a text
+        return False
+    return joined.isprintable() and '"' not in joined and "\\" not in joined
 
 
 def encode_numbers(values: Sequence[Any]) -> list[str]:
@@ -40,30 +56,17 @@ def encode_numbers(values: Sequence[Any]) -> list[str]:
 
 
 def encode_floats(values: np.ndarray) -> list[str]:
-    """Floats with NaN as null."""
-    objects = values.astype(object)
-    objects[np.isnan(values)] = None
-    return encode_numbers(objects.tolist())
-
-
-def encode_lists(rows: Sequence[Sequence[Any]]) -> list[str]:
-    """Lists of (shared, unchanging) items: each distinct item object encoded once."""
-    cache: dict[int, str] = {}
-    keep: list[Any] = []  # items stay alive while their id is a cache key
-    out = []
-    for row in rows:
-        if not row:
-            out.append("[]")
-            continue
-        parts = []
-        for item in row:
-            text = cache.get(id(item))
-            if text is None:
-                text = cache[id(item)] = _dumps(item)
-                keep.append(item)
-            parts.append(text)
-        out.append("[" + ",".join(parts) + "]")
-    return out
+    """Floats with NaN as null, each distinct value (bit for bit: -0.0 is not 0.0)
+    encoded once."""
+    missing = np.isnan(values)
+    if missing.all():
+        return ["null"] * len(values)
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+    distinct, which = np.unique(bits[~missing], return_inverse=True)
+    table = np.array(encode_numbers(distinct.view(np.float64).tolist()), dtype=object)
+    out = np.full(len(values), "null", dtype=object)
+    out[~missing] = table[which.reshape(-1)]
+    return out.tolist()
 
 
 def encode_objects(keys: Sequence[str], columns: Sequence[list[str]], n: int) -> list[str]:
@@ -74,6 +77,27 @@ def encode_objects(keys: Sequence[str], columns: Sequence[list[str]], n: int) ->
 
 
 def assemble(fields: Sequence[tuple[str, list[str]]]) -> list[str]:
-    """Per row, the object ``{field: value, ...}`` from encoded columns, in field order."""
-    template = "{" + ",".join(_dumps(name).replace("%", "%%") + ":%s" for name, _ in fields) + "}"
-    return [template % row for row in zip(*(column for _, column in fields), strict=True)]
+    """Per row, the object ``{field: value, ...}`` from encoded columns, in field order.
+    A column with one value in every row is written into the pattern once (in a
+    grades-only workbook most are: no answers, no score, no caps)."""
+    n = len(fields[0][1])
+    pieces, varying = [], []
+    for name, column in fields:
+        if _same(column):
+            pieces.append((_dumps(name) + ":" + column[0]).replace("%", "%%"))
+        else:
+            pieces.append(_dumps(name).replace("%", "%%") + ":%s")
+            varying.append(column)
+    template = "{" + ",".join(pieces) + "}"
+    if not varying:
+        return [template % ()] * n
+    return [template % row for row in zip(*varying, strict=True)]
+
+
+def _same(column: list[str]) -> bool:
+    """Whether every row holds the same text (three rows looked at before all are)."""
+    if not column:
+        return False
+    first = column[0]
+    return (column[-1] == first and column[len(column) // 2] == first
+            and column.count(first) == len(column))

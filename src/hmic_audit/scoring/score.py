@@ -13,7 +13,7 @@ is flagged as an override, and the assessor's grade is the final one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,9 +175,9 @@ def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     """The reasons of every audit, shared: each distinct points reason once (``made``,
     as the key ``_points_reason`` makes it from),
     the one each scored answer gives (``which``, audit by audit, largest first), where
-    each audit's run starts (``bounds``), and what goes before or instead of a run
-    (``first``: limiting rules that fired, in rubric order, or why it is not gradable;
-    an audit that is not gradable has only that)."""
+    each audit's run starts (``bounds``), and what goes before a gradable audit's run
+    (``first``: the limiting rules that fired, in rubric order; each rule's two reasons
+    made once). An audit that is not gradable has no run: ``_not_gradable`` says why."""
     n = len(arrays.gradable)
     lost = points_lost(arrays, codes, type_index, rubric)
     rows, cols = np.nonzero(lost > 1e-9)
@@ -198,29 +198,35 @@ def _reason_runs(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
         made.append((j, a, float(exact[v_index])))
     bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
     first: dict[int, list[ReasonData]] = {}
+    gradable = arrays.gradable
     for r in range(len(rubric.limiting) - 1, -1, -1):  # caps first, in rubric order
         rule = rubric.limiting[r]
         label = rubric.grade_labels[rule.cap].lower()
         level = rubric.grade_level(rule.cap)
         when = rule.answer(rubric)
         words = rubric.answers_by_key[when].in_sentence
-        for i in np.flatnonzero(arrays.fired[:, r]).tolist():
-            effect = ("capped the grade" if level > arrays.band_level[i]
-                      else "caps the grade (no effect here)")
-            first.setdefault(i, []).insert(0, _reason(
-                "cap", rule.criterion, when, 0.0, rule.cap,
-                f"{rule.criterion} answered {words}: {effect} at {label} - {rule.reason}"))
-    minimum = rubric.min_answered
-    unanswered = _reason("not-gradable", None, None, 0.0, None,
-                         "no criterion is answered (a grades-only audit), so the rubric "
-                         "computes no grade; the grade written in the workbook is used")
-    for i in np.flatnonzero(~arrays.gradable).tolist():
-        answered = int(arrays.answered[i])
-        first[i] = [unanswered if not answered else _reason(
-            "not-gradable", None, None, 0.0, None,
-            f"only {plural(answered, 'scored answer')}; the rubric needs at least {minimum} "
-            "(n/a and blank answers do not count)")]
+        said = {effect: _reason("cap", rule.criterion, when, 0.0, rule.cap,
+                                f"{rule.criterion} answered {words}: {effect} at {label} - "
+                                f"{rule.reason}")
+                for effect in ("capped the grade", "caps the grade (no effect here)")}
+        lowered = (level > arrays.band_level).tolist()
+        for i in np.flatnonzero(arrays.fired[:, r] & gradable).tolist():
+            first.setdefault(i, []).insert(0, said[
+                "capped the grade" if lowered[i] else "caps the grade (no effect here)"])
     return made, np.asarray(which).reshape(-1).tolist(), bounds, first
+
+
+def _not_gradable(arrays: ScoreArrays, rubric: Rubric) -> dict[int, ReasonData]:
+    """Why an audit could not be graded, by its number of scored answers: one reason
+    for each number the audits that are not gradable have."""
+    counts = set(arrays.answered[~arrays.gradable].tolist())
+    minimum = rubric.min_answered
+    return {answered: _reason(
+        "not-gradable", None, None, 0.0, None,
+        "no criterion is answered (a grades-only audit), so the rubric computes no grade; "
+        "the grade written in the workbook is used" if not answered else
+        f"only {plural(answered, 'scored answer')}; the rubric needs at least {minimum} "
+        "(n/a and blank answers do not count)") for answered in sorted(counts)}
 
 
 def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
@@ -231,9 +237,10 @@ def reasons(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     keys, which, bounds, first = _reason_runs(arrays, codes, type_index, rubric)
     made = [_points_reason(rubric, *k) for k in keys]
     flat = [made[k] for k in which]
-    gradable = arrays.gradable.tolist()
-    parts = [flat[bounds[i]:bounds[i + 1]] if gradable[i] else []
-             for i in range(len(gradable))]
+    why = _not_gradable(arrays, rubric)
+    answered = arrays.answered.tolist()
+    parts = [flat[bounds[i]:bounds[i + 1]] if ok else [why[answered[i]]]
+             for i, ok in enumerate(arrays.gradable.tolist())]
     for i, before in first.items():
         parts[i][:0] = before
     return parts
@@ -249,20 +256,43 @@ def reasons_json(arrays: ScoreArrays, codes: np.ndarray, type_index: np.ndarray,
     encoded = [made[k] if k in made else
                made.setdefault(k, encode(_points_reason(rubric, *k))) for k in keys]
     flat = [encoded[k] for k in which]
-    gradable = arrays.gradable.tolist()
-    out = ["[" + ",".join(flat[bounds[i]:bounds[i + 1]]) + "]" if gradable[i] else "[]"
-           for i in range(len(gradable))]
+    why = {n: "[" + encode(r) + "]" for n, r in _not_gradable(arrays, rubric).items()}
+    answered = arrays.answered.tolist()
+    out = ["[" + ",".join(flat[bounds[i]:bounds[i + 1]]) + "]" if ok else why[answered[i]]
+           for i, ok in enumerate(arrays.gradable.tolist())]
+    said: dict[int, str] = {}  # each cap reason (shared) encoded once
     for i, before in first.items():
-        run = flat[bounds[i]:bounds[i + 1]] if gradable[i] else []
-        out[i] = "[" + ",".join([encode(r) for r in before] + run) + "]"
+        texts = [said[id(r)] if id(r) in said else said.setdefault(id(r), encode(r))
+                 for r in before]
+        out[i] = "[" + ",".join(texts + flat[bounds[i]:bounds[i + 1]]) + "]"
     return out
+
+
+def _lowering(arrays: ScoreArrays, rubric: Rubric) -> Iterator[tuple[str, np.ndarray]]:
+    """Each limiting rule's criterion, and the audits whose grade its cap lowered."""
+    for r, rule in enumerate(rubric.limiting):
+        yield rule.criterion, np.flatnonzero(
+            arrays.fired[:, r] & (rubric.grade_level(rule.cap) > arrays.band_level))
 
 
 def caps_applied(arrays: ScoreArrays, rubric: Rubric) -> list[list[str]]:
     """Per audit, the criteria whose limiting rule lowered the grade."""
     caps: list[list[str]] = [[] for _ in range(len(arrays.gradable))]
-    for r, rule in enumerate(rubric.limiting):
-        lowered = arrays.fired[:, r] & (rubric.grade_level(rule.cap) > arrays.band_level)
-        for i in np.flatnonzero(lowered).tolist():
-            caps[i].append(rule.criterion)
+    for criterion, audits in _lowering(arrays, rubric):
+        for i in audits.tolist():
+            caps[i].append(criterion)
     return caps
+
+
+def caps_json(arrays: ScoreArrays, rubric: Rubric, encode: Callable[[Any], str]) -> list[str]:
+    """``caps_applied`` as JSON text per audit (most are ``[]``), each criterion encoded
+    once."""
+    out = ["[]"] * len(arrays.gradable)
+    capped: dict[int, list[str]] = {}
+    for criterion, audits in _lowering(arrays, rubric):
+        text = encode(criterion)
+        for i in audits.tolist():
+            capped.setdefault(i, []).append(text)
+    for i, texts in capped.items():
+        out[i] = "[" + ",".join(texts) + "]"
+    return out
