@@ -486,3 +486,20 @@ def test_a_capped_child_that_fails_otherwise_is_given_a_second_load(monkeypatch)
     with sheet_load.SheetLoad(SAMPLE, None) as load:
         loaded = load.result()
         assert load.retried and loaded.failed is None and loaded.batch is not None
+
+
+def test_a_standby_childs_jobs_end_though_a_later_child_lives():
+    """A child forked after a ``Standby`` does not keep its job pipe open: the first
+    child sees its jobs end and finishes while the later one still runs (seen: a
+    report's chart child kept the pre-flight child waiting for ever)."""
+    with processes.Standby(lambda: None) as first:
+        first.submit(_square, 3)
+        with processes.Standby(lambda: None) as later:  # forked while first's pipe is open
+            later.submit(_square, 4)
+            first.last()
+            deadline = time.monotonic() + 10
+            while os.waitpid(first.pid, os.WNOHANG) == (0, 0):  # still waiting for jobs
+                assert time.monotonic() < deadline, "the first child never finished"
+                time.sleep(0.01)
+            first.pid = None  # reaped here
+            assert later.results() == [16]

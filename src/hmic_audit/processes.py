@@ -52,6 +52,12 @@ def as_child() -> None:
         pass
     if os.getppid() == 1:  # the parent died before the line above
         os._exit(3)
+    for fd in _JOB_PIPES:  # another child's jobs end when the parent says, not when we do
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _JOB_PIPES.clear()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -59,6 +65,12 @@ def as_child() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+
+_JOB_PIPES: set[int] = set()
+"""The write ends of the job pipes of this process's ``Standby`` children: closed in
+every child forked later, so that each ``Standby`` child sees its jobs end (and
+finishes) when this process closes its end - a later child holding a copy would keep
+it waiting for ever."""
 
 
 def stop(pid: int) -> None:
@@ -137,6 +149,7 @@ class Standby:
                 os._exit(code)
         os.close(read_end)
         self.pid, self.fd, self.jobs = pid, fd, write_end
+        _JOB_PIPES.add(write_end)
 
     def __enter__(self) -> Standby:
         return self
@@ -164,16 +177,19 @@ class Standby:
 
     def _give_up(self) -> None:
         self.failed = True
+        self.last()  # the child finishes what it has and leaves
+
+    def last(self) -> None:
+        """No more jobs are coming: the child finishes those it has, and leaves."""
         if self.jobs is not None:
-            os.close(self.jobs)  # the child finishes what it has and leaves
+            _JOB_PIPES.discard(self.jobs)
+            os.close(self.jobs)
             self.jobs = None
 
     def results(self) -> list[object] | None:
         if self.pid is None or self.fd is None or not self.submitted or self.failed:
             return None
-        if self.jobs is not None:  # no more jobs: the child leaves after the last
-            os.close(self.jobs)
-            self.jobs = None
+        self.last()
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         if os.waitstatus_to_exitcode(status) != 0:
@@ -189,9 +205,7 @@ class Standby:
         return done if isinstance(done, list) and len(done) == self.submitted else None
 
     def close(self) -> None:
-        if self.jobs is not None:
-            os.close(self.jobs)
-            self.jobs = None
+        self.last()
         release(self.pid, self.fd)
         self.pid = self.fd = None
 
