@@ -283,6 +283,15 @@ def test_python_and_arrow_read_a_cell_alike():
     assert arrow.index.tolist() == python.index.tolist()
     assert arrow.padded is not None and python.padded is not None
     assert arrow.padded.tolist() == python.padded.tolist()
+    # a sheet loaded in a child comes dictionary-encoded already: the same column
+    from hmic_audit.io.sheet_load import _encoded
+
+    batch = _encoded(pa.RecordBatch.from_arrays([pa.array(texts, type=pa.string())],
+                                                names=["A"]))
+    assert pa.types.is_dictionary(batch.column(0).type)
+    encoded = TextColumn.from_arrow(batch.column(0))
+    assert (encoded.values, encoded.index.tolist()) == (python.values, python.index.tolist())
+    assert encoded.padded is not None and encoded.padded.tolist() == python.padded.tolist()
     assert TextColumn.from_texts([" 2014-07-03 00:00:00\t"]).values == ["2014-07-03"]
     nulls = TextColumn.from_arrow(pa.array([None, " x", None, "x"], type=pa.string()))
     assert (nulls.values, nulls.index.tolist()) == (["x"], [-1, 0, -1, 0])

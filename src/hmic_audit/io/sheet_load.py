@@ -79,7 +79,8 @@ class Loaded:
     names: list[str] = field(default_factory=list)
     chosen: str | None = None
     batch: Any = None
-    """The sheet as an Arrow record batch of string columns (None unless loaded)."""
+    """The sheet as an Arrow record batch of dictionary-encoded string columns (None
+    unless loaded)."""
     numbers: list[int] = field(default_factory=list)
     """Each column's number in the sheet (1 = A), as the reader found them."""
     stamp: dict[str, str] | None = None
@@ -140,13 +141,26 @@ def load(path: Path, sheet: str | None) -> Loaded:
         return Loaded(names=names, failed="choose", sha256=digest)
     try:
         loaded = reader.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0)
-        batch = loaded.to_arrow()
+        batch = _encoded(loaded.to_arrow())
         numbers = [c.absolute_index + 1 for c in loaded.available_columns()]
     except BaseException as exc:  # noqa: BLE001 - sorted out by _error
         return Loaded(names=names, chosen=chosen, failed="load", error=_error(exc),
                       sha256=digest)
     return Loaded(names=names, chosen=chosen, batch=batch, numbers=numbers,
                   stamp=read_stamp(reader, names), sha256=digest)
+
+
+def _encoded(batch: Any) -> Any:
+    """The sheet's columns dictionary-encoded (each distinct text once, then a number
+    per cell): what :meth:`~hmic_audit.io.table.TextColumn.from_arrow` starts with, done
+    here - in the child, while the command's own process is still busy with the
+    pre-flight - and smaller to hand over."""
+    import pyarrow as pa
+
+    from .kernels import dictionary_encode
+
+    return pa.RecordBatch.from_arrays([dictionary_encode(c) for c in batch.columns],
+                                      names=batch.schema.names)
 
 
 MEMORY_FLOOR = 2 << 30

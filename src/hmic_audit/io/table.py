@@ -123,7 +123,9 @@ class TextColumn:
     @classmethod
     def from_arrow(cls, array: Any) -> TextColumn:
         """Encode an Arrow string column (fastexcel and pyarrow's CSV reader; nulls are
-        blank cells): Arrow dictionary-encodes it and every distinct text is trimmed
+        blank cells), or one dictionary-encoded already (a sheet loaded by
+        :mod:`~hmic_audit.io.sheet_load`, whose indices are int32): Arrow
+        dictionary-encodes it and every distinct text is trimmed
         (:func:`cell_texts`) with Arrow's compute functions, never one by one in
         Python."""
         import pyarrow as pa
@@ -132,7 +134,7 @@ class TextColumn:
 
         if hasattr(array, "combine_chunks"):  # a table's columns come in chunks
             array = array.combine_chunks()
-        encoded = k.dictionary_encode(array)
+        encoded = array if pa.types.is_dictionary(array.type) else k.dictionary_encode(array)
         raw = encoded.dictionary
         index = dictionary_indices(encoded.indices)
         # NOTE: no comparison with a Python value here: pyarrow's conversion of one
