@@ -15,12 +15,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined
 from markupsafe import Markup
 
 from ..report.context import ReportContext
 from .report_markdown import CHART_SCHEME, caption_of, parser, split_notes
+from .templates_env import report_environment
 
 
 def _escape(text: str) -> str:
@@ -115,12 +115,7 @@ def render_report_html(ctx: ReportContext, markdown: str, *,
     # the body cannot be mistaken for a slot.
     slots = {cid: f"\0chart:{cid}\0" for cid in wanted}
     body, contents = markdown_to_html(markdown, slots)
-    loader = PackageLoader("hmic_audit", "templates/report")
-    cls: type[Environment] = Environment
-    if templates is not None:
-        loader = ChoiceLoader([FileSystemLoader(str(templates)), loader])  # type: ignore[assignment]
-        cls = SandboxedEnvironment
-    env = cls(loader=loader, autoescape=True, undefined=StrictUndefined)
+    env = report_environment(templates, autoescape=True, undefined=StrictUndefined)
     cut = body.find("<h2")  # the contents list goes after the title, before chapter one
     head, body = (body[:cut], body[cut:]) if cut >= 0 else (body, "")
     page = env.get_template("page.html.j2").render(

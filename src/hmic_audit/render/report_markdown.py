@@ -31,19 +31,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    StrictUndefined,
-    TemplateError,
-)
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment, StrictUndefined, TemplateError
 
 from ..report.context import ReportContext, Table
 from ..report.figures import Figure, Phrase
 from .markdown import md_escape
+from .templates_env import report_environment
 
 CHART_SCHEME = "chart:"
 UNNUMBERED = ("Foreword", "Annex")
@@ -85,15 +78,11 @@ def _table_markdown(table: Table) -> str:
 
 
 def environment(templates: Path | None = None) -> Environment:
-    """The Jinja environment: shipped templates, optionally behind a user's folder."""
-    loader = PackageLoader("hmic_audit", "templates/report")
-    cls: type[Environment] = Environment
-    if templates is not None:
-        loader = ChoiceLoader([FileSystemLoader(str(templates)), loader])  # type: ignore[assignment]
-        cls = SandboxedEnvironment
-    env = cls(loader=loader, undefined=StrictUndefined, finalize=_finalize,
-              autoescape=False, trim_blocks=True, lstrip_blocks=True,
-              keep_trailing_newline=True)
+    """The Jinja environment of the Markdown: shipped templates, optionally behind a
+    user's folder (:func:`~.templates_env.report_environment`)."""
+    env = report_environment(templates, undefined=StrictUndefined, finalize=_finalize,
+                             autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
     env.filters["markdown"] = _markdown
     env.filters["sentences"] = _sentences
     env.globals["table"] = lambda table, caption=None: Phrase(_table_markdown(table))
