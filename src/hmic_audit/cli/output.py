@@ -246,12 +246,14 @@ def guarded(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..io.sheet_load import keep_reading, stop_reading
         from ..render.chart_child import stop_early as stop_charts
+        from .start import resume_collector
 
         first = kwargs.get("cases", kwargs.get("files"))
         if isinstance(first, list):
             first = first[0] if first else None
         # the workbook loads while the command gets ready; a wrong early guess stops
         keep_reading(first, sheet=kwargs.get("sheet"))
+        resume_collector()  # what the command makes may need collecting
         try:
             return _reported(fn, *args, **kwargs)
         except StdoutFailed as exc:  # the command's output, or its error document
