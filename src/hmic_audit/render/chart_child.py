@@ -6,6 +6,7 @@ read. The chart code itself is imported in the child."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,8 @@ class ChartChild:
     def __init__(self, out: Path, *, publish: bool) -> None:
         self.out, self.publish = out, publish
         self.kind = CHART_KINDS.get(out.suffix.lower())
-        self.standby = Standby(_prepare, start=self.kind is not None and not publish)
+        self.standby = Standby(functools.partial(_prepare, self.kind),
+                               start=self.kind is not None and not publish)
         self.handed: list[str] = []
 
     def __enter__(self) -> ChartChild:
@@ -102,8 +104,9 @@ def stop_early() -> None:
         _EARLY.pop().standby.close()
 
 
-def _prepare() -> None:
-    """In the child: the chart code and matplotlib imported, a figure drawn."""
+def _prepare(kind: str | None) -> None:
+    """In the child: the chart code and matplotlib imported, a figure drawn in the
+    charts' format."""
     from .charts import prepare
 
-    prepare()
+    prepare(kind)
