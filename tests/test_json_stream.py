@@ -31,10 +31,49 @@ def streamed(result, batch: int, capsys, monkeypatch, one_process: bool) -> str:
 
 
 @pytest.mark.parametrize("batch", [1, 7, 10, 143, 5000])
-def test_two_cores_make_the_same_document_as_one(result, batch, capsys, monkeypatch):
+def test_two_cores_make_the_same_document_as_one(result, batch, capsys, monkeypatch,
+                                                 tmp_path):
     whole = "".join(result.json_parts())
     assert streamed(result, batch, capsys, monkeypatch, one_process=True) == whole
     assert streamed(result, batch, capsys, monkeypatch, one_process=False) == whole
+    # and the child really made half of them (a child that always failed would not show
+    # in the document: this process makes what it does not hand over)
+    head, batches, tail = result.json_pieces(batch)
+    made = tmp_path / "made"
+    made.mkdir()
+
+    def marked(k, make):
+        def run() -> str:
+            (made / f"{k}-{os.getpid()}").touch()
+            return make()
+        return run
+
+    monkeypatch.setenv(ONE_PROCESS_VARIABLE, "0")
+    capsys.readouterr()
+    stream_json(head, [marked(k, b) for k, b in enumerate(batches)], tail)
+    assert capsys.readouterr().out == whole
+    by = dict(p.name.split("-") for p in made.iterdir())
+    if len(batches) > 2:
+        assert {k for k, pid in by.items() if pid != str(os.getpid())} \
+            == {str(k) for k in range(1, len(batches), 2)}
+    else:  # two batches or fewer: not worth a child
+        assert set(by.values()) == {str(os.getpid())}
+
+
+def test_no_child_to_spare_makes_the_document_here(result, capsys, monkeypatch):
+    """A fork (or a pipe) refused: every batch made here, nothing left open."""
+    whole = "".join(result.json_parts())
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setenv(ONE_PROCESS_VARIABLE, "0")
+    monkeypatch.setattr(os, "fork", refused)
+    before = len(os.listdir("/proc/self/fd"))
+    capsys.readouterr()
+    stream_json(*result.json_pieces(10))
+    assert capsys.readouterr().out == whole
+    assert len(os.listdir("/proc/self/fd")) == before
     document = json.loads(whole)
     assert len(document["audits"]) == len(result) == 144
 

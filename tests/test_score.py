@@ -219,6 +219,9 @@ def test_json_encoders_give_orjsons_bytes():
     rows = [{"a%s": 1, "b": "100%", "c": i, "d": "x%d"} for i in range(4)]
     columns = [(k, [orjson.dumps(r[k]).decode() for r in rows]) for k in rows[0]]
     assert assemble(columns) == [orjson.dumps(r).decode() for r in rows]
+    with pytest.raises(ValueError):  # a constant column of another length is refused
+        assemble([("a", ["1"]), ("b", ["2", "3"])])
+    assert assemble([]) == []
     constant = [(k, c) for k, c in columns if k != "c"]  # nothing varies
     assert assemble(constant) == [orjson.dumps({k: r[k] for k in r if k != "c"}).decode()
                                   for r in rows]

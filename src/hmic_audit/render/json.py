@@ -69,15 +69,21 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
     more than two of its batches are held at once. A child that stops part-way hands
     over no half batch: a batch counts once its length is on the pipe.
     """
+    opened: list[int] = []
     try:
         slots = [os.memfd_create(f"hmic-audit-json-{i}", os.MFD_CLOEXEC) for i in (0, 1)]
-    except (OSError, AttributeError):  # no memfd here: one process makes them all
+        opened += slots
+        ready_r, ready_w = os.pipe()  # child -> here: the length of each batch made
+        opened += (ready_r, ready_w)
+        free_r, free_w = os.pipe()  # here -> child: a byte for each batch copied out
+        opened += (free_r, free_w)
+        pid = os.fork()
+    except (OSError, AttributeError):  # no memfd, pipe or process to spare: all made here
+        for fd in opened:
+            os.close(fd)
         for make in batches:
             binary.write(make().encode(encoding, errors))
         return
-    ready_r, ready_w = os.pipe()  # child -> here: the length of each batch made
-    free_r, free_w = os.pipe()  # here -> child: a byte for each batch copied out
-    pid = os.fork()
     if pid == 0:  # the child: make the odd batches, hand each over, leave at once
         code = 3
         try:

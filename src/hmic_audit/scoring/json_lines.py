@@ -80,7 +80,11 @@ def assemble(fields: Sequence[tuple[str, list[str]]]) -> list[str]:
     """Per row, the object ``{field: value, ...}`` from encoded columns, in field order.
     A column with one value in every row is written into the pattern once (in a
     grades-only workbook most are: no answers, no score, no caps)."""
+    if not fields:
+        return []
     n = len(fields[0][1])
+    if any(len(column) != n for _, column in fields):
+        raise ValueError("the columns of an object differ in length")
     pieces, varying = [], []
     for name, column in fields:
         if _same(column):
