@@ -1,5 +1,5 @@
 """The console script pauses the cyclic garbage collector while it imports and parses,
-then freezes what it made and resumes it as the command starts (``cli/start.py``);
+then freezes what it made and resumes it as the command starts (``cli/collector.py``);
 the library and the tests' in-process runs keep the collector as they had it."""
 
 from __future__ import annotations

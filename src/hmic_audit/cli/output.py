@@ -246,7 +246,7 @@ def guarded(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..io.sheet_load import keep_reading, stop_reading
         from ..render.chart_child import stop_early as stop_charts
-        from .start import resume_collector
+        from .collector import resume_collector
 
         first = kwargs.get("cases", kwargs.get("files"))
         if isinstance(first, list):

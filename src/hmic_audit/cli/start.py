@@ -79,38 +79,16 @@ threads is set already (this variable, or ``GOTO_NUM_THREADS`` or ``OMP_NUM_THRE
 which OpenBLAS reads after it)."""
 
 
-_PAUSED: list[bool] = []
-"""Whether ``main`` paused the cyclic garbage collector (and ``resume_collector`` has
-not yet resumed it)."""
-
-
-def resume_collector() -> None:
-    """Resume the cyclic garbage collector that ``main`` paused while the application
-    was imported and the command line parsed, after moving every object made so far
-    (modules, classes, functions, the command's options: none of them garbage) where
-    no collection looks again (``gc.freeze``). A collection then walks only what the
-    command itself makes: a grade of 100,000 audits spent about 50 ms, a report about
-    140 ms, collecting - mostly walking the imported modules' objects again and again.
-    Does nothing when ``main`` did not pause it (the library, the tests)."""
-    import gc
-
-    if _PAUSED:
-        _PAUSED.clear()
-        gc.freeze()
-        gc.enable()
-
-
 def main() -> NoReturn:
     """Console-script entry point: run the command, then end the process at once
     (``leave``) - it does not return, so call it only as a process's last step. The
-    cyclic garbage collector is paused until the command starts (``resume_collector``):
+    cyclic garbage collector is paused until the command starts (:mod:`.collector`):
     importing makes many objects and no garbage."""
-    import gc
     import os
 
-    if gc.isenabled():
-        gc.disable()
-        _PAUSED.append(True)
+    from .collector import pause_collector
+
+    pause_collector()
 
     if not any(os.environ.get(v) for v in (BLAS_THREADS, "GOTO_NUM_THREADS",
                                              "OMP_NUM_THREADS")):
