@@ -210,22 +210,22 @@ class Standby:
         self.pid = self.fd = None
 
 
-_LENGTH = struct.Struct("<Q")
+LENGTH = struct.Struct("<Q")
 """A piece's length, before the piece, on a pipe between parent and child."""
 
 
 def framed(data: bytes) -> bytes:
     """``data`` as a piece for a pipe: its length, then itself (see ``next_framed``)."""
-    return _LENGTH.pack(len(data)) + data
+    return LENGTH.pack(len(data)) + data
 
 
 def next_framed(pipe: BinaryIO) -> bytes | None:
     """The next piece on a pipe (``framed``), or None at its end or when the writer
     stopped before the piece was whole."""
-    head = pipe.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
+    head = pipe.read(LENGTH.size)
+    if len(head) < LENGTH.size:
         return None
-    (size,) = _LENGTH.unpack(head)
+    (size,) = LENGTH.unpack(head)
     data = pipe.read(size)
     return data if len(data) == size else None
 

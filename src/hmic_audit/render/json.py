@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import struct
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
@@ -12,7 +11,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import BaseModel
 
-from ..processes import as_child, forking, stop
+from ..processes import LENGTH, as_child, forking, stop
 
 
 def to_jsonable(value: BaseModel | dict[str, Any] | list[Any]) -> Any:
@@ -102,7 +101,7 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
                 written = 0
                 while written < len(data):
                     written += os.pwrite(slot, memoryview(data)[written:], written)
-                os.write(ready_w, _LENGTH.pack(len(data)))
+                os.write(ready_w, LENGTH.pack(len(data)))
             code = 0
         finally:
             os._exit(code)
@@ -113,10 +112,10 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
         for k, make in enumerate(batches):
             piece = None
             if k % 2 and handed:
-                head = os.read(ready_r, _LENGTH.size)  # a write this short is never split
-                handed = len(head) == _LENGTH.size
+                head = os.read(ready_r, LENGTH.size)  # a write this short is never split
+                handed = len(head) == LENGTH.size
                 if handed:
-                    (size,) = _LENGTH.unpack(head)
+                    (size,) = LENGTH.unpack(head)
                     piece = _read_all(slots[(k // 2) % 2], size)
                     try:
                         os.write(free_w, b"\0")
@@ -129,8 +128,6 @@ def _two_cores(batches: Sequence[Callable[[], str]], binary: BinaryIO, encoding:
         for fd in (*slots, ready_r, free_w):
             os.close(fd)
 
-
-_LENGTH = struct.Struct("<Q")
 
 
 def _read_all(fd: int, size: int) -> bytes:
