@@ -215,3 +215,47 @@ def test_direction_sentence_says_none_not_zero():
     assert _direction_sentence(3, 0, 1) == ("Inspectors judged 3 of 4 cases less favourably "
                                             "than the force; in 1 the force was harsher; in "
                                             "none did they give the same grade.")
+
+
+def test_the_cases_are_columns_dumped_where_the_field_was(rubric, sample_set):
+    """A comparison keeps its compared cases as columns (``paired``); the models
+    (``cases``), the JSON and the analysts' frame list the same cases in the same order,
+    and the JSON keeps them between ``significant`` and ``criteria``."""
+    import dataclasses
+    import pickle
+
+    c = compare_sets([sample_set], rubric)
+    dumped = c.model_dump(mode="json")
+    keys = list(dumped)
+    assert keys[keys.index("significant") + 1] == "cases"
+    assert keys[keys.index("cases") + 1] == "criteria"
+    assert dumped["cases"] == [p.model_dump(mode="json") for p in c.cases]
+    assert len(c.cases) == c.pairs == len(c.paired)
+    assert "cases" not in c.model_dump(exclude={"cases"})
+    assert list(c.model_dump(include={"pairs", "cases"})) == ["pairs", "cases"]
+    # each case as the workbook has it: a written grade is the final one
+    audit = {(a.case_ref, a.assessor.value): a for a in sample_set.audits}
+    written = 0
+    for p in c.cases:
+        force, inspector = audit[(p.case_ref, "force")], audit[(p.case_ref, "inspector")]
+        assert p.case_type == force.case_type == inspector.case_type
+        if force.grade and inspector.grade:
+            assert (p.force_grade, p.inspector_grade) == (force.grade, inspector.grade)
+            written += 1
+        assert rubric.grade_keys.index(p.inspector_grade) - rubric.grade_keys.index(
+            p.force_grade) == p.levels
+        assert p.significant == (abs(p.levels) >= c.threshold)
+        assert p.force_original is None and p.inspector_original is None
+    assert written >= 20
+    levels = c.paired.levels
+    assert c.paired.refs(levels > 0) == [p.case_ref for p in c.cases if p.levels > 0]
+    assert c.paired.refs() == [p.case_ref for p in c.cases]
+    frame = c.frames()["cases"]
+    assert frame["case_ref"].tolist() == c.paired.refs()
+    assert frame["levels"].tolist() == levels.tolist()
+    # equal by value (columns included), and after a trip through pickle
+    assert c == compare_sets([sample_set], rubric)
+    assert pickle.loads(pickle.dumps(c)) == c
+    other = c.model_copy()
+    other._paired = dataclasses.replace(c.paired, case_ref=c.paired.case_ref[::-1])
+    assert other != c and other.cases[0].case_ref == c.cases[-1].case_ref

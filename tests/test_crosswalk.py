@@ -86,6 +86,10 @@ def test_compare_through_a_crosswalk_counts_pairs_on_the_target_scale(runner, ro
     keys = doc["grades"]
     assert doc["crosstab"] == _expected_crosstab(rounds[2], rounds[3], name, keys)
     assert doc["pairs"] == 24 and doc["criteria"] == []
+    # each case's grades also as given, under its own rubric
+    given = {f[0]: (f[3], i[3]) for f, i in zip(rounds[2], rounds[3], strict=True)}
+    assert {p["case_ref"]: (p["force_original"], p["inspector_original"])
+            for p in doc["cases"]} == given
     # the mapping travels with the result: every source grade, as the file says
     walked = {(m["rubric"], m["grade"]): m["becomes"] for m in doc["crosswalk"]["mapping"]}
     labels = dict(zip(keys, load_crosswalk(name).grades, strict=True))

@@ -207,3 +207,20 @@ def test_a_small_workbooks_chart_child_starts_first_thing(monkeypatch, tmp_path)
     finally:
         while chart_child._EARLY:
             chart_child._EARLY.pop().standby.close()
+
+
+def test_the_chart_child_draws_without_the_cyclic_collector(monkeypatch, tmp_path):
+    """Its collector's passes over matplotlib's freshly imported objects cost a report a
+    tenth of a second; the child lives for a few charts, so it runs without them (the
+    parent keeps its own collector)."""
+    import gc
+
+    from hmic_audit import processes
+    from hmic_audit.render.chart_child import ChartChild
+
+    monkeypatch.delenv(processes.ONE_PROCESS_VARIABLE, raising=False)
+    with ChartChild(tmp_path / "r.html", publish=False) as child:
+        assert child.standby.pid is not None
+        child.standby.submit(gc.isenabled)
+        assert child.standby.results() == [False]
+    assert gc.isenabled()

@@ -19,6 +19,7 @@ the annex and the report.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,6 +33,7 @@ from ..text import plural
 from ..workbook.format import ASSESSORS
 from .common_scale import different_rubrics, needs_crosswalk, on_common_scale
 from .comparison import (
+    CaseColumns,
     CaseDifference,
     Comparison,
     CriterionAgreement,
@@ -153,7 +155,7 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
     codes_f, codes_i = pool.answers[paired.force], pool.answers[paired.inspector]
     keys = rubric.grade_keys
     refs = pool.refs(paired.force)
-    types = [rubric.case_type_keys[t] for t in pool.case_type[paired.force].tolist()]
+    types = np.asarray(rubric.case_type_keys, dtype=object)[pool.case_type[paired.force]].tolist()
     areas = pool.extra("area")[paired.force].tolist()
     far = np.abs(diff) >= threshold
     apart = np.flatnonzero(far)
@@ -165,12 +167,9 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
          "force_grade": keys[force[p]], "inspector_grade": keys[insp[p]],
          "levels": int(diff[p]), "criteria": differ}
         for p, differ in zip(apart.tolist(), criteria, strict=True)]
-    cases = [{"case_ref": r, "case_type": t, "area": a, "force_grade": keys[x],
-              "inspector_grade": keys[y], "levels": d, "significant": s}
-             for r, t, a, x, y, d, s in zip(refs, types, areas, force.tolist(),
-                                             insp.tolist(), diff.tolist(), far.tolist(),
-                                             strict=True)]
-    return Comparison(
+    return Comparison.of(
+        CaseColumns(case_ref=refs, case_type=types, area=areas, grades=keys,
+                    force_level=force, inspector_level=insp, threshold=threshold),
         rubric=RubricRef.of(rubric), inputs=[r.input for r in pool.results], use=use,
         threshold=threshold, grades=keys, crosstab=table.tolist(),
         force_margin=table.sum(axis=1).tolist(), inspector_margin=table.sum(axis=0).tolist(),
@@ -180,8 +179,7 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
                for w in ("unweighted", "linear", "quadratic")},
         alpha_ordinal=Statistic.of(krippendorff_alpha_ordinal(table)),
         ac1=Statistic.of(gwet_ac(table)), ac2_quadratic=Statistic.of(gwet_ac(table, "quadratic")),
-        direction=direction, significant=significant,  # type: ignore[arg-type]
-        cases=cases,  # type: ignore[arg-type]
+        direction=direction, significant=significant,
         criteria=_criterion_agreement(codes_f, codes_i, rubric),
         by=by, groups=_groups(by, pool, paired, k, threshold, rubric),
         unmatched=unmatched, excluded=excluded, inspector_only=inspector_only,
@@ -327,12 +325,12 @@ def compare_sets(inputs: Sequence[Gradable], rubric: Rubric, *,
                     shared_types=shared, **options)  # type: ignore[arg-type]
     use = str(options.get("use", "final"))
     given = _original_grades(results, use)
-    cases = [p.model_copy(update={
-        "force_original": given.get((p.case_ref.casefold(), FORCE)),
-        "inspector_original": given.get((p.case_ref.casefold(), INSPECTOR))})
-        for p in found.cases]
-    return found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk, rubrics),
-                                    "cases": cases})
+    folded = [ref.casefold() for ref in found.paired.case_ref]
+    moved_back = found.model_copy(update={"crosswalk": CrosswalkRef.of(crosswalk, rubrics)})
+    moved_back._paired = dataclasses.replace(
+        found.paired, force_original=[given.get((ref, FORCE)) for ref in folded],
+        inspector_original=[given.get((ref, INSPECTOR)) for ref in folded])
+    return moved_back
 
 
 def _original_grades(results: Sequence[GradeResult], use: str

@@ -2,14 +2,27 @@
 the cases that differ, criterion agreement, group headlines and unmatched cases.
 
 ``Comparison`` dumps to the JSON ``compare --format json`` prints; ``Comparison.frames``
-gives analysts the same tables as pandas DataFrames.
+gives analysts the same tables as pandas DataFrames. Its compared cases are kept as
+columns (:class:`CaseColumns`, ``Comparison.paired``): a model per case
+(``Comparison.cases``) is made only when one is asked for, and the JSON lists them
+from the columns.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+)
 
 from ..crosswalk import CrosswalkRef
 from ..scoring.grading import InputRef, RubricRef
@@ -134,6 +147,78 @@ class PairedCase(_Pair):
     """The same for the inspectors' grade."""
 
 
+CASE_FIELDS = tuple(PairedCase.model_fields)
+"""The fields of a compared case, in the order its JSON lists them."""
+
+
+@dataclass(frozen=True, eq=False)
+class CaseColumns:
+    """The compared cases as columns, one entry per case, in the order compared: what
+    ``Comparison.cases`` lists, without an object per case (a comparison of a hundred
+    thousand audits spent about 60 ms making and checking one model per case, and its
+    report needs only the references and the levels)."""
+
+    case_ref: list[str]
+    case_type: list[str]
+    area: list[str | None]
+    grades: list[str]
+    """The scale's grade keys, best first: what a level names."""
+    force_level: np.ndarray
+    inspector_level: np.ndarray
+    threshold: int
+    """Levels apart from which the two judgements differ significantly."""
+    force_original: list[str | None] | None = None
+    """Through a crosswalk: each case's force grade as its own rubric labels it."""
+    inspector_original: list[str | None] | None = None
+    _models: list[PairedCase] = field(default_factory=list, init=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.case_ref)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CaseColumns):
+            return NotImplemented
+        return (self.case_ref == other.case_ref and self.case_type == other.case_type
+                and self.area == other.area and self.grades == other.grades
+                and np.array_equal(self.force_level, other.force_level)
+                and np.array_equal(self.inspector_level, other.inspector_level)
+                and self.threshold == other.threshold
+                and self.force_original == other.force_original
+                and self.inspector_original == other.inspector_original)
+
+    @property
+    def levels(self) -> np.ndarray:
+        """Inspector level minus force level, per case (positive: inspectors harsher)."""
+        return self.inspector_level - self.force_level
+
+    @property
+    def significant(self) -> np.ndarray:
+        """Per case: are the two judgements ``threshold`` or more levels apart?"""
+        return np.abs(self.levels) >= self.threshold
+
+    def refs(self, where: np.ndarray | None = None) -> list[str]:
+        """The references of the cases (``where``: of those a mask selects), in order."""
+        if where is None:
+            return list(self.case_ref)
+        return [self.case_ref[i] for i in np.flatnonzero(where).tolist()]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Each case as the JSON lists it: a mapping of ``CASE_FIELDS``."""
+        name = np.asarray(self.grades, dtype=object)
+        none = [None] * len(self)
+        columns = [self.case_ref, self.case_type, self.area,
+                   name[self.force_level].tolist(), name[self.inspector_level].tolist(),
+                   self.levels.tolist(), self.significant.tolist(),
+                   self.force_original or none, self.inspector_original or none]
+        return [dict(zip(CASE_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    def models(self) -> list[PairedCase]:
+        """Each case as a model (made once, when first asked for)."""
+        if len(self._models) != len(self):
+            self._models[:] = TypeAdapter(list[PairedCase]).validate_python(self.records())
+        return self._models
+
+
 class Unmatched(_Frozen):
     """A case audited by one side only (and expected on both)."""
 
@@ -171,7 +256,6 @@ class Comparison(_Frozen):
     """Gwet's AC2 with the quadratic weights of the weighted kappa."""
     direction: Direction
     significant: list[CaseDifference]
-    cases: list[PairedCase]
     criteria: list[CriterionAgreement]
     by: GroupBy | None
     groups: list[GroupHeadline]
@@ -189,6 +273,43 @@ class Comparison(_Frozen):
     crosswalk: CrosswalkRef | None = None
     """The crosswalk that put inputs graded under different rubrics on one scale (then
     ``rubric`` is the common scale, named after it), with its mapping; None without."""
+
+    _paired: CaseColumns = PrivateAttr()
+
+    @classmethod
+    def of(cls, paired: CaseColumns, **fields: Any) -> Comparison:
+        """A comparison of the cases ``paired``, with its other ``fields`` checked."""
+        made = cls(**fields)
+        made._paired = paired
+        return made
+
+    @property
+    def paired(self) -> CaseColumns:
+        """Every compared case, as columns."""
+        return self._paired
+
+    @property
+    def cases(self) -> list[PairedCase]:
+        """Every compared case: both grades, how far apart, whether significantly."""
+        return self._paired.models()
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler,
+              info: SerializationInfo) -> dict[str, Any]:
+        """The fields, with the compared cases after ``significant`` (where they were
+        listed when they were a field), made from the columns."""
+        data = handler(self)
+        excluded = info.exclude or ()
+        if "cases" in excluded or (info.include is not None and "cases" not in info.include):
+            return data
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out[key] = value
+            if key == "significant":
+                out["cases"] = self._paired.records()
+        if "cases" not in out:
+            out["cases"] = self._paired.records()
+        return out
 
     @property
     def basis(self) -> str:
@@ -218,7 +339,7 @@ class Comparison(_Frozen):
         significant = [{**d.model_dump(exclude={"criteria"}), "criterion": c.id,
                         "force_answer": c.force, "inspector_answer": c.inspector}
                        for d in self.significant for c in d.criteria]
-        cases = pd.DataFrame([p.model_dump() for p in self.cases], columns=[
+        cases = pd.DataFrame(self._paired.records(), columns=[
             "case_ref", "case_type", "area", "force_grade", "inspector_grade", "levels",
             "significant"])
         for column in ("force_grade", "inspector_grade"):

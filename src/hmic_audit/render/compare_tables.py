@@ -142,16 +142,18 @@ def groups_table(c: Comparison) -> TableSpec | None:
 def cases_table(c: Comparison, rubric: Rubric) -> TableSpec:
     """Every compared case with both grades (through a crosswalk, also each grade as
     given under its own rubric)."""
+    types, grades = rubric.case_type_labels, rubric.grade_labels
+    cases = c.paired.records()
     rows: list[list[object]] = [
-        [p.case_ref, rubric.case_type_labels[p.case_type], p.area or "",
-         rubric.grade_labels[p.force_grade], rubric.grade_labels[p.inspector_grade], p.levels,
-         "yes" if p.significant else "no"] for p in c.cases]
+        [p["case_ref"], types[p["case_type"]], p["area"] or "", grades[p["force_grade"]],
+         grades[p["inspector_grade"]], p["levels"], "yes" if p["significant"] else "no"]
+        for p in cases]
     headers = ["Case", "Case type", "Area", "Force grade", "Inspector grade", "Levels apart",
                "Significant"]
     if c.crosswalk is not None:
         headers += ["Force grade as given", "Inspector grade as given"]
-        for row, p in zip(rows, c.cases, strict=True):
-            row += [p.force_original or "", p.inspector_original or ""]
+        for row, p in zip(rows, cases, strict=True):
+            row += [p["force_original"] or "", p["inspector_original"] or ""]
         headers[3:5] = [f"Force grade ({c.crosswalk.name})",
                         f"Inspector grade ({c.crosswalk.name})"]
     return TableSpec("Cases", "Every compared case", headers, rows, grade_columns=(3, 4))

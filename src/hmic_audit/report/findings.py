@@ -379,12 +379,10 @@ def comparison(book: FigureBook, c: Comparison, rubric: Rubric) -> Phrase:
     was harsher (or that they agreed), whether their criterion answers support "much the
     same strengths and weaknesses" (see :data:`SIMILAR_ANSWERS`; said only when answers
     exist), and how many cases were graded far apart."""
-    harsher = CaseList.of([p.case_ref for p in c.cases if p.levels > 0],
-                          pairs_query(c.grades, lambda d: d > 0))
-    kinder = CaseList.of([p.case_ref for p in c.cases if p.levels < 0],
-                         pairs_query(c.grades, lambda d: d < 0))
-    same = CaseList.of([p.case_ref for p in c.cases if p.levels == 0],
-                       pairs_query(c.grades, lambda d: d == 0))
+    levels = c.paired.levels
+    harsher = CaseList.of(c.paired.refs(levels > 0), pairs_query(c.grades, lambda d: d > 0))
+    kinder = CaseList.of(c.paired.refs(levels < 0), pairs_query(c.grades, lambda d: d < 0))
+    same = CaseList.of(c.paired.refs(levels == 0), pairs_query(c.grades, lambda d: d == 0))
     sentences = [_direction(book, c, harsher, kinder, same)]
     sentences += _answers(book, c, rubric, differed=bool(harsher or kinder),
                           all_differ=not same)
@@ -425,7 +423,7 @@ def _direction(book: FigureBook, c: Comparison, harsher: CaseList, kinder: CaseL
         text = f"Inspectors judged {whole} {parts[0][2]} than the force."
     else:
         total = book.count("compare.pairs", pairs, rule, words=words,
-                           cases=[p.case_ref for p in c.cases], query=every)
+                           cases=c.paired.refs(), query=every)
         said = []
         for i, (refs, id, how, rule) in enumerate(parts):
             n = book.count(f"compare.{id}", len(refs), rule, cases=refs, words=words)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..analysis.annex_table import pairs_query
-from ..analysis.comparison import Comparison
+from ..analysis.comparison import CaseColumns, Comparison
 from ..analysis.disclosure import audited, case_query
 from ..rubric import Rubric
 from ..workbook.format import SAMPLES
@@ -29,15 +31,13 @@ class Table:
 def crosstab(book: FigureBook, c: Comparison, rubric: Rubric) -> Table:
     """The comparison's cross-tab, each cell a figure listing its cases."""
     labels = [rubric.grade_labels[g] for g in c.grades]
-    cell_cases: dict[tuple[str, str], list[str]] = {}
-    for p in c.cases:
-        cell_cases.setdefault((p.force_grade, p.inspector_grade), []).append(p.case_ref)
+    cell_cases = _cell_cases(c.paired, len(c.grades))
     rows: list[list[object]] = []
     for i, g in enumerate(c.grades):
         cells = [book.count(f"compare.crosstab.{g}.{h}", c.crosstab[i][j],
                             f"cases graded {labels[i]} by the force and {labels[j]} by "
                             "inspectors", words=False, cell=True,
-                            cases=cell_cases.get((g, h), []),
+                            cases=cell_cases[i * len(c.grades) + j],
                             query=case_query(force_grade=g, inspector_grade=h))
                  for j, h in enumerate(c.grades)]
         total = book.count(f"compare.force_total.{g}", c.force_margin[i],
@@ -52,6 +52,17 @@ def crosstab(book: FigureBook, c: Comparison, rubric: Rubric) -> Table:
                                               words=False, cell=True,
                                               query=pairs_query(c.grades, lambda d: True))])
     return Table(["Force \\ inspectors", *labels, "Total"], rows)
+
+
+def _cell_cases(paired: CaseColumns, k: int) -> list[list[str]]:
+    """The references of each cell of the cross-tab (force level * k + inspector level),
+    each cell's in the order the cases were compared."""
+    cell = paired.force_level * k + paired.inspector_level
+    order = np.argsort(cell, kind="stable").tolist()
+    refs = paired.case_ref
+    ends = np.cumsum(np.bincount(cell, minlength=k * k)).tolist()
+    return [[refs[n] for n in order[start:end]]
+            for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def annex_a(book: FigureBook, t: ReportTables, rubric: Rubric) -> Table:
