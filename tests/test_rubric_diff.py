@@ -369,6 +369,36 @@ def test_version_outside_range_warns_but_the_rubric_is_used(runner, tmp_path):
     assert clean.exit_code == 0 and "no problems" in clean.stderr
 
 
+def test_every_shipped_rubric_admits_the_version_it_ships_with():
+    """Why a shipped rubric's ``requires_version`` is not checked as it loads: this
+    holds it. Its copy elsewhere is checked (the version parser imported only then)."""
+    import subprocess
+    import sys
+
+    from hmic_audit.rubric_file import requires_version_problems, shipped_rubrics_dir
+
+    shipped = sorted(shipped_rubrics_dir().glob("*.yaml"))
+    assert len(shipped) >= 3
+    for path in shipped:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")).get("requires_version")
+        assert requires_version_problems(spec, path.name) == [], path.name
+    script = ("import sys; from hmic_audit.rubric_file import load_rubric; load_rubric(); "
+              "print('packaging' in sys.modules); load_rubric(sys.argv[1]); "
+              "print('packaging' in sys.modules)")
+    itself = shipped_rubrics_dir() / "child-protection-2014.yaml"
+    out = subprocess.run([sys.executable, "-c", script, str(itself)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert out == ["False", "False"]
+
+
+def test_a_copy_of_a_shipped_rubric_has_its_version_range_checked(tmp_path):
+    text = DEFAULT.read_text(encoding="utf-8").replace(
+        'requires_version: ">=0.1"', 'requires_version: ">=90.0"')
+    copy_ = tmp_path / "child-protection-2014.yaml"
+    copy_.write_text(text, encoding="utf-8")
+    assert [p.code for p in load_rubric(copy_).warnings] == ["rubric-version-mismatch"]
+
+
 def test_bad_specifier_is_an_error_naming_the_key(runner, tmp_path):
     text = DEFAULT.read_text(encoding="utf-8").replace(
         'requires_version: ">=0.1"', 'requires_version: "soon"')
