@@ -197,7 +197,9 @@ def grade_list(r: GradeRow, rubric: Rubric, *, also: tuple[int, ...] = ()) -> Ph
     parts = []
     for g, n in zip(groups, shown, strict=True):
         scale: list[Grade] = [rubric.scale[level] for level in g]
-        refs = CaseList.of(sorted(set().union(*(r.refs(level) for level in g))), r.query(g))
+        # one grade's cases are listed sorted and distinct already; several merged
+        refs = r.refs(g[0]) if len(g) == 1 else CaseList.of(
+            sorted(set().union(*(r.refs(level) for level in g))), r.query(g))
         figure = r.count("_or_".join(s.key for s in scale), n,
                          f", final grade {' or '.join(s.label for s in scale)}",
                          cases=refs, words=words)
