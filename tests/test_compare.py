@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from hmic_audit import HmicAuditError, load_rubric, read_workbook
@@ -221,7 +223,6 @@ def test_the_cases_are_columns_dumped_where_the_field_was(rubric, sample_set):
     """A comparison keeps its compared cases as columns (``paired``); the models
     (``cases``), the JSON and the analysts' frame list the same cases in the same order,
     and the JSON keeps them between ``significant`` and ``criteria``."""
-    import dataclasses
     import pickle
 
     c = compare_sets([sample_set], rubric)
@@ -259,3 +260,24 @@ def test_the_cases_are_columns_dumped_where_the_field_was(rubric, sample_set):
     other = c.model_copy()
     other._paired = dataclasses.replace(c.paired, case_ref=c.paired.case_ref[::-1])
     assert other != c and other.cases[0].case_ref == c.cases[-1].case_ref
+
+
+def test_a_comparison_reads_back_from_its_json(rubric, sample_set, tmp_path):
+    """What compare --format json prints is a Comparison again, its cases included (and,
+    through a crosswalk, each grade as given)."""
+    from hmic_audit.analysis.comparison import Comparison
+
+    c = compare_sets([sample_set], rubric)
+    again = Comparison.model_validate_json(c.model_dump_json())
+    assert again == c and again.cases == c.cases
+    assert again.model_dump_json() == c.model_dump_json()
+    assert Comparison.model_validate(c.model_dump()) == c
+    walked = c.model_copy()
+    walked._paired = dataclasses.replace(
+        c.paired, force_original=["Good"] * len(c.paired),
+        inspector_original=[None] * len(c.paired))
+    back = Comparison.model_validate_json(walked.model_dump_json())
+    assert back.paired.force_original == ["Good"] * len(c.paired) and back != c
+    assert [p.force_original for p in back.cases] == ["Good"] * len(c.paired)
+    without = c.model_dump(exclude={"cases"})
+    assert len(Comparison.model_validate(without).paired) == 0

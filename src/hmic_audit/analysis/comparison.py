@@ -10,6 +10,7 @@ from the columns.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,7 +22,9 @@ from pydantic import (
     SerializationInfo,
     SerializerFunctionWrapHandler,
     TypeAdapter,
+    ValidatorFunctionWrapHandler,
     model_serializer,
+    model_validator,
 )
 
 from ..crosswalk import CrosswalkRef
@@ -212,11 +215,35 @@ class CaseColumns:
                    self.force_original or none, self.inspector_original or none]
         return [dict(zip(CASE_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
 
+    @classmethod
+    def of_models(cls, cases: list[PairedCase], grades: list[str],
+                  threshold: int) -> CaseColumns:
+        """The columns of some compared cases given as models (as the JSON lists them)."""
+        level = {key: n for n, key in enumerate(grades)}
+        originals = any(p.force_original is not None or p.inspector_original is not None
+                        for p in cases)
+        return cls(case_ref=[p.case_ref for p in cases],
+                   case_type=[p.case_type for p in cases], area=[p.area for p in cases],
+                   grades=list(grades),
+                   force_level=np.array([level[p.force_grade] for p in cases], dtype=np.int64),
+                   inspector_level=np.array([level[p.inspector_grade] for p in cases],
+                                            dtype=np.int64),
+                   threshold=threshold,
+                   force_original=[p.force_original for p in cases] if originals else None,
+                   inspector_original=([p.inspector_original for p in cases] if originals
+                                       else None))
+
     def models(self) -> list[PairedCase]:
         """Each case as a model (made once, when first asked for)."""
         if len(self._models) != len(self):
-            self._models[:] = TypeAdapter(list[PairedCase]).validate_python(self.records())
+            self._models[:] = _case_models().validate_python(self.records())
         return self._models
+
+
+@functools.cache
+def _case_models() -> TypeAdapter[list[PairedCase]]:
+    """Checks a list of compared cases (made when first needed)."""
+    return TypeAdapter(list[PairedCase])
 
 
 class Unmatched(_Frozen):
@@ -281,6 +308,20 @@ class Comparison(_Frozen):
         """A comparison of the cases ``paired``, with its other ``fields`` checked."""
         made = cls(**fields)
         made._paired = paired
+        return made
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_cases(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Comparison:
+        """Data as the JSON has it (``cases`` a list of compared cases) is read back into
+        a comparison with those cases as its columns; without ``cases``, it has none."""
+        if not isinstance(data, dict):
+            return handler(data)
+        data = dict(data)
+        given = data.pop("cases", [])
+        made: Comparison = handler(data)
+        cases = _case_models().validate_python(given) if given else []
+        made._paired = CaseColumns.of_models(cases, made.grades, made.threshold)
         return made
 
     @property
