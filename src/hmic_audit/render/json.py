@@ -25,8 +25,14 @@ def render_json(value: BaseModel | dict[str, Any] | list[Any]) -> str:
     """A JSON document for a result model or plain data: indented by two spaces, keys in
     their order, text as UTF-8 (orjson: the standard library's indented encoder is
     written in Python, and a report's figures list a million case references)."""
+    return json_bytes(value).decode()
+
+
+def json_bytes(value: BaseModel | dict[str, Any] | list[Any]) -> bytes:
+    """``render_json``'s document as the UTF-8 bytes a file holds (not decoded to be
+    encoded again)."""
     return orjson.dumps(to_jsonable(value),
-                        option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
+                        option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
 
 
 def stream_json(head: str, batches: Sequence[Callable[[], str]], tail: str) -> None:

@@ -44,7 +44,7 @@ def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = No
     ``charts`` (:class:`ChartChild`; any not handed over yet are handed over here) while
     the text is rendered here; an HTML page asks for them once the page is rendered, a
     Word document before it is built; any the child did not draw are drawn here."""
-    from .json import render_json
+    from .json import json_bytes
     from .report_markdown import markdown_for_file, render_report_markdown
 
     suffix = out.suffix.lower()
@@ -52,7 +52,7 @@ def render_outputs(ctx: ReportContext, out: Path, *, templates: Path | None = No
     if charts is not None:
         charts.hand(ctx.charts, ctx.chart_data, ctx.rubric)
     markdown = render_report_markdown(ctx, templates=templates)
-    figures = render_json(figures_document(ctx, out.name)).encode("utf-8")
+    figures = json_bytes(figures_document(ctx, out.name))
 
     def drawn() -> dict[str, str | bytes] | None:
         return charts.drawn() if charts is not None else None

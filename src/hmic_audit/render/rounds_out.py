@@ -181,9 +181,9 @@ def rounds_file(out: Path, r: Rounds, rubric: Rubric, cut: list[str]) -> bytes:
     cells cut to fit a spreadsheet are noted in ``cut``."""
     suffix = out.suffix.lower()
     if suffix == ".json":
-        from .json import render_json
+        from .json import json_bytes
 
-        return render_json(r).encode("utf-8")
+        return json_bytes(r)
     if suffix == ".md":
         return render_rounds_markdown(r, rubric).encode("utf-8")
     from .xlsx import BarChart, Sheet, render_workbook

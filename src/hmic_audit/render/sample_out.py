@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.sampling import NO_AREA, SampleDraw
-from .json import render_json
+from .json import json_bytes
 from .template_xlsx import template_xlsx
 
 SELF_ASSESSED = "Self-assessed"
@@ -130,7 +130,7 @@ def _more_sheets(wb: Any, draw: SampleDraw) -> None:
 
 def record_json(draw: SampleDraw) -> bytes:
     """The sampling record as a JSON document (``--record``)."""
-    return render_json(draw.record()).encode("utf-8")
+    return json_bytes(draw.record())
 
 
 def sample_view(draw: SampleDraw) -> Table:
