@@ -314,7 +314,9 @@ class Comparison(_Frozen):
     @classmethod
     def _read_cases(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Comparison:
         """Data as the JSON has it (``cases`` a list of compared cases) is read back into
-        a comparison with those cases as its columns; without ``cases``, it has none."""
+        a comparison with those cases as its columns; without ``cases``, it has none.
+        Read the JSON as data (``Comparison.model_validate(json.loads(text))``): pydantic
+        2.0 hands this validator the text itself under ``model_validate_json``."""
         if not isinstance(data, dict):
             return handler(data)
         data = dict(data)
