@@ -157,8 +157,9 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
     refs = pool.refs(paired.force)
     types = np.asarray(rubric.case_type_keys, dtype=object)[pool.case_type[paired.force]].tolist()
     areas = pool.extra("area")[paired.force].tolist()
-    far = np.abs(diff) >= threshold
-    apart = np.flatnonzero(far)
+    columns = CaseColumns(case_ref=refs, case_type=types, area=areas, grades=keys,
+                          force_level=force, inspector_level=insp, threshold=threshold)
+    apart = np.flatnonzero(columns.significant)
     criteria = _answered_differently(codes_f[apart], codes_i[apart], rubric)
     # Plain records: the Comparison validates them all at once (much faster than a
     # model each, and the models are the same).
@@ -168,9 +169,7 @@ def _comparison(pool: Pool, paired: Pairs, rubric: Rubric, *, use: GradeChoice,
          "levels": int(diff[p]), "criteria": differ}
         for p, differ in zip(apart.tolist(), criteria, strict=True)]
     return Comparison.of(
-        CaseColumns(case_ref=refs, case_type=types, area=areas, grades=keys,
-                    force_level=force, inspector_level=insp, threshold=threshold),
-        rubric=RubricRef.of(rubric), inputs=[r.input for r in pool.results], use=use,
+        columns, rubric=RubricRef.of(rubric), inputs=[r.input for r in pool.results], use=use,
         threshold=threshold, grades=keys, crosstab=table.tolist(),
         force_margin=table.sum(axis=1).tolist(), inspector_margin=table.sum(axis=0).tolist(),
         pairs=n, exact=top.exact, exact_share=top.exact / n, within_one=top.within_one,
