@@ -178,12 +178,14 @@ def test_a_small_workbooks_chart_child_starts_first_thing(monkeypatch, tmp_path)
         assert early(str(SAMPLE), "--out", str(html)) == [(html, True)]
         taken = chart_child.chart_child(html, publish=False)
         assert taken.standby.pid is not None and chart_child._EARLY == []
+        assert taken.warm  # started first thing: it warms up while the cases are read
         taken.standby.close()
         assert early(str(SAMPLE), f"--out={tmp_path / 'r.docx'}") == [
             (tmp_path / "r.docx", True)]
         pid = chart_child._EARLY[0].standby.pid
         other = chart_child.chart_child(tmp_path / "other.html", publish=False)
         assert other.out == tmp_path / "other.html" and chart_child._EARLY == []
+        assert not other.warm  # started late: its data comes as matplotlib is imported
         assert not Path(f"/proc/{pid}").exists()  # the wrong guess ended and reaped
         other.standby.close()
         for argv in ([str(SAMPLE), "--out", str(html), "--publish"],  # no charts

@@ -28,10 +28,12 @@ class ChartChild:
     second core. Idle (no child) where no chart is drawn - Markdown, a publication - or
     where work stays in one process (:mod:`~hmic_audit.processes`)."""
 
-    def __init__(self, out: Path, *, publish: bool) -> None:
+    def __init__(self, out: Path, *, publish: bool, warm: bool = True) -> None:
         self.out, self.publish = out, publish
         self.kind = CHART_KINDS.get(out.suffix.lower())
-        self.standby = Standby(functools.partial(_prepare, self.kind),
+        self.warm = warm
+        """Whether the child draws a warm-up figure before the charts' data comes."""
+        self.standby = Standby(functools.partial(_prepare, self.kind, warm),
                                start=self.kind is not None and not publish)
         self.handed: list[str] = []
 
@@ -93,7 +95,9 @@ def chart_child(out: Path, *, publish: bool) -> ChartChild:
             _EARLY.remove(early)
             return early
     stop_early()
-    return ChartChild(out, publish=publish)
+    # started once the report's code is imported, the child has its first chart's data
+    # about when matplotlib is imported: a warm-up figure would only delay that chart
+    return ChartChild(out, publish=publish, warm=False)
 
 
 def stop_early() -> None:
@@ -104,9 +108,9 @@ def stop_early() -> None:
         _EARLY.pop().standby.close()
 
 
-def _prepare(kind: str | None) -> None:
-    """In the child: the chart code and matplotlib imported, a figure drawn in the
-    charts' format - with the cyclic garbage collector off. The child lives for a few
+def _prepare(kind: str | None, warm: bool) -> None:
+    """In the child: the chart code and matplotlib imported, and (``warm``) a figure
+    drawn in the charts' format - with the cyclic garbage collector off. The child lives for a few
     charts and leaves without tearing down; what it would collect (each figure's
     cycles, a few megabytes) is freed when it ends, while the collector's passes over
     matplotlib's freshly imported objects cost about 50 ms of its time, on a core the
@@ -116,4 +120,4 @@ def _prepare(kind: str | None) -> None:
     gc.disable()
     from .charts import prepare
 
-    prepare(kind)
+    prepare(kind, warm=warm)

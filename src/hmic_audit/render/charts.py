@@ -264,13 +264,16 @@ def chart_svg(chart_id: str, ctx: ReportContext) -> str:
     return str(draw_charts([chart_id], ctx.chart_data, ctx.rubric, "svg")[chart_id])
 
 
-def prepare(kind: str | None = None) -> None:
+def prepare(kind: str | None = None, *, warm: bool = True) -> None:
     """What drawing needs, made ready ahead (about half a second in a fresh process):
-    matplotlib imported, and a small figure with text drawn once to the format the
-    charts will be drawn in (``kind``: "svg" or "png"; both when None), which loads
-    the fonts and sets up the backend. Nothing of it reaches a chart's bytes
-    (``tests/cli/test_exit_codes.py`` compares a report drawn so with one drawn here)."""
+    matplotlib imported, and (``warm``) a small figure with text drawn once to the
+    format the charts will be drawn in (``kind``: "svg" or "png"; both when None), which
+    loads the fonts and sets up the backend - worth it when the charts' data comes
+    later. Nothing of it reaches a chart's bytes (``tests/cli/test_exit_codes.py``
+    compares a report drawn so with one drawn here)."""
     fig = _figure(1, 1)
+    if not warm:
+        return
     axes = fig.add_subplot()
     axes.barh([0], [1])
     axes.set_yticks([0], ["a"])
