@@ -11,7 +11,7 @@ from the columns.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -173,7 +173,6 @@ class CaseColumns:
     force_original: list[str | None] | None = None
     """Through a crosswalk: each case's force grade as its own rubric labels it."""
     inspector_original: list[str | None] | None = None
-    _models: list[PairedCase] = field(default_factory=list, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.case_ref)
@@ -220,6 +219,11 @@ class CaseColumns:
                   threshold: int) -> CaseColumns:
         """The columns of some compared cases given as models (as the JSON lists them)."""
         level = {key: n for n, key in enumerate(grades)}
+        for p in cases:
+            for grade in (p.force_grade, p.inspector_grade):
+                if grade not in level:
+                    raise ValueError(f"case {p.case_ref!r}: grade {grade!r} is not one of the "
+                                     f"comparison's grades ({', '.join(grades)})")
         originals = any(p.force_original is not None or p.inspector_original is not None
                         for p in cases)
         return cls(case_ref=[p.case_ref for p in cases],
@@ -233,11 +237,15 @@ class CaseColumns:
                    inspector_original=([p.inspector_original for p in cases] if originals
                                        else None))
 
+    @functools.cached_property
     def models(self) -> list[PairedCase]:
-        """Each case as a model (made once, when first asked for)."""
-        if len(self._models) != len(self):
-            self._models[:] = _case_models().validate_python(self.records())
-        return self._models
+        """Each case as a model (made once, when first asked for). Without a crosswalk
+        the grades as given are left unset, as they were when cases were made so."""
+        records = self.records()
+        if self.force_original is None and self.inspector_original is None:
+            for record in records:
+                del record["force_original"], record["inspector_original"]
+        return _case_models().validate_python(records)
 
 
 @functools.cache
@@ -314,16 +322,15 @@ class Comparison(_Frozen):
     @classmethod
     def _read_cases(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Comparison:
         """Data as the JSON has it (``cases`` a list of compared cases) is read back into
-        a comparison with those cases as its columns; without ``cases``, it has none.
-        Read the JSON as data (``Comparison.model_validate(json.loads(text))``): pydantic
-        2.0 hands this validator the text itself under ``model_validate_json``."""
+        a comparison with those cases as its columns (their levels and significance
+        follow from their grades and the threshold); without ``cases``, it has none."""
         if not isinstance(data, dict):
             return handler(data)
         data = dict(data)
         given = data.pop("cases", [])
         made: Comparison = handler(data)
-        cases = _case_models().validate_python(given) if given else []
-        made._paired = CaseColumns.of_models(cases, made.grades, made.threshold)
+        made._paired = CaseColumns.of_models(_case_models().validate_python(given),
+                                             made.grades, made.threshold)
         return made
 
     @property
@@ -334,25 +341,32 @@ class Comparison(_Frozen):
     @property
     def cases(self) -> list[PairedCase]:
         """Every compared case: both grades, how far apart, whether significantly."""
-        return self._paired.models()
+        return self._paired.models
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler,
               info: SerializationInfo) -> dict[str, Any]:
-        """The fields, with the compared cases after ``significant`` (where they were
-        listed when they were a field), made from the columns."""
+        """The fields, with the compared cases where they were listed when they were a
+        field (after ``significant``), made from the columns; ``include`` and
+        ``exclude`` (a set, or a mapping reaching into the cases) and the
+        ``exclude_*`` options apply to them as to any list of models."""
         data = handler(self)
-        excluded = info.exclude or ()
-        if "cases" in excluded or (info.include is not None and "cases" not in info.include):
+        include = _of_cases(info.include, absent=False)
+        exclude = _of_cases(info.exclude, absent=None)
+        if include is False or exclude is True:  # left out
             return data
-        out: dict[str, Any] = {}
-        for key, value in data.items():
-            out[key] = value
-            if key == "significant":
-                out["cases"] = self._paired.records()
-        if "cases" not in out:
-            out["cases"] = self._paired.records()
-        return out
+        part = include not in (None, True) or exclude is not None
+        if not part and not (info.exclude_none or info.exclude_defaults
+                             or info.exclude_unset):
+            cases: Any = self._paired.records()
+        else:
+            cases = _case_models().dump_python(
+                self.cases, mode="json" if info.mode == "json" else "python",
+                include=include if include not in (None, True) else None,
+                exclude=exclude, exclude_none=info.exclude_none,
+                exclude_defaults=info.exclude_defaults, exclude_unset=info.exclude_unset)
+        return {key: cases if key == "cases" else data[key] for key in _DUMP_ORDER
+                if key == "cases" or key in data}
 
     @property
     def basis(self) -> str:
@@ -403,3 +417,21 @@ class Comparison(_Frozen):
             "unmatched": pd.DataFrame([u.model_dump(mode="json") for u in self.unmatched],
                                       columns=list(Unmatched.model_fields)),
         }
+
+
+
+_DUMP_ORDER = list(Comparison.model_fields)
+_DUMP_ORDER.insert(_DUMP_ORDER.index("significant") + 1, "cases")
+"""The keys of a dumped comparison: its fields, with ``cases`` after ``significant``."""
+
+
+def _of_cases(spec: Any, *, absent: bool | None) -> Any:
+    """What an ``include`` or ``exclude`` given to a dump says of ``cases``: True (the
+    whole list), a set or mapping (the part of it named), or ``absent`` when it does
+    not name them (None: no such option)."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict):
+        inner = spec.get("cases", absent)
+        return True if inner is ... else inner
+    return True if "cases" in spec else absent
